@@ -1,0 +1,323 @@
+"""Load the catalogue data files for a fiscal year.
+
+Files (all UTF-8 CSV under ``catalog/data``):
+
+- ``function/<year>.csv``: 支出功能分类 for a base year; ``function/history.csv`` overlays the
+  names a code had in other years;
+- ``economic/department.csv``, ``economic/government.csv``: the two economic classifications,
+  with ``valid_from``/``valid_to``; ``economic/mapping.csv``: the crosswalk by unit kind;
+- ``procurement/<edition>.csv``: 政府采购品目分类目录 by edition (2013, 2022);
+- ``funding/sources.csv`` and ``funding/expense_groups.csv``.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+
+from yusuan.model.records import UnitKind
+
+LEVELS_BY_LENGTH = {3: "类", 5: "款", 7: "项"}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One code of a classification, with where it came from."""
+
+    code: str
+    name: str
+    level: str
+    parent: str
+    source: str = ""
+    confidence: str = ""
+    budget_kind: str = ""
+
+
+@dataclass(frozen=True)
+class Classification:
+    """A code tree (类/款/项 or catalogue levels) for one year or edition."""
+
+    title: str
+    version: str
+    entries: dict[str, Entry]
+    _children: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, title: str, version: str, entries: Iterable[Entry]) -> Classification:
+        by_code = {e.code: e for e in entries}
+        children: dict[str, list[str]] = {}
+        for entry in by_code.values():
+            children.setdefault(entry.parent, []).append(entry.code)
+        return cls(title, version, by_code, {k: tuple(v) for k, v in children.items()})
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.entries
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, code: str) -> Entry | None:
+        return self.entries.get(code)
+
+    def name(self, code: str, default: str = "") -> str:
+        entry = self.entries.get(code)
+        return entry.name if entry else default
+
+    def roots(self) -> tuple[str, ...]:
+        return self._children.get("", ())
+
+    def children(self, code: str) -> tuple[str, ...]:
+        return self._children.get(code, ())
+
+    def ancestors(self, code: str) -> list[str]:
+        """Codes from the root down to ``code``'s parent."""
+        chain: list[str] = []
+        entry = self.entries.get(code)
+        while entry is not None and entry.parent:
+            chain.append(entry.parent)
+            entry = self.entries.get(entry.parent)
+        return list(reversed(chain))
+
+    def at_level(self, level: str) -> list[Entry]:
+        return [e for e in self.entries.values() if e.level == level]
+
+
+@dataclass(frozen=True, slots=True)
+class FundingSource:
+    """资金来源: a funding source and the names it is known by."""
+
+    key: str
+    name: str
+    group: str
+    budget_kind: str
+    is_fiscal: bool
+    order: int
+    aliases: tuple[str, ...]
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ExpenseGroupMember:
+    """An economic code counted in an expense group (三公经费, 会议费, 培训费, 机关运行经费)."""
+
+    group: str
+    item: str
+    department_code: str
+    note: str = ""
+
+
+def _data_text(path: str) -> str:
+    return resources.files("yusuan.catalog").joinpath("data", path).read_text("utf-8-sig")
+
+
+def _data_exists(path: str) -> bool:
+    return resources.files("yusuan.catalog").joinpath("data", path).is_file()
+
+
+def _rows(path: str) -> Iterator[dict[str, str]]:
+    for row in csv.DictReader(io.StringIO(_data_text(path))):
+        yield {k: (v or "").strip() for k, v in row.items() if k is not None}
+
+
+def _function_base_years() -> list[int]:
+    folder = resources.files("yusuan.catalog").joinpath("data", "function")
+    years = []
+    for item in folder.iterdir():
+        stem = item.name.removesuffix(".csv")
+        if item.name.endswith(".csv") and stem.isdigit():
+            years.append(int(stem))
+    return sorted(years)
+
+
+def _year_in(year: int, start: str, end: str) -> bool:
+    return (not start or int(start) <= year) and (not end or year <= int(end))
+
+
+@functools.cache
+def function_classification(year: int) -> Classification:
+    """支出功能分类科目 for ``year``: the nearest base table, with the year's names overlaid."""
+    bases = _function_base_years()
+    if not bases:
+        raise LookupError("no function classification data file")
+    earlier = [y for y in bases if y <= year]
+    base = earlier[-1] if earlier else bases[0]
+    entries = {
+        r["code"]: Entry(
+            r["code"],
+            r["name"],
+            r["level"],
+            r["parent"],
+            r.get("source", ""),
+            r.get("confidence", ""),
+            r.get("budget_kind", ""),
+        )
+        for r in _rows(f"function/{base}.csv")
+    }
+    if _data_exists("function/history.csv"):
+        for r in _rows("function/history.csv"):
+            if not _year_in(year, r["from_year"], r["to_year"]):
+                continue
+            code = r["code"]
+            old = entries.get(code)
+            parent = old.parent if old else _parent_by_length(code)
+            entries[code] = Entry(
+                code,
+                r["name"],
+                old.level if old else LEVELS_BY_LENGTH.get(len(code), ""),
+                parent,
+                r.get("source", ""),
+                r.get("confidence", ""),
+                old.budget_kind if old else "",
+            )
+    return Classification.build("支出功能分类科目", f"{year} (base {base})", entries.values())
+
+
+def _parent_by_length(code: str) -> str:
+    return {5: code[:3], 7: code[:5]}.get(len(code), "")
+
+
+def _economic(path: str, title: str, year: int) -> Classification:
+    entries = [
+        Entry(r["code"], r["name"], r["level"], r["parent"], r["source"], r["confidence"])
+        for r in _rows(path)
+        if _year_in(year, r.get("valid_from", ""), r.get("valid_to", ""))
+    ]
+    return Classification.build(title, str(year), entries)
+
+
+@functools.cache
+def department_economic(year: int) -> Classification:
+    """部门预算支出经济分类科目 in force in ``year``."""
+    return _economic("economic/department.csv", "部门预算支出经济分类科目", year)
+
+
+@functools.cache
+def government_economic(year: int) -> Classification:
+    """政府预算支出经济分类科目 in force in ``year``."""
+    return _economic("economic/government.csv", "政府预算支出经济分类科目", year)
+
+
+MAPPING_ORGAN = "机关"
+MAPPING_INSTITUTION = "事业单位"
+
+
+@functools.cache
+def economic_mapping() -> dict[tuple[str, str], str]:
+    """(部门经济分类 code, 机关|事业单位|*) -> 政府经济分类 code."""
+    return {
+        (r["department_code"], r["unit_kind"]): r["government_code"]
+        for r in _rows("economic/mapping.csv")
+    }
+
+
+def government_code_for(department_code: str, unit_kind: UnitKind) -> str | None:
+    """Derive the 政府预算支出经济分类 code of a line through the official mapping."""
+    mapping = economic_mapping()
+    group = MAPPING_ORGAN if unit_kind.is_organ else MAPPING_INSTITUTION
+    return mapping.get((department_code, group)) or mapping.get((department_code, "*"))
+
+
+def procurement_edition(year: int) -> str:
+    """Disclosures before 2023 use the 2013 edition; from 2023 the 2022 edition."""
+    return "2013" if year < 2023 else "2022"
+
+
+@functools.cache
+def procurement_catalog(edition: str) -> Classification:
+    """政府采购品目分类目录 of an edition, keyed by short code (trailing ``00`` pairs removed)."""
+    entries = []
+    for r in _rows(f"procurement/{edition}.csv"):
+        code = r.get("short_code") or short_procurement_code(r["code"])
+        parent = r.get("parent_code", r.get("parent", ""))
+        entries.append(
+            Entry(
+                code,
+                r["name"],
+                r["level"],
+                short_procurement_code(parent) if parent else "",
+                r.get("source", ""),
+                r.get("confidence", "high"),
+            )
+        )
+    return Classification.build("政府采购品目分类目录", edition, entries)
+
+
+def short_procurement_code(code: str) -> str:
+    """A0201010400 -> A02010104: drop trailing ``00`` pairs of a padded catalogue code."""
+    code = code.strip()
+    while len(code) > 1 and (len(code) - 1) % 2 == 0 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
+@functools.cache
+def funding_sources() -> tuple[FundingSource, ...]:
+    sources = [
+        FundingSource(
+            r["key"],
+            r["name"],
+            r["group"],
+            r["budget_kind"],
+            r["is_fiscal"] in ("yes", "是", "true", "1"),
+            int(r["order"]),
+            tuple(a for a in r["aliases"].split("|") if a),
+            r.get("source", ""),
+        )
+        for r in _rows("funding/sources.csv")
+    ]
+    return tuple(sorted(sources, key=lambda s: s.order))
+
+
+def funding_source(name_or_key: str) -> FundingSource | None:
+    """Find a funding source by key, catalogue name or alias."""
+    wanted = name_or_key.strip()
+    for src in funding_sources():
+        if wanted in (src.key, src.name) or wanted in src.aliases:
+            return src
+    return None
+
+
+@functools.cache
+def expense_groups() -> tuple[ExpenseGroupMember, ...]:
+    return tuple(
+        ExpenseGroupMember(r["group"], r["item"], r["department_code"], r.get("note", ""))
+        for r in _rows("funding/expense_groups.csv")
+    )
+
+
+def expense_group_codes(group: str, item: str | None = None) -> frozenset[str]:
+    """Economic codes of an expense group (and item), e.g. ('三公经费', '公务接待费')."""
+    return frozenset(
+        m.department_code
+        for m in expense_groups()
+        if m.group == group and (item is None or m.item == item)
+    )
+
+
+@dataclass(frozen=True)
+class Catalogs:
+    """Every catalogue a dataset of one fiscal year is read against."""
+
+    year: int
+    function: Classification
+    department_economic: Classification
+    government_economic: Classification
+    procurement: Classification
+    procurement_edition: str
+
+
+@functools.cache
+def catalogs_for(year: int) -> Catalogs:
+    edition = procurement_edition(year)
+    return Catalogs(
+        year=year,
+        function=function_classification(year),
+        department_economic=department_economic(year),
+        government_economic=government_economic(year),
+        procurement=procurement_catalog(edition),
+        procurement_edition=edition,
+    )

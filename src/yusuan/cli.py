@@ -1,0 +1,209 @@
+"""The ``yusuan`` command line."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from yusuan import __version__
+
+app = typer.Typer(
+    name="yusuan",
+    help="预算 yusuan：部门预算的编制数据、检查、公开与审计。\n\n"
+    "Prepare, prove, publish and audit Chinese departmental budgets (部门预算公开).",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    add_completion=False,
+)
+err = Console(stderr=True)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+class TableFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+def _load(path: Path):  # type: ignore[no-untyped-def]
+    from yusuan.dataset import read_dataset
+
+    dataset, problems = read_dataset(path)
+    if dataset is None:
+        err.print(
+            f"[bold red]无法读取数据集 / cannot read dataset[/] {path}：{len(problems)} 处错误 / problem(s)"
+        )
+        for problem in problems:
+            err.print(f"  • {problem}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_INPUT)
+    return dataset
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"yusuan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="显示版本 / show the version"
+        ),
+    ] = False,
+) -> None:
+    """预算 yusuan."""
+
+
+@app.command()
+def tables(
+    dataset: Annotated[
+        Path,
+        typer.Argument(
+            help="数据集：含 yusuan.toml 的文件夹或 .xlsx 工作簿 / dataset folder or workbook"
+        ),
+    ],
+    table: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--table",
+            "-t",
+            help="只输出这些表（编号、id 或名称，可重复）/ only these tables (number, id or name; repeatable)",
+        ),
+    ] = None,
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="输出格式 / output format")
+    ] = TableFormat.text,
+    forms: Annotated[
+        bool,
+        typer.Option(
+            "--forms/--no-forms", help="同时输出项目绩效目标申报表 / include the project forms"
+        ),
+    ] = True,
+) -> None:
+    """输出公开表 / Print the disclosure tables (and project performance-target forms) of a dataset."""
+    from yusuan.render.csv_out import render_tidy_csv
+    from yusuan.render.json_out import render_json
+    from yusuan.render.text import render_form, render_table
+    from yusuan.tables import build_tables, resolve_table_name
+    from yusuan.tables.forms import forms_of
+
+    data = _load(dataset)
+    try:
+        only = [resolve_table_name(name) for name in table] if table else None
+    except KeyError as exc:
+        err.print(str(exc.args[0]), markup=False)
+        raise typer.Exit(EXIT_INPUT) from exc
+    built = build_tables(data, only)
+    project_forms = forms_of(data) if forms and only is None else []
+    if fmt is TableFormat.json:
+        sys.stdout.write(render_json(built, project_forms) + "\n")
+    elif fmt is TableFormat.csv:
+        sys.stdout.write(render_tidy_csv(built))
+    else:
+        chunks = [render_table(t) for t in built] + [render_form(f) for f in project_forms]
+        sys.stdout.write("\n\n".join(chunks) + "\n")
+
+
+@app.command()
+def catalog(
+    code: Annotated[
+        str | None, typer.Argument(help="要查询的编码（可省略）/ a code to look up")
+    ] = None,
+    year: Annotated[int, typer.Option("--year", "-y", help="预算年度 / fiscal year")] = 2021,
+) -> None:
+    """分类目录的覆盖情况与编码查询 / Catalogue coverage, or look a code up."""
+    from yusuan.catalog.coverage import coverage_rows, lookup
+
+    console = Console()
+    if code:
+        hits = lookup(code, year)
+        if not hits:
+            err.print(
+                f"目录中没有编码“{code}”（{year}年）/ code {code!r} not found for {year}",
+                markup=False,
+            )
+            raise typer.Exit(EXIT_FINDINGS)
+        grid = RichTable(
+            "目录 catalogue",
+            "编码 code",
+            "名称 name",
+            "级次 level",
+            "上级 parent",
+            "来源 source",
+            "可信度",
+        )
+        for hit in hits:
+            grid.add_row(*hit)
+        console.print(grid)
+        return
+    grid = RichTable(
+        "目录 catalogue",
+        "版本 version",
+        "级次 level",
+        "条目 entries",
+        "来源 sources",
+        title=f"{year}年分类目录覆盖 / catalogue coverage",
+    )
+    for row in coverage_rows(year):
+        grid.add_row(*row)
+    console.print(grid)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="新数据集文件夹 / new dataset folder")],
+    code: Annotated[str, typer.Option(help="部门编码 / department code")] = "000",
+    name: Annotated[str, typer.Option(help="部门名称 / department name")] = "某某部门",
+    year: Annotated[int, typer.Option(help="预算年度 / fiscal year")] = 2021,
+    force: Annotated[
+        bool, typer.Option("--force", help="覆盖已有文件夹 / overwrite an existing folder")
+    ] = False,
+) -> None:
+    """生成空白数据集模板（文件夹与工作簿）/ Write an empty, documented dataset template."""
+    from yusuan.dataset.template import write_template
+
+    if folder.exists() and any(folder.iterdir()) and not force:
+        err.print(
+            f"文件夹已存在且非空：{folder}（使用 --force 覆盖）/ folder exists and is not empty",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_INPUT)
+    workbook = write_template(folder, code=code, name=name, year=year)
+    typer.echo(f"已生成 / written: {folder}/  and  {workbook}")
+
+
+@app.command()
+def convert(
+    source: Annotated[
+        Path, typer.Argument(help="数据集（文件夹或 .xlsx）/ dataset folder or workbook")
+    ],
+    target: Annotated[
+        Path,
+        typer.Argument(
+            help="输出（以 .xlsx 结尾则为工作簿，否则为文件夹）/ output workbook or folder"
+        ),
+    ],
+) -> None:
+    """在文件夹与工作簿之间转换数据集 / Convert a dataset between folder and workbook."""
+    from yusuan.dataset import save_dataset
+
+    save_dataset(_load(source), target)
+    typer.echo(f"已写入 / written: {target}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

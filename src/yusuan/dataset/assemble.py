@@ -1,0 +1,436 @@
+"""Assemble a ``Dataset`` from raw manifest values and raw rows, checking cross-references.
+
+Like beancount's loader this returns ``(dataset, problems)``; the dataset is ``None`` whenever
+any problem stands, so nothing is ever loaded partially.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from yusuan.catalog.loader import funding_source
+from yusuan.dataset.convert import BUILDERS, RawRow, check_headers, parse_rows
+from yusuan.dataset.problems import Problem
+from yusuan.dataset.schema import (
+    INDICATORS,
+    LINES,
+    PRIOR_YEAR,
+    PROCUREMENT,
+    PROJECTS,
+    RECORD_KINDS,
+    REVENUE,
+    UNIT_KINDS,
+)
+from yusuan.model.records import (
+    BudgetLine,
+    Dataset,
+    Department,
+    ExpenseKind,
+    Indicator,
+    Manifest,
+    Origin,
+    ProcurementItem,
+    Project,
+    Unit,
+    UnitKind,
+)
+from yusuan.money import MoneyUnit
+
+SUPPORTED_FORMAT_VERSIONS = (1,)
+
+
+@dataclass
+class RawTable:
+    """One record file or sheet as read: where it came from, its headers and rows."""
+
+    file: str
+    headers: Sequence[str]
+    rows: Sequence[RawRow]
+
+
+@dataclass
+class RawUnit:
+    code: str
+    name: str
+    kind: str
+    parent: str
+    file: str
+    row: int
+
+
+@dataclass
+class RawDataset:
+    """Everything a reader found, before any interpretation."""
+
+    manifest_file: str
+    department: Mapping[str, Any]
+    budget: Mapping[str, Any]
+    format_version: Any
+    units: list[RawUnit]
+    rules: dict[str, dict[str, str]] = field(default_factory=dict)
+    tables: dict[str, RawTable] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _manifest(raw: RawDataset) -> tuple[Manifest | None, list[Problem]]:
+    problems: list[Problem] = []
+    f = raw.manifest_file
+
+    def need(section: Mapping[str, Any], key: str, label: str) -> str:
+        value = str(section.get(key, "") or "").strip()
+        if not value:
+            problems.append(
+                Problem("manifest", f, 0, label, f"清单缺少“{label}”", f"manifest lacks {key!r}")
+            )
+        return value
+
+    if raw.format_version not in SUPPORTED_FORMAT_VERSIONS:
+        problems.append(
+            Problem(
+                "manifest",
+                f,
+                0,
+                "format_version",
+                f"不支持的格式版本“{raw.format_version}”，应为 1",
+                f"unsupported format_version {raw.format_version!r}; expected 1",
+            )
+        )
+    code = need(raw.department, "code", "部门编码")
+    name = need(raw.department, "name", "部门名称")
+    year_text = need(raw.budget, "year", "预算年度")
+    year = 0
+    if year_text:
+        if year_text.isdigit() and 1990 <= int(year_text) <= 2100:
+            year = int(year_text)
+        else:
+            problems.append(
+                Problem(
+                    "manifest",
+                    f,
+                    0,
+                    "预算年度",
+                    f"预算年度应为四位年份，实际为“{year_text}”",
+                    f"year must be a four-digit year, got {year_text!r}",
+                )
+            )
+    unit_text = str(raw.budget.get("display_unit", "万元") or "万元")
+    try:
+        display_unit = MoneyUnit.parse(unit_text)
+    except ValueError:
+        display_unit = MoneyUnit.WAN
+        problems.append(
+            Problem(
+                "manifest",
+                f,
+                0,
+                "显示单位",
+                f"显示单位应为 元 / 万元 / 亿元，实际为“{unit_text}”",
+                f"display_unit must be 元, 万元 or 亿元, got {unit_text!r}",
+            )
+        )
+    kind = str(raw.budget.get("kind", "预算") or "预算")
+    if kind not in ("预算", "决算"):
+        problems.append(
+            Problem(
+                "manifest",
+                f,
+                0,
+                "预算类型",
+                f"预算类型应为 预算 或 决算，实际为“{kind}”",
+                f"kind must be 预算 or 决算, got {kind!r}",
+            )
+        )
+    units: list[Unit] = []
+    seen: set[str] = set()
+    for u in raw.units:
+        where = (u.file, u.row)
+        if not u.code or not u.name:
+            problems.append(
+                Problem(
+                    "unit",
+                    *where,
+                    "单位编码",
+                    "单位须有编码和名称",
+                    "a unit needs a code and a name",
+                )
+            )
+            continue
+        if u.code in seen:
+            problems.append(
+                Problem(
+                    "unit",
+                    *where,
+                    "单位编码",
+                    f"单位编码“{u.code}”重复",
+                    f"duplicate unit code {u.code!r}",
+                )
+            )
+            continue
+        if u.kind not in UNIT_KINDS:
+            problems.append(
+                Problem(
+                    "unit",
+                    *where,
+                    "单位性质",
+                    f"单位性质应为 {' / '.join(UNIT_KINDS)} 之一，实际为“{u.kind}”",
+                    f"unit kind must be one of {', '.join(UNIT_KINDS)}, got {u.kind!r}",
+                )
+            )
+            continue
+        seen.add(u.code)
+        units.append(Unit(u.code, u.name, UnitKind(u.kind), u.parent, Origin(u.file, u.row)))
+    for unit in units:
+        if unit.parent and unit.parent not in seen:
+            problems.append(
+                Problem(
+                    "unit",
+                    unit.origin.file,
+                    unit.origin.row,
+                    "上级单位编码",
+                    f"上级单位“{unit.parent}”不在单位列表中",
+                    f"parent unit {unit.parent!r} is not a unit",
+                )
+            )
+    if not units:
+        problems.append(
+            Problem(
+                "manifest",
+                f,
+                0,
+                "单位",
+                "清单中至少要有一个单位",
+                "the manifest needs at least one unit",
+            )
+        )
+    if problems:
+        return None, problems
+    department = Department(
+        code,
+        name,
+        str(raw.department.get("region", "") or ""),
+        str(raw.department.get("level", "") or ""),
+    )
+    return Manifest(
+        department, year, tuple(units), kind, display_unit, int(raw.format_version), raw.rules
+    ), problems
+
+
+def _cross_check(
+    lines: Sequence[BudgetLine],
+    projects: Sequence[Project],
+    indicators: Sequence[Indicator],
+    procurement: Sequence[ProcurementItem],
+    unit_codes: set[str],
+    sources: Sequence[tuple[str, Origin]],
+) -> list[Problem]:
+    problems: list[Problem] = []
+    names: dict[str, Origin] = {}
+    for project in projects:
+        if project.name in names:
+            first = names[project.name]
+            problems.append(
+                Problem(
+                    "duplicate-project",
+                    project.origin.file,
+                    project.origin.row,
+                    "项目名称",
+                    f"项目“{project.name}”重复（第{first.row}行已有）",
+                    f"project {project.name!r} repeated (already on row {first.row})",
+                )
+            )
+        names.setdefault(project.name, project.origin)
+    for line in lines:
+        o = line.origin
+        if line.unit_code not in unit_codes:
+            problems.append(
+                Problem(
+                    "unknown-unit",
+                    o.file,
+                    o.row,
+                    "单位编码",
+                    f"单位编码“{line.unit_code}”不在清单的单位列表中",
+                    f"unit {line.unit_code!r} is not in the manifest",
+                )
+            )
+        if len(line.function_code) != 7 or not line.function_code.isdigit():
+            problems.append(
+                Problem(
+                    "function-code",
+                    o.file,
+                    o.row,
+                    "功能分类科目编码",
+                    f"功能分类科目应为7位项级编码，实际为“{line.function_code}”",
+                    f"function code must be a 7-digit 项 code, got {line.function_code!r}",
+                )
+            )
+        if len(line.economic_code) != 5 or not line.economic_code.isdigit():
+            problems.append(
+                Problem(
+                    "economic-code",
+                    o.file,
+                    o.row,
+                    "部门经济分类科目编码",
+                    f"经济分类科目应为5位款级编码，实际为“{line.economic_code}”",
+                    f"economic code must be a 5-digit 款 code, got {line.economic_code!r}",
+                )
+            )
+        if line.kind is ExpenseKind.BASIC:
+            if line.category is None:
+                problems.append(
+                    Problem(
+                        "basic-category",
+                        o.file,
+                        o.row,
+                        "基本支出类别",
+                        "基本支出须填写基本支出类别（人员经费或公用经费）",
+                        "a 基本支出 line needs 人员经费 or 公用经费",
+                    )
+                )
+            if line.project:
+                problems.append(
+                    Problem(
+                        "basic-project",
+                        o.file,
+                        o.row,
+                        "项目名称",
+                        "基本支出不应填写项目名称",
+                        "a 基本支出 line has no project",
+                    )
+                )
+        else:
+            if line.category is not None:
+                problems.append(
+                    Problem(
+                        "project-category",
+                        o.file,
+                        o.row,
+                        "基本支出类别",
+                        "项目支出不应填写基本支出类别",
+                        "a 项目支出 line has no 基本支出类别",
+                    )
+                )
+            if not line.project:
+                problems.append(
+                    Problem(
+                        "project-missing",
+                        o.file,
+                        o.row,
+                        "项目名称",
+                        "项目支出须填写项目名称",
+                        "a 项目支出 line needs its project",
+                    )
+                )
+            elif line.project not in names:
+                problems.append(
+                    Problem(
+                        "unknown-project",
+                        o.file,
+                        o.row,
+                        "项目名称",
+                        f"项目“{line.project}”不在 projects.csv 中",
+                        f"project {line.project!r} is not in projects.csv",
+                    )
+                )
+    for indicator in indicators:
+        if indicator.project not in names:
+            o = indicator.origin
+            problems.append(
+                Problem(
+                    "unknown-project",
+                    o.file,
+                    o.row,
+                    "项目名称",
+                    f"项目“{indicator.project}”不在 projects.csv 中",
+                    f"project {indicator.project!r} is not in projects.csv",
+                )
+            )
+    for item in procurement:
+        if item.unit_code not in unit_codes:
+            o = item.origin
+            problems.append(
+                Problem(
+                    "unknown-unit",
+                    o.file,
+                    o.row,
+                    "单位编码",
+                    f"单位编码“{item.unit_code}”不在清单的单位列表中",
+                    f"unit {item.unit_code!r} is not in the manifest",
+                )
+            )
+    for source, o in sources:
+        if funding_source(source) is None:
+            problems.append(
+                Problem(
+                    "unknown-source",
+                    o.file,
+                    o.row,
+                    "资金来源",
+                    f"未知的资金来源“{source}”",
+                    f"unknown funding source {source!r}",
+                )
+            )
+    return problems
+
+
+def assemble(raw: RawDataset) -> tuple[Dataset | None, list[Problem]]:
+    """Build the dataset from what a reader found; report every problem at once."""
+    problems = list(raw.problems)
+    manifest, manifest_problems = _manifest(raw)
+    problems.extend(manifest_problems)
+    records: dict[str, list[Any]] = {}
+    for kind in RECORD_KINDS:
+        table = raw.tables.get(kind.key)
+        if table is None:
+            if not kind.optional:
+                problems.append(
+                    Problem(
+                        "missing-file",
+                        kind.file,
+                        0,
+                        "",
+                        f"缺少文件“{kind.file}”（{kind.sheet}）",
+                        f"missing file {kind.file!r} ({kind.title})",
+                    )
+                )
+            records[kind.key] = []
+            continue
+        header_problems = check_headers(kind, table.file, table.headers)
+        problems.extend(header_problems)
+        if any(p.code == "missing-column" for p in header_problems):
+            records[kind.key] = []
+            continue
+        parsed, row_problems = parse_rows(kind, table.file, table.rows)
+        problems.extend(row_problems)
+        builder = BUILDERS[kind.key]
+        records[kind.key] = [builder(v, Origin(table.file, v["_row"])) for v in parsed]
+    if manifest is not None:
+        lines = records[LINES.key]
+        procurement = records[PROCUREMENT.key]
+        revenue = records[REVENUE.key]
+        sources = [(x.source, x.origin) for x in (*lines, *procurement, *revenue)]
+        problems.extend(
+            _cross_check(
+                lines,
+                records[PROJECTS.key],
+                records[INDICATORS.key],
+                procurement,
+                {u.code for u in manifest.units},
+                sources,
+            )
+        )
+    if problems or manifest is None:
+        return None, problems
+    return (
+        Dataset(
+            manifest=manifest,
+            lines=tuple(records[LINES.key]),
+            projects=tuple(records[PROJECTS.key]),
+            indicators=tuple(records[INDICATORS.key]),
+            procurement=tuple(records[PROCUREMENT.key]),
+            revenue=tuple(records[REVENUE.key]),
+            prior_year=tuple(records[PRIOR_YEAR.key]),
+        ),
+        problems,
+    )

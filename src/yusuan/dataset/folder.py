@@ -1,0 +1,194 @@
+"""The dataset as a folder: ``yusuan.toml`` plus one CSV file per kind of record."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from yusuan.dataset.assemble import RawDataset, RawTable, RawUnit
+from yusuan.dataset.convert import RawRow, record_cells
+from yusuan.dataset.problems import Problem
+from yusuan.dataset.schema import MANIFEST_FILE, RECORD_KINDS, RecordKind
+from yusuan.fsutil import atomic_directory
+from yusuan.model.records import Dataset, Manifest
+
+
+def _read_csv(path: Path, label: str) -> tuple[RawTable | None, list[Problem]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [
+            Problem(
+                "encoding",
+                label,
+                0,
+                "",
+                f"文件不是 UTF-8 编码（第{exc.start}字节）；请另存为“CSV UTF-8”",
+                f"file is not UTF-8 (byte {exc.start}); save it as CSV UTF-8",
+            )
+        ]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = list(reader)
+    if not rows:
+        return RawTable(label, [], []), [
+            Problem(
+                "empty-file",
+                label,
+                0,
+                "",
+                "文件为空（至少要有表头行）",
+                "file is empty (a header row is needed)",
+            )
+        ]
+    headers = [h.strip() for h in rows[0]]
+    problems: list[Problem] = []
+    raw_rows = []
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue  # a blank line is not a record
+        if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers) :]):
+            problems.append(
+                Problem(
+                    "extra-cells",
+                    label,
+                    number,
+                    "",
+                    f"本行有{len(cells)}个单元格，多于表头的{len(headers)}列",
+                    f"row has {len(cells)} cells, more than the {len(headers)} headers",
+                )
+            )
+            continue
+        raw_rows.append(RawRow(number, dict(zip(headers, cells, strict=False))))
+    return RawTable(label, headers, raw_rows), problems
+
+
+def read_manifest_toml(path: Path) -> tuple[dict[str, Any], list[Problem]]:
+    label = path.name
+    try:
+        return tomllib.loads(path.read_text("utf-8-sig")), []
+    except tomllib.TOMLDecodeError as exc:
+        return {}, [
+            Problem(
+                "manifest",
+                label,
+                0,
+                "",
+                f"清单格式错误：{exc}",
+                f"manifest is not valid TOML: {exc}",
+            )
+        ]
+
+
+def read_folder(folder: Path) -> RawDataset:
+    manifest_path = folder / MANIFEST_FILE
+    problems: list[Problem] = []
+    data: dict[str, Any] = {}
+    if not manifest_path.is_file():
+        problems.append(
+            Problem(
+                "missing-file",
+                MANIFEST_FILE,
+                0,
+                "",
+                f"缺少清单文件“{MANIFEST_FILE}”",
+                f"missing manifest {MANIFEST_FILE!r}",
+            )
+        )
+    else:
+        data, manifest_problems = read_manifest_toml(manifest_path)
+        problems.extend(manifest_problems)
+    units = [
+        RawUnit(
+            str(u.get("code", "")).strip(),
+            str(u.get("name", "")).strip(),
+            str(u.get("kind", "")).strip(),
+            str(u.get("parent", "") or "").strip(),
+            MANIFEST_FILE,
+            index,
+        )
+        for index, u in enumerate(data.get("units", []), start=1)
+    ]
+    raw = RawDataset(
+        manifest_file=MANIFEST_FILE,
+        department=data.get("department", {}),
+        budget=data.get("budget", {}),
+        format_version=data.get("format_version"),
+        units=units,
+        rules={
+            str(k): {str(a): str(b) for a, b in v.items()} for k, v in data.get("rules", {}).items()
+        },
+        problems=problems,
+    )
+    for kind in RECORD_KINDS:
+        path = folder / kind.file
+        if path.is_file():
+            table, table_problems = _read_csv(path, kind.file)
+            raw.problems.extend(table_problems)
+            if table is not None:
+                raw.tables[kind.key] = table
+    return raw
+
+
+def manifest_document(manifest: Manifest) -> dict[str, Any]:
+    """The manifest as the TOML document it is written as."""
+    department: dict[str, Any] = {
+        "code": manifest.department.code,
+        "name": manifest.department.name,
+    }
+    if manifest.department.region:
+        department["region"] = manifest.department.region
+    if manifest.department.level:
+        department["level"] = manifest.department.level
+    document: dict[str, Any] = {
+        "format_version": manifest.format_version,
+        "department": department,
+        "budget": {
+            "year": manifest.year,
+            "kind": manifest.kind,
+            "display_unit": manifest.display_unit.value,
+        },
+        "units": [
+            {"code": u.code, "name": u.name, "kind": u.kind.value, "parent": u.parent}
+            for u in manifest.units
+        ],
+    }
+    if manifest.rules:
+        document["rules"] = manifest.rules
+    return document
+
+
+def csv_text(kind: RecordKind, records: Any) -> str:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(kind.headers)
+    for record in records:
+        writer.writerow(record_cells(kind, record))
+    return out.getvalue()
+
+
+def write_folder(dataset: Dataset, folder: Path) -> None:
+    """Write the dataset as a folder, atomically (the old folder stays whole on any error)."""
+    with atomic_directory(folder) as tmp:
+        (tmp / MANIFEST_FILE).write_text(
+            tomli_w.dumps(manifest_document(dataset.manifest)), "utf-8"
+        )
+        for kind in RECORD_KINDS:
+            records = getattr(dataset, _ATTR[kind.key])
+            if kind.optional and not records:
+                continue
+            (tmp / kind.file).write_text(csv_text(kind, records), "utf-8")
+
+
+_ATTR = {
+    "lines": "lines",
+    "projects": "projects",
+    "indicators": "indicators",
+    "procurement": "procurement",
+    "revenue": "revenue",
+    "prior_year": "prior_year",
+}

@@ -1,0 +1,1 @@
+"""Renderers: ``Table`` (and project forms) to text, JSON and CSV."""
