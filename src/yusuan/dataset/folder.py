@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import tomllib
 from pathlib import Path
 from typing import Any
 
-import tomli_w
 
 from yusuan.dataset.assemble import RawDataset, RawTable, RawUnit
 from yusuan.dataset.convert import RawRow, record_cells
@@ -134,32 +134,46 @@ def read_folder(folder: Path) -> RawDataset:
     return raw
 
 
-def manifest_document(manifest: Manifest) -> dict[str, Any]:
-    """The manifest as the TOML document it is written as."""
-    department: dict[str, Any] = {
-        "code": manifest.department.code,
-        "name": manifest.department.name,
-    }
-    if manifest.department.region:
-        department["region"] = manifest.department.region
-    if manifest.department.level:
-        department["level"] = manifest.department.level
-    document: dict[str, Any] = {
-        "format_version": manifest.format_version,
-        "department": department,
-        "budget": {
-            "year": manifest.year,
-            "kind": manifest.kind,
-            "display_unit": manifest.display_unit.value,
-        },
-        "units": [
-            {"code": u.code, "name": u.name, "kind": u.kind.value, "parent": u.parent}
-            for u in manifest.units
-        ],
-    }
-    if manifest.rules:
-        document["rules"] = manifest.rules
-    return document
+def _toml_string(value: str) -> str:
+    """A TOML basic string (JSON escapes are valid TOML escapes)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def manifest_toml(manifest: Manifest) -> str:
+    """The manifest as TOML, in the documented layout (sections in a fixed order, one block a unit)."""
+    d = manifest.department
+    lines = [
+        "# yusuan 数据集清单 / dataset manifest — see docs/dataset-format.md",
+        f"format_version = {manifest.format_version}",
+        "",
+        "[department]",
+        f"code = {_toml_string(d.code)}",
+        f"name = {_toml_string(d.name)}",
+    ]
+    if d.region:
+        lines.append(f"region = {_toml_string(d.region)}")
+    if d.level:
+        lines.append(f"level = {_toml_string(d.level)}")
+    lines += [
+        "",
+        "[budget]",
+        f"year = {manifest.year}",
+        f"kind = {_toml_string(manifest.kind)}",
+        f"display_unit = {_toml_string(manifest.display_unit.value)}",
+    ]
+    for unit in manifest.units:
+        lines += [
+            "",
+            "[[units]]",
+            f"code = {_toml_string(unit.code)}",
+            f"name = {_toml_string(unit.name)}",
+            f"kind = {_toml_string(unit.kind.value)}",
+            f"parent = {_toml_string(unit.parent)}",
+        ]
+    for rule, settings in manifest.rules.items():
+        lines += ["", f"[rules.{_toml_string(rule)}]"]
+        lines += [f"{_toml_string(k)} = {_toml_string(v)}" for k, v in settings.items()]
+    return "\n".join(lines) + "\n"
 
 
 def csv_text(kind: RecordKind, records: Any) -> str:
@@ -174,9 +188,7 @@ def csv_text(kind: RecordKind, records: Any) -> str:
 def write_folder(dataset: Dataset, folder: Path) -> None:
     """Write the dataset as a folder, atomically (the old folder stays whole on any error)."""
     with atomic_directory(folder) as tmp:
-        (tmp / MANIFEST_FILE).write_text(
-            tomli_w.dumps(manifest_document(dataset.manifest)), "utf-8"
-        )
+        (tmp / MANIFEST_FILE).write_text(manifest_toml(dataset.manifest), "utf-8")
         for kind in RECORD_KINDS:
             records = getattr(dataset, _ATTR[kind.key])
             if kind.optional and not records:
