@@ -134,25 +134,27 @@ def catalog(
                 markup=False,
             )
             raise typer.Exit(EXIT_FINDINGS)
-        grid = RichTable(
+        labels = (
             "目录 catalogue",
             "编码 code",
             "名称 name",
             "级次 level",
             "上级 parent",
             "来源 source",
-            "可信度",
+            "可信度 confidence",
         )
         for hit in hits:
-            grid.add_row(*hit)
-        console.print(grid)
+            for label, value in zip(labels, hit, strict=True):
+                console.print(f"{label:<20}{value}", markup=False, highlight=False, soft_wrap=True)
+            console.print()
         return
     grid = RichTable(
         "目录 catalogue",
-        "版本 version",
-        "级次 level",
-        "条目 entries",
-        "来源 sources",
+        "版本",
+        "级次",
+        "条目",
+        "可信度 高/中/低",
+        "主要来源 sources (see catalog/data/*/SOURCES.md)",
         title=f"{year}年分类目录覆盖 / catalogue coverage",
     )
     for row in coverage_rows(year):

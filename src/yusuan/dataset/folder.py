@@ -9,7 +9,6 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-
 from yusuan.dataset.assemble import RawDataset, RawTable, RawUnit
 from yusuan.dataset.convert import RawRow, record_cells
 from yusuan.dataset.problems import Problem
