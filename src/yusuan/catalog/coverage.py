@@ -37,7 +37,7 @@ def _catalogues(year: int) -> list[tuple[str, Classification]]:
 
 def coverage_rows(year: int) -> list[tuple[str, ...]]:
     """One row per catalogue and level: entries, how many are confirmed (high/medium/low), sources."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for title, classification in _catalogues(year):
         levels = Counter(e.level for e in classification.entries.values())
         for level in sorted(
