@@ -5,7 +5,16 @@ from __future__ import annotations
 from yusuan.money import ZERO
 from yusuan.tables import measures as m
 from yusuan.tables.base import NAME, TEXT, TOTAL, Column, Row, Table, Value, header_grid
-from yusuan.tables.facts import FUND, GENERAL, STATE_CAPITAL, Facts, sums, title
+from yusuan.tables.facts import (
+    FUND,
+    GENERAL,
+    STATE_CAPITAL,
+    Facts,
+    class_of,
+    group_sums,
+    sums,
+    title,
+)
 
 ID = "fiscal"
 NAME_ZH = "财政拨款收支总表"
@@ -45,6 +54,8 @@ def build(facts: Facts) -> Table:
     )
     income = sums(lines, {col: m.from_source(col) for _, _, col in sources})
     classes = sorted(facts.catalogs.function.at_level("类"), key=lambda e: e.code)
+    source_measures = {col: m.from_source(col) for _, _, col in sources}
+    by_class = group_sums(lines, source_measures, class_of)
     rows = []
     for index in range(max(len(sources), len(classes))):
         values: dict[str, Value] = {}
@@ -55,8 +66,7 @@ def build(facts: Facts) -> Table:
             values["income"] = income[col]
         if index < len(classes):
             code, name = classes[index].code, classes[index].name
-            in_class = [x for x in lines if x.line.function_code.startswith(code)]
-            by_source = sums(in_class, {col: m.from_source(col) for _, _, col in sources})
+            by_source = by_class.get(code, dict.fromkeys(source_measures, ZERO))
             values["subtotal"] = sum(by_source.values(), ZERO)
             values.update(by_source)
         rows.append(Row(code, name, 1, values))

@@ -12,7 +12,8 @@ from yusuan.tables.facts import (
     STATE_CAPITAL,
     UNIT_FUNDS,
     Facts,
-    Measure,
+    class_of,
+    group_sums,
     sums,
     title,
 )
@@ -50,7 +51,7 @@ def build(facts: Facts) -> Table:
     )
     income = sums(facts.lines, {col: m.from_source(col) for _, col in INCOME_LINES})
     classes = sorted(facts.catalogs.function.at_level("类"), key=lambda e: e.code)
-    by_class = sums(facts.lines, {e.code: _in_class(e.code) for e in classes})
+    by_class = group_sums(facts.lines, {"amount": m.everything}, class_of)
     rows = []
     for index in range(max(len(INCOME_LINES), len(classes))):
         values: dict[str, object] = {}
@@ -61,7 +62,7 @@ def build(facts: Facts) -> Table:
             values["income"] = income[col]
         if index < len(classes):
             code, name = classes[index].code, classes[index].name
-            values["expenditure"] = by_class[code]
+            values["expenditure"] = by_class.get(code, {}).get("amount", ZERO)
         rows.append(Row(code, name, 1, values))  # type: ignore[arg-type]
     total = sum((x.amount for x in facts.lines), ZERO)
     rows.append(
@@ -82,7 +83,3 @@ def build(facts: Facts) -> Table:
         tuple(rows),
         name_en="Summary of revenue and expenditure",
     )
-
-
-def _in_class(code: str) -> Measure:
-    return lambda line: line.line.function_code.startswith(code)
