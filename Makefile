@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench clean system
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,12 +12,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+## system: the Debian packages for PDF fonts and the tests (installed when missing and root)
+system:
+	@bash scripts/system-packages.sh
+
 ## demo: print the seed's disclosure tables from examples/linfen-2021
 demo: $(STAMP)
 	$(BIN)/yusuan tables examples/linfen-2021
 
 ## test: lint, format check, type check and every test
-test: lint typecheck unit
+test: system lint typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
