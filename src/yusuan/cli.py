@@ -115,6 +115,73 @@ def tables(
         sys.stdout.write("\n\n".join(chunks) + "\n")
 
 
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+@app.command()
+def check(
+    dataset: Annotated[
+        Path, typer.Argument(help="数据集：文件夹或 .xlsx 工作簿 / dataset folder or workbook")
+    ],
+    fmt: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="输出格式 / output format")
+    ] = CheckFormat.text,
+    rule_ids: Annotated[
+        list[str] | None,
+        typer.Option("--rule", "-r", help="只运行这些规则 / only these rules (repeatable)"),
+    ] = None,
+) -> None:
+    """检查预算数据，列出问题 / Check a budget and list what is wrong.
+
+    退出码 / exit status: 0 无致命问题 no fatal finding; 1 有致命问题 fatal findings; 2 无法读取 input unreadable.
+    """
+    from yusuan.rules import check_dataset
+    from yusuan.rules.report import render_html, render_json, render_text
+
+    report = check_dataset(_load(dataset), only=rule_ids)
+    render = {
+        CheckFormat.text: render_text,
+        CheckFormat.json: render_json,
+        CheckFormat.html: render_html,
+    }[fmt]
+    sys.stdout.write(render(report) + "\n")
+    raise typer.Exit(EXIT_FINDINGS if report.has_fatal else EXIT_OK)
+
+
+class RulesFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+
+
+@app.command()
+def rules(
+    fmt: Annotated[
+        RulesFormat, typer.Option("--format", "-f", help="输出格式 / output format")
+    ] = RulesFormat.text,
+) -> None:
+    """列出全部检查规则 / List every rule with its id, severity, basis and an example message."""
+    from yusuan.rules.base import GROUPS, format_message
+    from yusuan.rules.docs import rules_markdown
+    from yusuan.rules.engine import load_rules
+
+    if fmt is RulesFormat.markdown:
+        sys.stdout.write(rules_markdown())
+        return
+    registry = load_rules()
+    for group, title in GROUPS.items():
+        members = sorted((r for r in registry.values() if r.group == group), key=lambda r: r.id)
+        if members:
+            typer.echo(f"\n{title}")
+        for r in members:
+            example, _ = format_message(r, r.example)
+            typer.echo(f"  {r.id}  [{r.severity.value}] {r.title_zh} / {r.title_en}")
+            typer.echo(f"        例：{example}")
+            typer.echo(f"        依据：{r.basis}")
+
+
 @app.command()
 def catalog(
     code: Annotated[

@@ -1,0 +1,36 @@
+"""Validation rules (检查规则): each with a stable id, severity, bilingual message, basis and fix.
+
+``check_dataset(dataset)`` runs every rule over a dataset; ``run_rules(subject)`` over any
+subject (a dataset, or tables read from a published document).
+"""
+
+from __future__ import annotations
+
+from yusuan.model.records import Dataset
+from yusuan.rules.base import REGISTRY, Finding, Location, Outcome, Rule, Severity
+from yusuan.rules.engine import Report, load_rules, run_rules
+from yusuan.rules.subject import Subject, subject_of_dataset
+
+
+def check_dataset(dataset: Dataset, *, only: list[str] | None = None) -> Report:
+    """Check a dataset with every rule, honouring the manifest's per-rule settings."""
+    department = dataset.manifest.department.name
+    return run_rules(
+        subject_of_dataset(dataset), only=only, title=f"{department}{dataset.year}年部门预算"
+    )
+
+
+__all__ = [
+    "REGISTRY",
+    "Finding",
+    "Location",
+    "Outcome",
+    "Report",
+    "Rule",
+    "Severity",
+    "Subject",
+    "check_dataset",
+    "load_rules",
+    "run_rules",
+    "subject_of_dataset",
+]

@@ -1,0 +1,413 @@
+"""表内平衡: every total in a table equals its parts, at every level and in every column.
+
+Dataset tables hold exact amounts and must add up exactly. A published document's figures are
+rounded for display, so a difference no larger than the rounding of the figures involved is
+reported as 提示 (ARITH-090), and only a larger one as 致命.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from yusuan.money import round_display, to_unit
+from yusuan.rules.base import Hit, Location, MissingData, Severity, money, rule
+from yusuan.rules.subject import Subject
+from yusuan.tables.base import AMOUNT, TOTAL, Row, Table
+
+ZERO = Decimal(0)
+
+# Tables whose rows are a classification (合计 / 类 / 款 / 项)
+HIERARCHY_TABLES = (
+    "income",
+    "expenditure",
+    "general-budget",
+    "fund-income",
+    "fund-expenditure",
+    "state-capital",
+    "basic-economic",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    """A stated figure and the parts it should equal."""
+
+    table: Table
+    row: Row
+    column: str
+    stated: Decimal
+    parts: tuple[Decimal, ...]
+    what: str  # e.g. "= Σ 下级科目", in Chinese
+
+    @property
+    def difference(self) -> Decimal:
+        return self.stated - sum(self.parts, ZERO)
+
+    def displayed_difference(self) -> Decimal:
+        """The difference a reader sees when adding up the printed (rounded) figures."""
+        unit = self.table.unit
+
+        def shown(value: Decimal) -> Decimal:
+            return round_display(to_unit(value, unit))
+
+        return shown(self.stated) - sum((shown(p) for p in self.parts), ZERO)
+
+
+def _value(row: Row, key: str) -> Decimal:
+    value = row.values.get(key)
+    return value if isinstance(value, Decimal) else ZERO
+
+
+def _amount_keys(table: Table) -> list[str]:
+    return [c.key for c in table.columns if c.kind == AMOUNT]
+
+
+def _label(table: Table, key: str) -> str:
+    return next((c.label for c in table.columns if c.key == key), key)
+
+
+def hierarchy_balances(table: Table) -> Iterator[Balance]:
+    """合计 = Σ 类, 类 = Σ 款, 款 = Σ 项, for every amount column."""
+    coded = [r for r in table.rows if r.code]
+    total = next((r for r in table.rows if r.kind == TOTAL), None)
+    for key in _amount_keys(table):
+        if total is not None and any(r.level == 1 for r in coded):
+            parts = tuple(_value(r, key) for r in coded if r.level == 1)
+            yield Balance(table, total, key, _value(total, key), parts, "合计 = Σ 类")
+        for parent in coded:
+            children = [
+                r for r in coded if r.level == parent.level + 1 and r.code.startswith(parent.code)
+            ]
+            if children:
+                parts = tuple(_value(c, key) for c in children)
+                yield Balance(table, parent, key, _value(parent, key), parts, "= Σ 下级科目")
+
+
+def row_identity_balances(table: Table) -> Iterator[Balance]:
+    """Within each row: 合计 = 基本支出 + 项目支出; 本年收入合计 = Σ 资金来源; 小计 = Σ 来源."""
+    keys = set(_amount_keys(table))
+    for row in table.rows:
+        if {"total", "basic", "project"} <= keys:
+            yield Balance(
+                table,
+                row,
+                "total",
+                _value(row, "total"),
+                (_value(row, "basic"), _value(row, "project")),
+                "合计 = 基本支出 + 项目支出",
+            )
+        sources = [
+            k
+            for k in ("general", "fund", "special_account", "state_capital", "unit_funds")
+            if k in keys
+        ]
+        if table.id == "income" and sources:
+            yield Balance(
+                table,
+                row,
+                "total",
+                _value(row, "total"),
+                tuple(_value(row, k) for k in sources),
+                "本年收入合计 = Σ 资金来源",
+            )
+        if table.id == "fiscal" and row.code and "subtotal" in keys:
+            parts = tuple(_value(row, k) for k in ("general", "fund", "state_capital") if k in keys)
+            yield Balance(
+                table, row, "subtotal", _value(row, "subtotal"), parts, "小计 = Σ 资金来源"
+            )
+
+
+def two_sided_balances(table: Table) -> Iterator[Balance]:
+    """收支总表 / 财政拨款收支总表: 收入合计 = Σ 收入项目, 支出合计 = Σ 类, 收入合计 = 支出合计."""
+    total = next((r for r in table.rows if r.kind == TOTAL), None)
+    if total is None:
+        return
+    items = [r for r in table.rows if r.kind != TOTAL]
+    income = tuple(_value(r, "income") for r in items if r.values.get("income_item"))
+    yield Balance(
+        table, total, "income", _value(total, "income"), income, "本年收入合计 = Σ 收入项目"
+    )
+    spend_key = "expenditure" if "expenditure" in _amount_keys(table) else "subtotal"
+    spending = tuple(_value(r, spend_key) for r in items if r.code)
+    yield Balance(
+        table, total, spend_key, _value(total, spend_key), spending, "本年支出合计 = Σ 功能分类类"
+    )
+    yield Balance(
+        table,
+        total,
+        "income",
+        _value(total, "income"),
+        (_value(total, spend_key),),
+        "本年收入合计 = 本年支出合计",
+    )
+    if table.id == "fiscal":
+        for key in ("general", "fund", "state_capital"):
+            if key in _amount_keys(table):
+                parts = tuple(_value(r, key) for r in items if r.code)
+                yield Balance(table, total, key, _value(total, key), parts, "合计 = Σ 功能分类类")
+
+
+def three_public_balances(table: Table) -> Iterator[Balance]:
+    units = [r for r in table.rows if r.kind != TOTAL]
+    for row in table.rows:
+        yield Balance(
+            table,
+            row,
+            "total",
+            _value(row, "total"),
+            (_value(row, "abroad"), _value(row, "reception"), _value(row, "vehicle_subtotal")),
+            "合计 = 因公出国(境)费 + 公务接待费 + 公务用车费",
+        )
+        yield Balance(
+            table,
+            row,
+            "vehicle_subtotal",
+            _value(row, "vehicle_subtotal"),
+            (_value(row, "vehicle_operation"), _value(row, "vehicle_purchase")),
+            "公务用车费小计 = 运行维护费 + 购置费",
+        )
+    total = next((r for r in table.rows if r.kind == TOTAL), None)
+    if total is not None:
+        for key in _amount_keys(table):
+            yield Balance(
+                table,
+                total,
+                key,
+                _value(total, key),
+                tuple(_value(r, key) for r in units),
+                "合计 = Σ 单位",
+            )
+
+
+def procurement_balances(table: Table) -> Iterator[Balance]:
+    keys = _amount_keys(table)
+    for row in table.rows:
+        if "gov_total" in keys:
+            yield Balance(
+                table,
+                row,
+                "gov_total",
+                _value(row, "gov_total"),
+                (_value(row, "general"), _value(row, "fund")),
+                "政府预算资金合计 = 一般公共预算 + 政府性基金",
+            )
+        parts = tuple(
+            _value(row, k)
+            for k in ("gov_total", "state_capital", "special_account", "unit_funds")
+            if k in keys
+        )
+        yield Balance(table, row, "total", _value(row, "total"), parts, "预算总计 = Σ 资金来源")
+    # a group row (合计, department, unit, 基本/项目) equals the rows directly below it
+    rows = list(table.rows)
+    for index, row in enumerate(rows):
+        if row.kind == "detail":
+            continue
+        below = []
+        for other in rows[index + 1 :]:
+            if other.level <= row.level:
+                break
+            if other.level == row.level + 1 or (row.level == 0 and other.level == 1):
+                below.append(other)
+        if below:
+            yield Balance(
+                table,
+                row,
+                "total",
+                _value(row, "total"),
+                tuple(_value(r, "total") for r in below),
+                "= Σ 下级行",
+            )
+
+
+def operating_balances(table: Table) -> Iterator[Balance]:
+    total = next((r for r in table.rows if r.kind == TOTAL), None)
+    if total is not None:
+        units = tuple(_value(r, "amount") for r in table.rows if r.kind != TOTAL)
+        yield Balance(table, total, "amount", _value(total, "amount"), units, "合计 = Σ 单位")
+
+
+FAMILIES = {
+    "hierarchy": (HIERARCHY_TABLES, hierarchy_balances),
+    "rows": (
+        ("income", "expenditure", "general-budget", "fund-expenditure", "state-capital", "fiscal"),
+        row_identity_balances,
+    ),
+    "two-sided": (("income-expenditure", "fiscal"), two_sided_balances),
+    "three-public": (("three-public",), three_public_balances),
+    "procurement": (("procurement",), procurement_balances),
+    "operating": (("operating-costs",), operating_balances),
+}
+
+
+def balances(subject: Subject, family: str) -> list[Balance]:
+    table_ids, make = FAMILIES[family]
+    present = [subject.tables[t] for t in table_ids if t in subject.tables]
+    if not present:
+        raise MissingData(f"缺少表 {', '.join(table_ids)} / tables missing")
+    return [b for table in present for b in make(table)]
+
+
+def _location(subject: Subject, balance: Balance) -> Location:
+    row = balance.row
+    return Location(
+        table=balance.table.title,
+        row=f"{row.code} {row.name}".strip(),
+        column=_label(balance.table, balance.column),
+        page=subject.pages.get(balance.table.id, 0),
+    )
+
+
+def _hits(subject: Subject, found: Sequence[Balance]) -> Iterator[Hit]:
+    for balance in found:
+        if abs(balance.difference) > subject.tolerance(balance.table, len(balance.parts)):
+            yield Hit(
+                _location(subject, balance),
+                {
+                    "relation": balance.what,
+                    "stated": money(balance.stated),
+                    "parts": money(sum(balance.parts, ZERO)),
+                    "difference": money(balance.difference),
+                },
+            )
+
+
+_MESSAGE = (
+    "{relation} 不成立：表中为 {stated}，各项相加为 {parts}，相差 {difference}",
+    "{relation} does not hold: stated {stated}, parts add up to {parts}, difference {difference}",
+)
+_FIX = "核对该行（列）与其组成部分的金额，改正录入或汇总错误。"
+_EXAMPLE = {
+    "relation": "= Σ 下级科目",
+    "stated": "3,918.30万元",
+    "parts": "3,908.30万元",
+    "difference": "10.00万元",
+}
+
+
+@rule(
+    "ARITH-001",
+    group="arithmetic",
+    severity=Severity.FATAL,
+    title=("科目层级合计不平", "A total by classification does not equal its parts"),
+    message=_MESSAGE,
+    basis="standards §2.2 IN-HIER: 类 = Σ 款, 款 = Σ 项, 合计 = Σ 类 (财预〔2016〕143号 表式)",
+    fix=_FIX,
+    example=_EXAMPLE,
+)
+def hierarchy_adds_up(subject: Subject) -> Iterator[Hit]:
+    return _hits(subject, balances(subject, "hierarchy"))
+
+
+@rule(
+    "ARITH-002",
+    group="arithmetic",
+    severity=Severity.FATAL,
+    title=("行内合计不平", "A row's total does not equal its columns"),
+    message=_MESSAGE,
+    basis="standards §2.2 IN-T2-1, IN-T3-1, IN-T5-1, IN-T4-2",
+    fix=_FIX,
+    example={**_EXAMPLE, "relation": "合计 = 基本支出 + 项目支出"},
+)
+def rows_add_up(subject: Subject) -> Iterator[Hit]:
+    return _hits(subject, balances(subject, "rows"))
+
+
+@rule(
+    "ARITH-003",
+    group="arithmetic",
+    severity=Severity.FATAL,
+    title=("收支总表不平衡", "Revenue and expenditure summary does not balance"),
+    message=_MESSAGE,
+    basis="standards §2.2 IN-T1-1, IN-T1-4, IN-T1-5, IN-T4-1 (收入总计 = 支出总计)",
+    fix=_FIX,
+    example={**_EXAMPLE, "relation": "本年收入合计 = 本年支出合计"},
+)
+def summaries_balance(subject: Subject) -> Iterator[Hit]:
+    return _hits(subject, balances(subject, "two-sided"))
+
+
+@rule(
+    "ARITH-004",
+    group="arithmetic",
+    severity=Severity.FATAL,
+    title=("“三公”经费合计不平", "Three public expenses do not add up"),
+    message=_MESSAGE,
+    basis="standards §2.2 IN-T7-1, IN-T7-2 (143号: 公务用车购置及运行费分列)",
+    fix=_FIX,
+    example={**_EXAMPLE, "relation": "合计 = 因公出国(境)费 + 公务接待费 + 公务用车费"},
+)
+def three_public_adds_up(subject: Subject) -> Iterator[Hit]:
+    return _hits(subject, balances(subject, "three-public"))
+
+
+@rule(
+    "ARITH-005",
+    group="arithmetic",
+    severity=Severity.FATAL,
+    title=("政府采购预算合计不平", "Procurement totals do not add up"),
+    message=_MESSAGE,
+    basis="standards §2.2 IN-GP-1; 表式: 预算总计 = Σ 资金来源, 汇总行 = Σ 明细",
+    fix=_FIX,
+    example={**_EXAMPLE, "relation": "预算总计 = Σ 资金来源"},
+)
+def procurement_adds_up(subject: Subject) -> Iterator[Hit]:
+    return _hits(subject, balances(subject, "procurement"))
+
+
+@rule(
+    "ARITH-006",
+    group="arithmetic",
+    severity=Severity.FATAL,
+    title=("机关运行经费合计不平", "Operating costs total does not equal the units"),
+    message=_MESSAGE,
+    basis="表式: 合计 = Σ 单位",
+    fix=_FIX,
+    example={**_EXAMPLE, "relation": "合计 = Σ 单位"},
+)
+def operating_adds_up(subject: Subject) -> Iterator[Hit]:
+    return _hits(subject, balances(subject, "operating"))
+
+
+@rule(
+    "ARITH-090",
+    group="arithmetic",
+    severity=Severity.INFO,
+    title=("四舍五入尾差", "Rounding difference in the displayed unit"),
+    message=(
+        "{relation}：按显示单位四舍五入后相差 {difference}（因四舍五入产生的尾差，精确金额平衡）",
+        "{relation}: after rounding to the displayed unit the figures differ by {difference} "
+        "(a rounding difference; exact amounts balance)",
+    ),
+    basis="standards §2.1: exact decimals, rounding differences reported as info, never hidden",
+    fix="无需改正；如需说明，可在表下注明“因四舍五入产生的尾差”。",
+    example={"relation": "合计 = Σ 类", "difference": "0.01万元"},
+)
+def rounding_differences(subject: Subject) -> Iterator[Hit]:
+    found = []
+    for family in FAMILIES:
+        try:
+            found.extend(balances(subject, family))
+        except MissingData:
+            continue
+    if not found:
+        raise MissingData("没有可核对的表 / no tables to check")
+    for balance in found:
+        if subject.exact:
+            shown = balance.displayed_difference()
+            if balance.difference == 0 and shown != 0:
+                unit = balance.table.unit.value
+                yield Hit(
+                    _location(subject, balance),
+                    {"relation": balance.what, "difference": f"{shown}{unit}"},
+                )
+        else:
+            difference = balance.difference
+            if difference and abs(difference) <= subject.tolerance(
+                balance.table, len(balance.parts)
+            ):
+                yield Hit(
+                    _location(subject, balance),
+                    {"relation": balance.what, "difference": money(difference)},
+                )

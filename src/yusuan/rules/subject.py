@@ -1,0 +1,90 @@
+"""What the rules look at: tables (built from a dataset or read from a published document), the
+project forms, and — when checking a dataset — the dataset itself with its resolved lines.
+
+The same rules therefore check a budget before it is published and audit a document after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from yusuan.catalog.loader import Catalogs, catalogs_for
+from yusuan.model.records import Dataset
+from yusuan.rules.base import MissingData, NotApplicable
+from yusuan.tables import build_tables
+from yusuan.tables.base import Table
+from yusuan.tables.facts import Facts, facts_of
+from yusuan.tables.forms import ProjectForm, forms_of
+
+DATASET = "dataset"
+DOCUMENT = "document"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The input of a check run."""
+
+    year: int
+    catalogs: Catalogs
+    tables: Mapping[str, Table]
+    forms: Sequence[ProjectForm] = ()
+    dataset: Dataset | None = None
+    facts: Facts | None = None
+    kind: str = DATASET
+    # Where each table was found in a document (table id -> first page), for locations.
+    pages: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def exact(self) -> bool:
+        """Dataset tables hold exact amounts; a document's hold amounts rounded for display."""
+        return self.kind == DATASET
+
+    def table(self, table_id: str) -> Table:
+        """A table the rule needs; its absence means the rule cannot run."""
+        table = self.tables.get(table_id)
+        if table is None:
+            raise MissingData(f"缺少表 {table_id} / table {table_id} is missing")
+        return table
+
+    def need_dataset(self) -> Dataset:
+        """The dataset behind the tables; a published document has none."""
+        if self.dataset is None:
+            raise MissingData("需要预算明细数据 / needs the dataset's budget lines")
+        return self.dataset
+
+    def need_facts(self) -> Facts:
+        if self.facts is None:
+            raise MissingData("需要预算明细数据 / needs the dataset's budget lines")
+        return self.facts
+
+    def need_forms(self) -> Sequence[ProjectForm]:
+        if not self.forms:
+            raise NotApplicable("没有项目绩效目标表 / no project forms")
+        return self.forms
+
+    def tolerance(self, table: Table, terms: int) -> Decimal:
+        """How far a printed total may differ from the sum of ``terms`` printed parts by rounding.
+
+        Each printed figure is within half a unit of the last shown digit (0.005 of the table's
+        unit) of its exact value, so a total and its parts may differ by (terms + 1) halves.
+        Exact (dataset) tables get zero: their figures must add up exactly.
+        """
+        if self.exact:
+            return Decimal(0)
+        return table.unit.factor * Decimal("0.005") * (terms + 1)
+
+
+def subject_of_dataset(dataset: Dataset) -> Subject:
+    facts = facts_of(dataset)
+    tables = {t.id: t for t in build_tables(dataset)}
+    return Subject(
+        year=dataset.year,
+        catalogs=catalogs_for(dataset.year),
+        tables=tables,
+        forms=forms_of(dataset),
+        dataset=dataset,
+        facts=facts,
+        kind=DATASET,
+    )
