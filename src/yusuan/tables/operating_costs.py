@@ -1,4 +1,4 @@
-"""机关运行经费: per unit, the 公用经费 of 基本支出 paid from fiscal appropriations, for 机关
+"""机关运行经费: per unit, the 公用经费 of 基本支出 paid from 一般公共预算财政拨款, for 机关
 (行政单位 and 参照公务员法管理事业单位)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ NAME_ZH = "机关运行经费预算财政拨款情况统计表"
 def counts(line: Line) -> bool:
     """Is this line 机关运行经费?"""
     return (
-        m.fiscal(line)
+        m.general(line)
         and line.is_basic
         and line.line.category is BasicCategory.OPERATING
         and line.unit.kind.is_organ

@@ -1,6 +1,7 @@
 """“三公”经费表: 因公出国(境)费, 公务接待费, 公务用车购置及运行维护费, with 会议费 and 培训费.
 
-Scope: fiscal appropriations (财政拨款), basic and project expenditure together, by the economic
+Scope: general-public-budget appropriations (一般公共预算财政拨款, as 财预〔2016〕143号's
+一般公共预算“三公”经费支出表), basic and project expenditure together, by the economic
 codes that the catalogue's expense groups assign to each item.
 """
 
@@ -29,11 +30,11 @@ ITEMS = (
 
 
 def item_sums(lines: list[Line]) -> dict[str, Decimal]:
-    """The 三公 items and totals of these lines (fiscal lines only are counted)."""
+    """The 三公 items and totals of these lines (一般公共预算 lines only are counted)."""
     values = dict.fromkeys((key for key, _, _ in ITEMS), ZERO)
     codes = {key: expense_group_codes(group, item) for key, group, item in ITEMS}
     for line in lines:
-        if not m.fiscal(line):
+        if not m.general(line):
             continue
         for key, members in codes.items():
             if line.line.economic_code in members:
