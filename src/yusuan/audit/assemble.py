@@ -1,0 +1,150 @@
+"""Grid rows of a whole document -> ``RecognisedDocument``: shared by every reader.
+
+The rows are split into blocks at titles (a single cell naming a table or a form); each block
+is recognised and read (``shape`` for tables, ``forms`` for project forms); what cannot be read
+is kept with the reason. The year is the one the titles name; the department is the one the
+forms name (or the procurement table's department row).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from yusuan.audit.document import ReadProblem, RecognisedDocument, TextLine, UnreadBlock
+from yusuan.audit.forms import form_vocabulary, read_forms
+from yusuan.audit.grid import Block, GridRow
+from yusuan.audit.recognise import identify, looks_like_title, year_in
+from yusuan.audit.shape import ShapedTable, shape_table
+from yusuan.catalog.loader import catalogs_for
+from yusuan.tables.base import GROUP, Table
+
+
+def title_of(row: GridRow) -> str | None:
+    """The title a row prints, if it is one: a form title, or a single cell ending like one."""
+    texts = row.texts()
+    if len(texts) == 1 and form_vocabulary().is_title(texts[0]):
+        return texts[0]
+    return looks_like_title(row.cells)
+
+
+def split_blocks(rows: Iterable[GridRow]) -> tuple[list[GridRow], list[Block]]:
+    """The rows before the first title, and one block per title (up to the next title)."""
+    before: list[GridRow] = []
+    blocks: list[Block] = []
+    title: GridRow | None = None
+    body: list[GridRow] = []
+    for row in rows:
+        if title_of(row) is not None:
+            if title is not None:
+                blocks.append(Block(title, tuple(body)))
+            title, body = row, []
+        elif title is None:
+            before.append(row)
+        else:
+            body.append(row)
+    if title is not None:
+        blocks.append(Block(title, tuple(body)))
+    return before, blocks
+
+
+def is_form(block: Block) -> bool:
+    return form_vocabulary().is_title(block.title_text)
+
+
+def document_year(blocks: Sequence[Block]) -> int:
+    """The year most titles (and the forms' year lines) name; 0 when none does."""
+    years: Counter[int] = Counter()
+    for block in blocks:
+        found = year_in(block.title_text)
+        if found is None and is_form(block):
+            first = next((r for r in block.content()), None)
+            found = year_in(" ".join(first.texts())) if first else None
+        if found:
+            years[found] += 1
+    return years.most_common(1)[0][0] if years else 0
+
+
+def department_of(forms_departments: Sequence[str], tables: dict[str, Table]) -> str:
+    """The department the forms name most often; else the procurement table's first unit."""
+    named = Counter(d for d in forms_departments if d)
+    if named:
+        return named.most_common(1)[0][0]
+    procurement = tables.get("procurement")
+    if procurement is not None:
+        first = next((r for r in procurement.rows if r.kind == GROUP and r.level == 1), None)
+        if first is not None:
+            return first.name
+    return ""
+
+
+def _unread(block: Block, why_zh: str, why_en: str, table_id: str = "") -> UnreadBlock:
+    return UnreadBlock(
+        block.title.line, block.last_line, block.title_text, why_zh, why_en, table_id
+    )
+
+
+def recognise_rows(rows: Sequence[GridRow], source: str) -> RecognisedDocument:
+    """Read a whole document from its grid rows."""
+    before, blocks = split_blocks(rows)
+    year = document_year(blocks)
+    problems: list[ReadProblem] = []
+    if not year:
+        problems.append(
+            ReadProblem(
+                0,
+                "没有找到预算年度，按当年目录读取",
+                "no year found; read with this year's catalogues",
+            )
+        )
+    catalogs = catalogs_for(year or date.today().year)
+    shaped: dict[str, ShapedTable] = {}
+    unread: list[UnreadBlock] = []
+    first_lines: dict[str, int] = {}
+    form_blocks: list[Block] = []
+    for block in blocks:
+        if is_form(block):
+            form_blocks.append(block)
+            continue
+        found = identify(block.title_text)
+        if found is None:
+            unread.append(_unread(block, "不认识的表名", "title names no known table"))
+        elif found.final:
+            unread.append(
+                _unread(
+                    block,
+                    "决算表：已识别，暂不读取",
+                    "决算 table: recognised, not read yet",
+                    found.table_id,
+                )
+            )
+        elif found.table_id in shaped:
+            unread.append(
+                _unread(
+                    block,
+                    "同一张表再次出现，未读取",
+                    "the same table again; not read",
+                    found.table_id,
+                )
+            )
+        else:
+            result = shape_table(block, found.spec, found.table_id, catalogs, len(shaped) + 1)
+            shaped[found.table_id] = result
+            first_lines[found.table_id] = block.title.line
+            problems.extend(result.problems)
+    forms, form_problems = read_forms(form_blocks, source, year)
+    problems.extend(form_problems)
+    tables = {table_id: s.table for table_id, s in shaped.items()}
+    return RecognisedDocument(
+        source=source,
+        year=year,
+        department=department_of([f.project.department for f in forms], tables),
+        tables=tables,
+        first_lines=first_lines,
+        row_lines={table_id: s.row_lines for table_id, s in shaped.items()},
+        forms=tuple(forms),
+        narrative=tuple(TextLine(r.line, " ".join(r.texts())) for r in before if not r.is_blank),
+        unread=tuple(unread),
+        problems=tuple(problems),
+    )
