@@ -115,6 +115,89 @@ def tables(
         sys.stdout.write("\n\n".join(chunks) + "\n")
 
 
+@app.command()
+def build(
+    dataset: Annotated[
+        Path, typer.Argument(help="数据集：文件夹或 .xlsx 工作簿 / dataset folder or workbook")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹 / output folder")] = Path(
+        "out"
+    ),
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="有致命问题也生成，并把检查结果写入输出 / publish despite fatal findings, with the findings",
+        ),
+    ] = False,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", help="只生成这些格式 / only these formats: xlsx, pdf, data, site"),
+    ] = None,
+) -> None:
+    """生成公开文件包（Excel、PDF、网站、开放数据）/ Build the disclosure package.
+
+    退出码 / exit status: 0 成功 built; 1 因致命问题拒绝发布 refused (fatal findings); 2 无法读取 input unreadable.
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from yusuan.publish.build import FORMATS, BuildRefused, UnsafeOutput, build_package
+    from yusuan.publish.narrative import read_texts
+    from yusuan.rules.report import render_text
+
+    data = _load(dataset)
+    texts_dir = dataset if dataset.is_dir() else dataset.parent
+    texts, text_problems = read_texts(texts_dir)
+    for problem in text_problems:
+        err.print(f"  • {problem}", markup=False, highlight=False)
+    formats = tuple(only) if only else FORMATS
+    labels = {
+        "check": "检查 checking",
+        "tables": "编表 tables",
+        "xlsx": "Excel",
+        "pdf": "PDF",
+        "data": "开放数据 open data",
+        "site": "网站 web site",
+    }
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("生成 building", total=2 + len(formats))
+
+        def on_step(name: str, index: int, total: int) -> None:
+            progress.update(
+                task,
+                completed=index,
+                total=total,
+                description=f"生成 building: {labels.get(name, name)}",
+            )
+
+        try:
+            result = build_package(
+                data, out, texts=texts, force=force, formats=formats, on_step=on_step
+            )
+        except BuildRefused as refused:
+            progress.stop()
+            sys.stdout.write(render_text(refused.report) + "\n")
+            err.print(f"[bold red]{refused}[/]")
+            raise typer.Exit(EXIT_FINDINGS) from refused
+        except (UnsafeOutput, ValueError) as problem:
+            progress.stop()
+            err.print(str(problem), markup=False)
+            raise typer.Exit(EXIT_INPUT) from problem
+        progress.update(task, completed=2 + len(formats))
+    typer.echo(
+        f"已生成 / built {len(result.files)} files in {result.out_dir}  ({result.report.summary_zh()})"
+    )
+    for name, seconds in result.seconds.items():
+        typer.echo(f"  {labels.get(name, name):<16} {seconds:6.2f} s")
+
+
 class CheckFormat(StrEnum):
     text = "text"
     json = "json"

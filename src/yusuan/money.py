@@ -26,7 +26,7 @@ class MoneyUnit(enum.Enum):
     @property
     def factor(self) -> Decimal:
         """How many 元 one of this unit is."""
-        return {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}[self.value]
+        return _FACTORS[self.value]
 
     @classmethod
     def parse(cls, text: str) -> MoneyUnit:
@@ -35,6 +35,9 @@ class MoneyUnit(enum.Enum):
             if cleaned == unit.value:
                 return unit
         raise ValueError(f"unknown money unit {text!r}; expected 元, 万元 or 亿元")
+
+
+_FACTORS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 
 
 def parse_yuan(text: str) -> Decimal:

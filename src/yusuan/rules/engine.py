@@ -54,6 +54,10 @@ class Report:
         return sum(1 for f in self.findings if f.severity is severity)
 
     @property
+    def count_fatal(self) -> int:
+        return self.count(Severity.FATAL)
+
+    @property
     def has_fatal(self) -> bool:
         return self.count(Severity.FATAL) > 0
 

@@ -1,0 +1,176 @@
+"""``yusuan build``: the whole disclosure package from one dataset — Excel, PDF, web site and
+open data — so that none of them can disagree with another.
+
+The package is written into a temporary folder and moved into place only when every part is
+done; a build refuses to publish while a fatal finding stands, unless forced, in which case the
+findings are written into the package for everyone to see.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from yusuan.fsutil import atomic_directory
+from yusuan.model.records import Dataset
+from yusuan.rules import check_dataset
+from yusuan.rules.engine import Report
+from yusuan.tables import build_tables
+from yusuan.tables.base import Table
+from yusuan.tables.forms import ProjectForm, forms_of
+
+FORMATS = ("xlsx", "pdf", "data", "site")
+MARKER = ".yusuan-build"
+FINDINGS_FILE = "检查结果.html"
+
+Step = Callable[[str, int, int], None]
+
+
+class BuildRefused(Exception):
+    """A fatal finding stands and the build was not forced."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        super().__init__(
+            f"存在 {report.count_fatal} 项致命问题，拒绝发布（可用 --force 强制生成并附检查结果）/ "
+            f"{report.count_fatal} fatal finding(s): refusing to publish (use --force to publish with the findings)"
+        )
+
+
+class UnsafeOutput(Exception):
+    """The output folder exists, is not empty and was not made by yusuan build."""
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    files: list[Path]
+    report: Report
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def package_name(dataset: Dataset) -> str:
+    return f"{dataset.manifest.department.name}{dataset.year}年部门预算"
+
+
+def _check_output(out_dir: Path) -> None:
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+        raise UnsafeOutput(
+            f"输出文件夹已存在且不是 yusuan 生成的：{out_dir}（请换一个空文件夹）/ "
+            f"{out_dir} exists, is not empty and was not made by yusuan build"
+        )
+
+
+def build_package(
+    dataset: Dataset,
+    out_dir: Path,
+    *,
+    texts: Mapping[str, str] | None = None,
+    force: bool = False,
+    formats: Sequence[str] = FORMATS,
+    on_step: Step | None = None,
+) -> BuildResult:
+    """Check, then write every requested format into ``out_dir`` (replaced whole, atomically)."""
+    from yusuan.publish.narrative import build_narrative
+    from yusuan.rules.report import render_html
+
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise ValueError(f"unknown formats {sorted(unknown)}; choose from {FORMATS}")
+    _check_output(out_dir)
+    seconds: dict[str, float] = {}
+    steps = ["check", "tables", *[f for f in FORMATS if f in formats]]
+    done = 0
+
+    def step(name: str) -> None:
+        nonlocal done
+        if on_step is not None:
+            on_step(name, done, len(steps))
+        done += 1
+
+    start = time.perf_counter()
+    step("check")
+    report = check_dataset(dataset)
+    seconds["check"] = time.perf_counter() - start
+    if report.has_fatal and not force:
+        raise BuildRefused(report)
+
+    start = time.perf_counter()
+    step("tables")
+    tables = build_tables(dataset)
+    forms = forms_of(dataset)
+    narrative = build_narrative(dataset, tables, texts)
+    sections = [(s.heading, list(s.paragraphs)) for s in narrative.sections]
+    seconds["tables"] = time.perf_counter() - start
+
+    name = package_name(dataset)
+    files: list[Path] = []
+    with atomic_directory(out_dir) as tmp:
+        (tmp / MARKER).write_text("yusuan build output\n", "utf-8")
+        downloads: list[tuple[str, str]] = []
+        findings_html = render_html(report, fragment=True) if report.findings else None
+        if report.findings:
+            (tmp / FINDINGS_FILE).write_text(render_html(report), "utf-8")
+            files.append(out_dir / FINDINGS_FILE)
+            downloads.append(("检查结果 findings", FINDINGS_FILE))
+        for fmt in FORMATS:
+            if fmt not in formats:
+                continue
+            start = time.perf_counter()
+            step(fmt)
+            written = _write_format(
+                fmt, tmp, name, dataset, tables, forms, sections, findings_html, downloads
+            )
+            files += [out_dir / p.relative_to(tmp) for p in written]
+            seconds[fmt] = time.perf_counter() - start
+    return BuildResult(out_dir, files, report, seconds)
+
+
+def _write_format(
+    fmt: str,
+    tmp: Path,
+    name: str,
+    dataset: Dataset,
+    tables: Sequence[Table],
+    forms: Sequence[ProjectForm],
+    sections: Sequence[tuple[str, Sequence[str]]],
+    findings_html: str | None,
+    downloads: list[tuple[str, str]],
+) -> list[Path]:
+    if fmt == "xlsx":
+        from yusuan.render.xlsx import workbook_bytes
+
+        path = tmp / f"{name}.xlsx"
+        path.write_bytes(workbook_bytes(tables, forms, title=name))
+        downloads.append(("Excel 工作簿", path.name))
+        return [path]
+    if fmt == "pdf":
+        from yusuan.render.pdf import pdf_bytes
+
+        path = tmp / f"{name}.pdf"
+        subtitle = dataset.manifest.department.region
+        path.write_bytes(
+            pdf_bytes(tables, forms, title=name, subtitle=subtitle, narrative=sections)
+        )
+        downloads.append(("PDF 文件", path.name))
+        return [path]
+    if fmt == "data":
+        from yusuan.publish.opendata import write_open_data
+
+        written = write_open_data(tmp / "data", dataset, tables, forms)
+        downloads.append(("开放数据 Data Package", "data/datapackage.json"))
+        downloads.append(("全部表格 JSON", "data/tables.json"))
+        return written
+    from yusuan.render.site import write_site
+
+    return write_site(
+        tmp,
+        title=name,
+        tables=tables,
+        forms=forms,
+        narrative=sections,
+        findings_html=findings_html,
+        downloads=downloads,
+    )
