@@ -154,10 +154,14 @@ def test_procurement(example_tables: dict[str, Table]) -> None:
         for key in ("unit_code", "unit_name", "project", "economic", "item", "quantity_unit"):
             if published[key] is not None:
                 assert (row.values.get(key) or None) == published[key], f"{where} {key}"
-        if published["quantity"] is not None:
-            assert row.values["quantity"] == Decimal(published["quantity"]), where
+        if published["item"] is not None and published["item"] != "合计" or published["quantity_unit"]:
+            # an item row: its own quantity, as published
+            expected = Decimal(published["quantity"]) if published["quantity"] is not None else None
+            assert row.values.get("quantity") == expected, where
         else:
-            assert row.values.get("quantity") in (None, Decimal(0)), where
+            # The seed's summary rows print 373 = 15 批次 + 5 张 + 58 个 + 30 批次 + 5 批次 + 260 (no unit):
+            # a sum of different units (a published defect). yusuan leaves such sums blank.
+            assert row.values.get("quantity") is None, where
         for gold_key, key in PROCUREMENT_KEYS.items():
             expect(
                 published[gold_key],

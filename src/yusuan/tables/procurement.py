@@ -89,10 +89,17 @@ def amounts(items: Sequence[ProcurementItem]) -> dict[str, Value]:
         values[column] += item.amount
         values["total"] += item.amount
     values["gov_total"] = values[GENERAL] + values[FUND]
-    quantities = [i.quantity for i in items if i.quantity is not None]
     result: dict[str, Value] = dict(values)
-    result["quantity"] = sum(quantities, ZERO) if quantities else None
+    result["quantity"] = total_quantity(items)
     return result
+
+
+def total_quantity(items: Sequence[ProcurementItem]) -> Decimal | None:
+    """The quantity of several items, only when they share one unit: 5 张 and 58 个 do not add up."""
+    counted = [i for i in items if i.quantity is not None]
+    if not counted or len({i.quantity_unit for i in counted}) != 1:
+        return None
+    return sum((i.quantity for i in counted if i.quantity is not None), ZERO)
 
 
 def _economic_label(facts: Facts, item: ProcurementItem) -> str:
