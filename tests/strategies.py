@@ -103,3 +103,17 @@ def datasets(draw: st.DrawFn, max_lines: int = 40) -> Dataset:
         Department("100", "测试部门"), YEAR, tuple(units), display_unit=MoneyUnit.WAN
     )
     return Dataset(manifest, tuple(lines), tuple(projects), tuple(indicators), tuple(procurement))
+
+
+@st.composite
+def valid_datasets(draw: st.DrawFn, max_lines: int = 300) -> Dataset:
+    """Budgets a careful officer could have written (yusuan.synthetic): every rule should pass."""
+    import random
+
+    from yusuan.synthetic import synthetic_dataset
+
+    seed = draw(st.integers(0, 2**32 - 1))
+    lines = draw(st.integers(1, max_lines))
+    projects = draw(st.integers(0, 30))
+    units = draw(st.integers(1, 5))
+    return synthetic_dataset(random.Random(seed), lines=lines, projects=projects, units=units)

@@ -74,7 +74,7 @@ CASES = [
             clean_document(), "general-budget", "2013201", "total", Decimal("2385030.00")
         ),
         clean_document,
-        expect="尾差",
+        expect="四舍五入",
         name="document",
     ),
 ]

@@ -78,7 +78,7 @@ class Subject:
 
 def subject_of_dataset(dataset: Dataset) -> Subject:
     facts = facts_of(dataset)
-    tables = {t.id: t for t in build_tables(dataset)}
+    tables = {t.id: t for t in build_tables(dataset, facts=facts)}
     return Subject(
         year=dataset.year,
         catalogs=catalogs_for(dataset.year),

@@ -48,9 +48,11 @@ def _builder(module: ModuleType) -> Callable[[Facts], Table]:
     return build
 
 
-def build_tables(dataset: Dataset, only: list[str] | None = None) -> list[Table]:
+def build_tables(
+    dataset: Dataset, only: list[str] | None = None, *, facts: Facts | None = None
+) -> list[Table]:
     """Build the tables (all, or those named) from one dataset; numbers follow publication order."""
-    facts = facts_of(dataset)
+    facts = facts if facts is not None else facts_of(dataset)
     tables = []
     for number, module in enumerate(TABLE_MODULES, start=1):
         if only is not None and module.ID not in only:

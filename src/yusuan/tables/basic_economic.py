@@ -16,7 +16,7 @@ def build(facts: Facts) -> Table:
         Column("amount", "预算数", width=14),
         Column("note", "备注", TEXT, 16),
     )
-    lines = [x for x in facts.lines if m.general(x) and m.basic(x)]
+    lines = [x for x in facts.by_economic if m.general(x) and m.basic(x)]
     rows = economic_rollup(facts, lines, {"amount": m.everything})
     return Table(
         ID,

@@ -6,9 +6,10 @@ Everything here is a pure function of the dataset and the catalogues of its year
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from yusuan.catalog.loader import (
@@ -76,6 +77,36 @@ class Facts:
     @property
     def year(self) -> int:
         return self.dataset.year
+
+    @cached_property
+    def by_function(self) -> tuple[Line, ...]:
+        """The lines summed by (function code, source column, basic/project): all that the tables
+        by function look at, so they roll up a few thousand groups instead of every line."""
+        return aggregate(self.lines, lambda x: (x.line.function_code, x.source_column, x.is_basic))
+
+    @cached_property
+    def by_economic(self) -> tuple[Line, ...]:
+        """The lines summed by (economic code, source column, basic/project)."""
+        return aggregate(self.lines, lambda x: (x.line.economic_code, x.source_column, x.is_basic))
+
+
+def aggregate(lines: Iterable[Line], key: Callable[[Line], Hashable]) -> tuple[Line, ...]:
+    """One line per key with the summed amount (the first line of the group stands for it).
+
+    Only measures that look at the key's fields may be applied to the result.
+    """
+    groups: dict[Hashable, list[Any]] = {}
+    for line in lines:
+        group = groups.get(key(line))
+        if group is None:
+            groups[key(line)] = [line, line.amount, line.cents]
+        else:
+            group[1] += line.amount
+            group[2] = None if group[2] is None or line.cents is None else group[2] + line.cents
+    return tuple(
+        replace(first, line=replace(first.line, amount=amount), cents=cents)
+        for first, amount, cents in groups.values()
+    )
 
 
 def facts_of(dataset: Dataset) -> Facts:

@@ -30,7 +30,7 @@ FISCAL_SOURCES = (
 
 def build(facts: Facts) -> Table:
     year = facts.year
-    lines = [x for x in facts.lines if m.fiscal(x)]
+    lines = [x for x in facts.by_function if m.fiscal(x)]
     present = {x.source_column for x in lines}
     sources = [s for s in FISCAL_SOURCES if s[2] != STATE_CAPITAL or STATE_CAPITAL in present]
     columns = (

@@ -85,14 +85,17 @@ def form_title(dataset: Dataset) -> str:
 
 def forms_of(dataset: Dataset) -> list[ProjectForm]:
     title = form_title(dataset)
+    by_project: dict[tuple[str, str], list[Indicator]] = {}
+    for indicator in dataset.indicators:  # one pass, keeping form order
+        by_project.setdefault((indicator.project, indicator.period), []).append(indicator)
     return [
         ProjectForm(
             title,
             dataset.year,
             dataset.manifest.display_unit,
             project,
-            tuple(dataset.indicators_of(project.name, PERIOD_IMPLEMENTATION)),
-            tuple(dataset.indicators_of(project.name, PERIOD_YEAR)),
+            tuple(by_project.get((project.name, PERIOD_IMPLEMENTATION), ())),
+            tuple(by_project.get((project.name, PERIOD_YEAR), ())),
         )
         for project in dataset.projects
     ]

@@ -44,7 +44,7 @@ def basic_project_table(
             *((label, 1, 2 + i, 1, 1) for i, (_, label) in enumerate(value_columns)),
         ]
     )
-    lines = [x for x in facts.lines if select(x)]
+    lines = [x for x in facts.by_function if select(x)]
     measures = {key: m.TOTAL_BASIC_PROJECT[key] for key, _ in value_columns}
     rows = function_rollup(facts, lines, measures)
     notes = (empty_note,) if empty_note and not lines else ()

@@ -35,7 +35,7 @@ def build(facts: Facts) -> Table:
             *((label, 1, 2 + i, 1, 1) for i, (_, label, _) in enumerate(COLUMNS)),
         ]
     )
-    rows = function_rollup(facts, facts.lines, {key: measure for key, _, measure in COLUMNS})
+    rows = function_rollup(facts, facts.by_function, {key: measure for key, _, measure in COLUMNS})
     return Table(
         ID,
         title(year, NAME_ZH),

@@ -49,9 +49,9 @@ def build(facts: Facts) -> Table:
             (f"{year}年", 1, 3, 1, 1),
         ]
     )
-    income = sums(facts.lines, {col: m.from_source(col) for _, col in INCOME_LINES})
+    income = sums(facts.by_function, {col: m.from_source(col) for _, col in INCOME_LINES})
     classes = sorted(facts.catalogs.function.at_level("类"), key=lambda e: e.code)
-    by_class = group_sums(facts.lines, {"amount": m.everything}, class_of)
+    by_class = group_sums(facts.by_function, {"amount": m.everything}, class_of)
     rows = []
     for index in range(max(len(INCOME_LINES), len(classes))):
         values: dict[str, object] = {}
@@ -64,7 +64,7 @@ def build(facts: Facts) -> Table:
             code, name = classes[index].code, classes[index].name
             values["expenditure"] = by_class.get(code, {}).get("amount", ZERO)
         rows.append(Row(code, name, 1, values))  # type: ignore[arg-type]
-    total = sum((x.amount for x in facts.lines), ZERO)
+    total = sum((x.amount for x in facts.by_function), ZERO)
     rows.append(
         Row(
             "",

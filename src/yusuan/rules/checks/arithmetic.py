@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from weakref import ref
 
 from yusuan.money import round_display, to_unit
 from yusuan.rules.base import Hit, Location, MissingData, Severity, money, rule
@@ -72,17 +73,27 @@ def hierarchy_balances(table: Table) -> Iterator[Balance]:
     """合计 = Σ 类, 类 = Σ 款, 款 = Σ 项, for every amount column."""
     coded = [r for r in table.rows if r.code]
     total = next((r for r in table.rows if r.kind == TOTAL), None)
+    # index children once: a row's children are the rows one level down whose code extends its own
+    by_level: dict[int, list[Row]] = {}
+    for row in coded:
+        by_level.setdefault(row.level, []).append(row)
+    children: dict[int, list[Row]] = {}
+    for level, parents in by_level.items():
+        position = {id(p): i for i, p in enumerate(coded)}
+        by_code = {p.code: p for p in parents}
+        lengths = sorted({len(p.code) for p in parents}, reverse=True)
+        for row in by_level.get(level + 1, []):
+            parent = next((by_code[row.code[:n]] for n in lengths if row.code[:n] in by_code), None)
+            if parent is not None and parent.code != row.code:
+                children.setdefault(position[id(parent)], []).append(row)
     for key in _amount_keys(table):
-        if total is not None and any(r.level == 1 for r in coded):
-            parts = tuple(_value(r, key) for r in coded if r.level == 1)
+        if total is not None and by_level.get(1):
+            parts = tuple(_value(r, key) for r in by_level[1])
             yield Balance(table, total, key, _value(total, key), parts, "合计 = Σ 类")
-        for parent in coded:
-            children = [
-                r for r in coded if r.level == parent.level + 1 and r.code.startswith(parent.code)
-            ]
-            if children:
-                parts = tuple(_value(c, key) for c in children)
-                yield Balance(table, parent, key, _value(parent, key), parts, "= Σ 下级科目")
+        for index, below in children.items():
+            parent = coded[index]
+            parts = tuple(_value(c, key) for c in below)
+            yield Balance(table, parent, key, _value(parent, key), parts, "= Σ 下级科目")
 
 
 def row_identity_balances(table: Table) -> Iterator[Balance]:
@@ -241,7 +252,25 @@ FAMILIES = {
 }
 
 
+# Balances per subject, so that ARITH-090 reuses what ARITH-001…006 computed. Subjects are not
+# hashable (they hold dicts), so the cache is keyed by identity and holds only weak references.
+_CACHE: dict[int, tuple[ref[Subject], dict[str, list[Balance]]]] = {}
+
+
 def balances(subject: Subject, family: str) -> list[Balance]:
+    """The balances of one family of tables; computed once per subject."""
+    entry = _CACHE.get(id(subject))
+    if entry is None or entry[0]() is not subject:
+        for key in [k for k, (alive, _) in _CACHE.items() if alive() is None]:
+            del _CACHE[key]
+        entry = _CACHE[id(subject)] = (ref(subject), {})
+    cached = entry[1]
+    if family not in cached:
+        cached[family] = _balances(subject, family)
+    return cached[family]
+
+
+def _balances(subject: Subject, family: str) -> list[Balance]:
     table_ids, make = FAMILIES[family]
     present = [subject.tables[t] for t in table_ids if t in subject.tables]
     if not present:
@@ -374,17 +403,24 @@ def operating_adds_up(subject: Subject) -> Iterator[Hit]:
     "ARITH-090",
     group="arithmetic",
     severity=Severity.INFO,
-    title=("四舍五入尾差", "Rounding difference in the displayed unit"),
+    title=("四舍五入尾差", "Rounding differences in the displayed unit"),
     message=(
-        "{relation}：按显示单位四舍五入后相差 {difference}（因四舍五入产生的尾差，精确金额平衡）",
-        "{relation}: after rounding to the displayed unit the figures differ by {difference} "
-        "(a rounding difference; exact amounts balance)",
+        "{table}有 {count} 处合计与各项按显示单位四舍五入后相加不等（最大相差 {largest}，如 {first}）："
+        "精确金额平衡，差异因四舍五入产生",
+        "{table}: {count} total(s) differ from the sum of their rounded parts (largest {largest}, "
+        "e.g. {first}); exact amounts balance, the difference comes from rounding",
     ),
     basis="standards §2.1: exact decimals, rounding differences reported as info, never hidden",
-    fix="无需改正；如需说明，可在表下注明“因四舍五入产生的尾差”。",
-    example={"relation": "合计 = Σ 类", "difference": "0.01万元"},
+    fix="无需改正；可在表下注明“因四舍五入，合计数与各分项之和可能存在尾差”。",
+    example={
+        "table": "2021年预算收入总表",
+        "count": 3,
+        "largest": "0.01万元",
+        "first": "201 一般公共服务支出 合计",
+    },
 )
 def rounding_differences(subject: Subject) -> Iterator[Hit]:
+    """One finding per table (not per cell): a reader wants to know that, and how much, not 300 times."""
     found = []
     for family in FAMILIES:
         try:
@@ -393,21 +429,28 @@ def rounding_differences(subject: Subject) -> Iterator[Hit]:
             continue
     if not found:
         raise MissingData("没有可核对的表 / no tables to check")
+    by_table: dict[str, list[tuple[Balance, Decimal]]] = {}
     for balance in found:
         if subject.exact:
-            shown = balance.displayed_difference()
-            if balance.difference == 0 and shown != 0:
-                unit = balance.table.unit.value
-                yield Hit(
-                    _location(subject, balance),
-                    {"relation": balance.what, "difference": f"{shown}{unit}"},
-                )
+            gap = (
+                balance.displayed_difference() * balance.table.unit.factor
+                if balance.difference == 0
+                else ZERO
+            )
         else:
-            difference = balance.difference
-            if difference and abs(difference) <= subject.tolerance(
-                balance.table, len(balance.parts)
-            ):
-                yield Hit(
-                    _location(subject, balance),
-                    {"relation": balance.what, "difference": money(difference)},
-                )
+            limit = subject.tolerance(balance.table, len(balance.parts))
+            gap = balance.difference if abs(balance.difference) <= limit else ZERO
+        if gap:
+            by_table.setdefault(balance.table.id, []).append((balance, gap))
+    for gaps in by_table.values():
+        first, _ = gaps[0]
+        location = _location(subject, first)
+        yield Hit(
+            location,
+            {
+                "table": first.table.title,
+                "count": len(gaps),
+                "largest": money(max((abs(g) for _, g in gaps), default=ZERO)),
+                "first": f"{location.row} {location.column}",
+            },
+        )

@@ -1,0 +1,421 @@
+"""Cases for the 绩效指标 rules (IND-*): a spoiled indicator fires, the clean dataset's indicators
+(产出/数量 完成数量 >=20期 … 满意度 服务对象满意度 >=90%) do not; the framework is data; and on
+the seed the rules find the published defects of the indicator tables (expected values typed from
+``tests/golden/seed_forms.py`` and the seed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+
+from rulekit import TRAINING, RuleCase, clean_dataset, finding_texts, run, with_indicator
+from yusuan.catalog.performance import performance_framework
+from yusuan.model.records import Dataset, Indicator
+from yusuan.rules import Outcome, Subject, subject_of_dataset
+from yusuan.rules.checks.indicators import read_value
+
+
+def spoil(indicator: str, period: str | None = None, /, **changes: object) -> Subject:
+    """The clean dataset with the training project's indicator ``name`` changed."""
+    dataset = clean_dataset()
+    return subject_of_dataset(
+        replace(
+            dataset,
+            indicators=tuple(
+                replace(i, **changes)
+                if i.project == TRAINING and i.name == indicator and period in (None, i.period)
+                else i
+                for i in dataset.indicators
+            ),
+        )
+    )
+
+
+def keep(test: Callable[[Indicator], bool]) -> Subject:
+    dataset = clean_dataset()
+    return subject_of_dataset(
+        replace(
+            dataset,
+            indicators=tuple(i for i in dataset.indicators if i.project != TRAINING or test(i)),
+        )
+    )
+
+
+def add(*rows: tuple[str, str, str, str, str, str, str]) -> Subject:
+    """Add indicators to the training project in both periods: (一级, 二级, 三级, op, value, unit)."""
+    dataset = clean_dataset()
+    extra = tuple(
+        Indicator(TRAINING, period, *row) for period in ("实施期", "年度") for row in rows
+    )
+    return subject_of_dataset(replace(dataset, indicators=dataset.indicators + extra))
+
+
+COST = ("产出指标", "成本指标")
+QUANTITY = ("产出指标", "数量指标")
+
+CASES = [
+    RuleCase(
+        "IND-001",
+        lambda: keep(lambda i: i.level1 != "满意度指标"),
+        expect="年度绩效指标中没有“满意度指标”",
+    ),
+    RuleCase(
+        "IND-001",
+        lambda: keep(lambda i: i.level2 != "成本指标"),
+        expect="没有“产出指标—成本指标”",
+        name="cost",
+    ),
+    RuleCase(
+        "IND-001",
+        lambda: spoil("服务对象满意度", level1="效益指标"),
+        expect="没有“满意度指标”",
+        name="satisfaction-filed-as-benefit",
+    ),
+    RuleCase(
+        "IND-002",
+        lambda: keep(lambda i: i.period != "年度"),
+        expect="申报表没有年度绩效指标",
+    ),
+    RuleCase(
+        "IND-002",
+        lambda: keep(lambda i: False),
+        expect="申报表没有任何绩效指标",
+        name="none",
+    ),
+    RuleCase(
+        "IND-003",
+        lambda: spoil("服务对象满意度", level1="效益指标"),
+        expect="“效益指标／服务对象满意度指标”不在指标体系中（“服务对象满意度指标”属于“满意度指标”）",
+    ),
+    RuleCase(
+        "IND-003",
+        lambda: spoil("工作能力提升", level2="工作成效"),
+        lambda: spoil("工作能力提升", level1="效益", level2="社会效益"),
+        expect="“效益指标／工作成效”不在指标体系中",
+        name="unknown-second-level",
+    ),
+    RuleCase("IND-004", lambda: spoil("合格率", operator="+"), expect="运算符“+”不是比较符号"),
+    RuleCase(
+        "IND-004",
+        lambda: spoil("合格率", operator=""),
+        lambda: spoil("合格率", operator="≥"),
+        expect="缺少运算符",
+        name="missing",
+    ),
+    RuleCase("IND-005", lambda: spoil("完成数量", "年度", unit="期期"), expect="“期期”重复"),
+    RuleCase("IND-005", lambda: spoil("培训费支出", unit=""), expect="缺少计量单位", name="none"),
+    RuleCase(
+        "IND-005",
+        lambda: spoil("培训费支出", unit="万"),
+        lambda: spoil("培训费支出", value="300000", unit="元"),
+        expect="只有数量级“万”",
+        name="magnitude",
+    ),
+    RuleCase("IND-006", lambda: spoil("培训费支出", unit="人"), expect="不是货币单位"),
+    RuleCase(
+        "IND-006",
+        lambda: spoil("完成数量", unit="万元"),
+        expect="是资金额，不是产出数量",
+        name="quantity-in-money",
+    ),
+    RuleCase("IND-007", lambda: spoil("合格率", value="950"), expect="“>=950%”不在0–100%之间"),
+    RuleCase(
+        "IND-008",
+        lambda: spoil("培训费支出", "年度", value="60"),
+        expect="年度成本指标“培训费支出”为“<=60万元”（60.00万元），超过年度资金总额 50.00万元",
+    ),
+    RuleCase(
+        "IND-008",
+        lambda: spoil("培训费支出", value="1210000", unit="万"),
+        lambda: spoil("培训费支出", value="500000", unit="元"),
+        expect="1,210,000.00万元",
+        name="magnitude-only",
+    ),
+    RuleCase(
+        "IND-009",
+        lambda: add((*COST, "资料费支出", "<=", "25", "万元")),
+        lambda: add((*COST, "资料费支出", "<=", "20", "万元")),
+        expect="2项成本指标合计 55.00万元，超过年度资金总额 50.00万元",
+    ),
+    RuleCase(
+        "IND-010",
+        lambda: add(
+            (*QUANTITY, "培训人数(人)", "<=", "500", "人"),
+            (*QUANTITY, "培训天数(天)", "=", "12", "天"),
+            (*COST, "每人每天培训费", "<=", "380", "元"),
+        ),
+        lambda: add(
+            (*QUANTITY, "培训人数(人)", "<=", "50", "人"),
+            (*QUANTITY, "培训天数(天)", "=", "12", "天"),
+            (*COST, "每人每天培训费", "<=", "380", "元"),
+        ),
+        expect="培训人数(人) <=500人 × 培训天数(天) =12天 × 每人每天培训费 <=380元 = 228.00万元",
+    ),
+    RuleCase(
+        "IND-010",
+        lambda: add(
+            (*QUANTITY, "补助人数", ">=", "1000", "人"),
+            (*COST, "补助标准", "=", "500", "元/人·月"),
+        ),
+        expect="补助人数 >=1000人 × 12个月 × 补助标准 =500元/人·月 = 600.00万元",
+        name="per-month",
+    ),
+    RuleCase(
+        "IND-011",
+        lambda: spoil("合格率", "年度", name="完成数量"),
+        expect="年度指标“完成数量”列出了 2 次",
+    ),
+    RuleCase(
+        "IND-012",
+        lambda: spoil("培训费支出", "年度", operator="="),
+        lambda: subject_of_dataset(
+            with_indicator(
+                replace(
+                    clean_dataset(),
+                    projects=tuple(
+                        replace(p, period="3年") if p.name == TRAINING else p
+                        for p in clean_dataset().projects
+                    ),
+                ),
+                "培训费支出",
+                "年度",
+                operator="=",
+            )
+        ),
+        expect="实施期为“<=30万元”，年度却为“=30万元”",
+    ),
+    RuleCase(
+        "IND-013",
+        lambda: spoil("培训费支出", operator="", value="低", unit=""),
+        expect="属于定量的“成本指标”，指标值却是文字“低”",
+    ),
+    RuleCase(
+        "IND-013",
+        lambda: spoil("合格率", operator="", value="提高", unit=""),
+        expect="是一个比率",
+        name="rate",
+    ),
+    RuleCase(
+        "IND-014",
+        lambda: spoil("完成及时性", value="各项工作完成及时性"),
+        expect="指标值“各项工作完成及时性”是一个指标名称",
+    ),
+    RuleCase(
+        "IND-015",
+        lambda: spoil("服务对象满意度", operator="", value="增强", unit=""),
+        expect="指标值“增强”不是百分比",
+    ),
+    RuleCase(
+        "IND-015",
+        lambda: spoil("服务对象满意度", operator="<="),
+        expect="是上限而非下限",
+        name="maximum",
+    ),
+    RuleCase(
+        "IND-016",
+        lambda: spoil("服务对象满意度", name="人员到位率"),
+        expect="列在“服务对象满意度指标”下，但它不是满意度的度量",
+    ),
+    RuleCase(
+        "IND-016",
+        lambda: spoil("完成及时性", name="会议参会率", operator=">=", value="95", unit="%"),
+        expect="与时间无关",
+        name="timeliness",
+    ),
+    RuleCase(
+        "IND-017",
+        lambda: spoil("完成数量", name="培训班次", unit="人"),
+        lambda: spoil("完成数量", name="培训班次"),
+        expect="用“人”计量，名称却应以“次、期或班”计",
+    ),
+    RuleCase(
+        "IND-017",
+        lambda: spoil("完成数量", name="完成数量(个)"),
+        expect="名称却应以“个”计",
+        name="bracketed-unit",
+    ),
+]
+
+
+# --- the framework is data ----------------------------------------------------------------
+
+
+def test_framework_has_both_schemes_with_sources() -> None:
+    framework = performance_framework()
+    assert framework.schemes == ("2015", "2021")
+    for entry in framework.entries:
+        assert entry.source and entry.confidence in ("high", "medium", "low"), entry
+        assert entry.kind in (
+            ("",) if entry.is_level1 else ("quantitative", "qualitative", "either")
+        )
+    # 2021 moves 成本 to the first level
+    assert framework.place("2021", "成本指标", "经济成本指标").known
+    assert not framework.place("2021", "产出指标", "成本指标").known
+    assert framework.place("2015", "产出指标", "成本指标").known
+
+
+@pytest.mark.parametrize(
+    ("level1", "level2"),
+    [
+        ("产出指标", "数量"),
+        ("产出", "数量指标"),
+        ("效益指标", "社会效益"),
+        ("效益指标", "可持续影响"),
+        ("效益指标", "可持续影响指标"),
+        ("满意度", "服务对象满意度"),
+        ("满意度指标", "服务对象满意度指标"),
+        ("满意度指标", "社会公众或服务对象满意度"),
+    ],
+)
+def test_variants_printed_in_real_forms_are_known(level1: str, level2: str) -> None:
+    assert performance_framework().place("2015", level1, level2).known
+
+
+@pytest.mark.parametrize(
+    ("printed", "operator", "number", "unit", "text"),
+    [
+        ((">=", "90", "%"), ">=", "90", "%", ""),
+        (("≥", "90", "%"), ">=", "90", "%", ""),
+        (("＝", "3", "部"), "=", "3", "部", ""),
+        (("", "≤1210000万", ""), "<=", "1210000", "万", ""),
+        (("+", "100", "%"), None, "100", "%", ""),
+        (("", "及时", ""), None, None, "", "及时"),
+        (("<=", "1,200", "万元"), "<=", "1200", "万元", ""),
+    ],
+)
+def test_values_are_read(
+    printed: tuple[str, str, str], operator: str | None, number: str | None, unit: str, text: str
+) -> None:
+    value = read_value(*printed)
+    assert value.canonical == operator
+    assert (str(value.number) if value.number is not None else None) == number
+    assert value.unit == unit and value.text == text
+
+
+# --- the seed -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed(example: Dataset) -> Subject:
+    return subject_of_dataset(example)
+
+
+def _found(subject: Subject, rule_id: str) -> list[tuple[str, str, str]]:
+    result = run(rule_id, subject)
+    return [(f.location.project, f.location.field, f.message_zh) for f in result.findings]
+
+
+def _projects(subject: Subject, rule_id: str) -> set[str]:
+    return {p for p, _, _ in _found(subject, rule_id)}
+
+
+def test_seed_impossible_cost_is_fatal(seed: Subject) -> None:
+    # 农村（社区）党员教育培训经费: 对市县的补助支出 ≤1210000万 against 年度资金总额 166万元
+    found = _found(seed, "IND-008")
+    assert len(found) == 2  # both periods
+    for project, field, message in found:
+        assert project == "农村（社区）党员教育培训经费"
+        assert field.endswith("对市县的补助支出")
+        assert "≤1210000万" in message and "1,210,000.00万元" in message
+    assert any("166.00万元" in m for *_, m in found)
+    assert run("IND-008", seed).severity.value == "致命"
+
+
+def test_seed_quantity_times_unit_cost(seed: Subject) -> None:
+    # 新录用公务员初任培训经费: 500 x 12 x 380元 = 228万元 > 年度资金总额 175万元
+    found = _found(seed, "IND-010")
+    assert len(found) == 1
+    project, field, message = found[0]
+    assert project == "新录用公务员初任培训经费" and field.startswith("年度")
+    assert "228.00万元" in message and "175.00万元" in message
+
+
+def test_seed_period_and_year_values_contradict(seed: Subject) -> None:
+    found = {(p, m.split("指标“")[1].split("”")[0]) for p, _, m in _found(seed, "IND-012")}
+    assert {
+        ("临汾市委非公和社会组织工委工作经费", "每期印刷成本"),  # <=3万元 / =3万元
+        ("新录用公务员初任培训经费", "每人每天培训费"),  # <=380元 / =380元
+        ("人才专项资金", "引进本科以上学历毕业生"),  # ≥300人 / =300人
+        ("人才专项资金", "各项人才工作及时性"),  # 及时 / 技术
+        ("扶持壮大村级集体经济发展经费", "扶持村集体经济发展村数量"),  # =60个 / =60个个
+    } == found
+
+
+def test_seed_malformed_values(seed: Subject) -> None:
+    units = _found(seed, "IND-005")
+    assert any("“=60个个”" in m and "重复" in m for *_, m in units)
+    assert any("网络舆情监测服务费" in m and "≤49800" in m for *_, m in units)
+    assert any("≤1210000万" in m and "数量级“万”" in m for *_, m in units)
+    operators = _found(seed, "IND-004")
+    assert {p for p, _, _ in operators} == {"“大组工网”及党建网站运行维护费"}
+    assert all("“+100%”" in m for *_, m in operators)
+    kinds = _found(seed, "IND-006")
+    assert {(p, m.split("指标值“")[1].split("”")[0]) for p, _, m in kinds} == {
+        ("农村离任“两委”主干生活补贴", "<=7031人"),
+        ("选调生到村任职工作补助经费", "=100%"),  # 预算执行率 as a cost
+    }
+
+
+def test_seed_missing_categories(seed: Subject) -> None:
+    found = _found(seed, "IND-001")
+    no_cost = {p for p, _, m in found if "成本指标”" in m}
+    no_satisfaction = {p for p, _, m in found if "“满意度指标”" in m}
+    # DEFECTS: no 成本指标
+    assert no_cost == {
+        "社区服务群众专项经费补助",
+        "非公和社会组织党建工作指导员补助经费",
+        "人才专项资金",
+    }
+    # seed_forms: satisfaction rows with no 满意度 一级 anywhere in the form
+    assert no_satisfaction == {
+        "选调生到村任职工作补助经费",
+        "农村离任“两委”主干生活补贴",
+        "非公和社会组织党建工作指导员补助经费",
+        "扶持壮大村级集体经济发展经费",
+        "人才专项资金",
+    }
+    assert _projects(seed, "IND-002") == {"选调生到村任职工作补助经费"}
+    assert _projects(seed, "IND-003") == no_satisfaction
+
+
+def test_seed_values_that_measure_nothing(seed: Subject) -> None:
+    text_values = {(p, m.split("文字“")[1].rstrip("”")) for p, _, m in _found(seed, "IND-013")}
+    assert text_values == {
+        ("组织部效能建设支出", "低"),  # 项目成本核算 / 低
+        ("党员教育中心工作经费", "增强"),  # 增强典型人物社会知晓率 / 增强
+    }
+    assert _projects(seed, "IND-014") == {"年度目标责任制考核工作经费"}  # 各项工作完成及时性
+    assert _projects(seed, "IND-015") == {
+        "非公和社会组织党建工作指导员补助经费",
+        "非公和社会组织联合党组织补助经费",
+    }
+    assert _projects(seed, "IND-011") == {"扶持壮大村级集体经济发展经费"}  # 扶持村民满意度 twice
+
+
+def test_seed_misfiled_indicators_and_units(seed: Subject) -> None:
+    misfiled = {(p, f.split("／")[1]) for p, f, _ in _found(seed, "IND-016")}
+    assert {
+        ("新录用公务员初任培训经费", "人员到位率(%)"),  # staffing rate as satisfaction
+        ("组织工作业务费", "人员到位率"),
+        ("党员教育中心工作经费", "会议参会率"),  # participation rate as timeliness
+        ("组织事务专项发展支出", "费用结算及时性"),  # timeliness under 质量指标
+        ("组织事务专项发展支出", "干部、人才、党员满意度"),  # satisfaction as 社会效益
+        ("农村（社区）党员教育培训经费", "培训党员数量"),  # a quantity under 质量指标
+        ("农村离任“两委”主干生活补贴", "正常离任、累计担任村党组织书记"),
+    } <= misfiled
+    units = {(p, f.split("／")[1]) for p, f, _ in _found(seed, "IND-017")}
+    assert units == {
+        ("公务员在职培训经费", "轮训班次(人)"),  # 班次 measured in 人
+        ("公务员在职培训经费", "外出示范班次"),
+        ("干部人事档案管理经费", "数字化制作次数"),  # 次数 measured in 份
+        ("人才工作经费", "人才或人才工作者专题培训班"),  # 培训班 measured in 人
+    }
+
+
+@pytest.mark.parametrize("rule_id", ["IND-007", "IND-009"])
+def test_seed_quiet_where_the_forms_are_right(seed: Subject, rule_id: str) -> None:
+    # no percentage above 100; 组织工作业务费's 保障职工总成本 ≤48万元 is a total, not a part
+    result = run(rule_id, seed)
+    assert result.outcome is Outcome.PASSED, finding_texts(result)
