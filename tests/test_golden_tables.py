@@ -154,7 +154,9 @@ def test_procurement(example_tables: dict[str, Table]) -> None:
         for key in ("unit_code", "unit_name", "project", "economic", "item", "quantity_unit"):
             if published[key] is not None:
                 assert (row.values.get(key) or None) == published[key], f"{where} {key}"
-        if published["item"] is not None and published["item"] != "合计" or published["quantity_unit"]:
+        if (published["item"] is not None and published["item"] != "合计") or published[
+            "quantity_unit"
+        ]:
             # an item row: its own quantity, as published
             expected = Decimal(published["quantity"]) if published["quantity"] is not None else None
             assert row.values.get("quantity") == expected, where
