@@ -16,9 +16,14 @@ $(STAMP): pyproject.toml
 system:
 	@bash scripts/system-packages.sh
 
-## demo: print the seed's disclosure tables from examples/linfen-2021
-demo: $(STAMP)
+## demo: the seed as a dataset: print its tables, check it, and build its disclosure package
+demo: system $(STAMP)
 	$(BIN)/yusuan tables examples/linfen-2021
+	@mkdir -p out
+	$(BIN)/yusuan check examples/linfen-2021 > out/linfen-2021-check.txt || true
+	@tail -n 2 out/linfen-2021-check.txt
+	$(BIN)/yusuan build examples/linfen-2021 -o out/linfen-2021 --force
+	@echo "open out/linfen-2021/site/index.html, the .xlsx and the .pdf in out/linfen-2021/"
 
 ## test: lint, format check, type check and every test
 test: system lint typecheck unit
@@ -33,8 +38,9 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q
 
-bench: $(STAMP)
-	$(BIN)/python bench/bench_tables.py
+## bench: every benchmark (prints figures; asserts nothing)
+bench: system $(STAMP)
+	for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info
+	rm -rf $(VENV) build out *.egg-info src/*.egg-info

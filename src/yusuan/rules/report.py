@@ -48,6 +48,7 @@ def finding_object(finding: Finding) -> dict[str, Any]:
         "message": finding.message_zh,
         "message_en": finding.message_en,
         "location": finding.location.as_dict(),
+        "values": {key: str(value) for key, value in finding.values.items()},
     }
 
 
