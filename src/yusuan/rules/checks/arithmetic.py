@@ -96,37 +96,55 @@ def hierarchy_balances(table: Table) -> Iterator[Balance]:
             yield Balance(table, parent, key, _value(parent, key), parts, "= Σ 下级科目")
 
 
+# Columns that are themselves the sum of other columns, when those are printed too
+# (财政拨款收入 = 一般公共预算 + 政府性基金 + 国有资本经营预算).
+SUBTOTALS: dict[str, tuple[str, ...]] = {
+    "fiscal_income": ("general", "fund", "state_capital"),
+    "gov_total": ("general", "fund"),
+}
+
+
+def _parts_of_total(keys: Sequence[str]) -> list[str]:
+    """The columns a row's 合计 adds up: every other amount column but subtotals of printed ones."""
+    present = set(keys)
+    covered = {k for k, parts in SUBTOTALS.items() if k in present and present & set(parts)}
+    return [k for k in keys if k != "total" and k not in covered and "subtotal" not in k]
+
+
 def row_identity_balances(table: Table) -> Iterator[Balance]:
-    """Within each row: 合计 = 基本支出 + 项目支出; 本年收入合计 = Σ 资金来源; 小计 = Σ 来源."""
-    keys = set(_amount_keys(table))
+    """Within each row: 合计 = Σ its columns (基本 + 项目 [+ 其他]; Σ 资金来源); 小计 = Σ 来源."""
+    keys = _amount_keys(table)
+    parts = _parts_of_total(keys)
+    label = "合计 = 基本支出 + 项目支出" if set(parts) == {"basic", "project"} else "合计 = Σ 各列"
+    if table.id == "income":
+        label = "本年收入合计 = Σ 资金来源"
     for row in table.rows:
-        if {"total", "basic", "project"} <= keys:
+        if "total" in keys and parts and table.id != "fiscal":
             yield Balance(
                 table,
                 row,
                 "total",
                 _value(row, "total"),
-                (_value(row, "basic"), _value(row, "project")),
-                "合计 = 基本支出 + 项目支出",
+                tuple(_value(row, k) for k in parts),
+                label,
             )
-        sources = [
-            k
-            for k in ("general", "fund", "special_account", "state_capital", "unit_funds")
-            if k in keys
-        ]
-        if table.id == "income" and sources:
-            yield Balance(
-                table,
-                row,
-                "total",
-                _value(row, "total"),
-                tuple(_value(row, k) for k in sources),
-                "本年收入合计 = Σ 资金来源",
-            )
+        for subtotal, members in SUBTOTALS.items():
+            printed = [k for k in members if k in keys]
+            if subtotal in keys and printed:
+                yield Balance(
+                    table,
+                    row,
+                    subtotal,
+                    _value(row, subtotal),
+                    tuple(_value(row, k) for k in printed),
+                    f"{_label(table, subtotal)} = Σ 其中各项",
+                )
         if table.id == "fiscal" and row.code and "subtotal" in keys:
-            parts = tuple(_value(row, k) for k in ("general", "fund", "state_capital") if k in keys)
+            sources = tuple(
+                _value(row, k) for k in ("general", "fund", "state_capital") if k in keys
+            )
             yield Balance(
-                table, row, "subtotal", _value(row, "subtotal"), parts, "小计 = Σ 资金来源"
+                table, row, "subtotal", _value(row, "subtotal"), sources, "小计 = Σ 资金来源"
             )
 
 
@@ -163,13 +181,28 @@ def two_sided_balances(table: Table) -> Iterator[Balance]:
 def three_public_balances(table: Table) -> Iterator[Balance]:
     units = [r for r in table.rows if r.kind != TOTAL]
     for row in table.rows:
-        yield Balance(
+        three = (_value(row, "abroad"), _value(row, "reception"), _value(row, "vehicle_subtotal"))
+        standard = Balance(
             table,
             row,
             "total",
             _value(row, "total"),
-            (_value(row, "abroad"), _value(row, "reception"), _value(row, "vehicle_subtotal")),
+            three,
             "合计 = 因公出国(境)费 + 公务接待费 + 公务用车费",
+        )
+        # Some templates (e.g. Jiangsu's 三公、会议费、培训费 table) let 合计 include 会议费 and 培训费.
+        wider = Balance(
+            table,
+            row,
+            "total",
+            _value(row, "total"),
+            (*three, _value(row, "meeting"), _value(row, "training")),
+            "合计 = 三公经费 + 会议费 + 培训费",
+        )
+        yield (
+            standard
+            if standard.difference == 0 or abs(standard.difference) <= abs(wider.difference)
+            else wider
         )
         yield Balance(
             table,
@@ -204,12 +237,12 @@ def procurement_balances(table: Table) -> Iterator[Balance]:
                 (_value(row, "general"), _value(row, "fund")),
                 "政府预算资金合计 = 一般公共预算 + 政府性基金",
             )
-        parts = tuple(
-            _value(row, k)
-            for k in ("gov_total", "state_capital", "special_account", "unit_funds")
-            if k in keys
-        )
-        yield Balance(table, row, "total", _value(row, "total"), parts, "预算总计 = Σ 资金来源")
+        sources = [
+            k for k in ("gov_total", "state_capital", "special_account", "unit_funds") if k in keys
+        ]
+        if sources:  # some templates print only the total
+            parts = tuple(_value(row, k) for k in sources)
+            yield Balance(table, row, "total", _value(row, "total"), parts, "预算总计 = Σ 资金来源")
     # a group row (合计, department, unit, 基本/项目) equals the rows directly below it
     rows = list(table.rows)
     for index, row in enumerate(rows):
@@ -234,9 +267,14 @@ def procurement_balances(table: Table) -> Iterator[Balance]:
 
 def operating_balances(table: Table) -> Iterator[Balance]:
     total = next((r for r in table.rows if r.kind == TOTAL), None)
-    if total is not None:
-        units = tuple(_value(r, "amount") for r in table.rows if r.kind != TOTAL)
-        yield Balance(table, total, "amount", _value(total, "amount"), units, "合计 = Σ 单位")
+    rows = [r for r in table.rows if r.kind != TOTAL]
+    if total is not None and rows:
+        # the rows under 合计: units, or (in templates by economic class) the top level of the classes
+        top = min(r.level for r in rows)
+        parts = tuple(_value(r, "amount") for r in rows if r.level == top)
+        yield Balance(
+            table, total, "amount", _value(total, "amount"), parts, "合计 = Σ 单位（或类）"
+        )
 
 
 FAMILIES = {
