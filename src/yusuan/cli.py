@@ -234,6 +234,42 @@ def check(
     raise typer.Exit(EXIT_FINDINGS if report.has_fatal else EXIT_OK)
 
 
+@app.command()
+def audit(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="公开文件或文件夹（PDF、TXT、XLSX）/ published documents or folders"),
+    ],
+    fmt: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="输出格式 / output format")
+    ] = CheckFormat.text,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="输出文件夹（HTML 报告与 summary.csv）/ output folder for reports and summary.csv",
+        ),
+    ] = None,
+    export: Annotated[
+        Path | None,
+        typer.Option(
+            "--export-dataset", help="把文件转为 yusuan 数据集 / export the document as a dataset"
+        ),
+    ] = None,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="显示进度 / show progress")
+    ] = True,
+) -> None:
+    """审计已公开的预算文件：读回数据，找出自相矛盾之处 / Audit published disclosures.
+
+    退出码 / exit status: 0 无致命问题 no fatal finding; 1 有致命问题 fatal findings; 2 有文件无法读取 unreadable input.
+    """
+    from yusuan.audit.run import audit_command
+
+    raise typer.Exit(audit_command(files, fmt.value, out, export, progress))
+
+
 class RulesFormat(StrEnum):
     text = "text"
     markdown = "markdown"

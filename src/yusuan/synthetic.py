@@ -112,7 +112,11 @@ def _project_texts(name: str, index: int, thing: str) -> dict[str, str]:
 def _indicators(name: str, funds: Decimal) -> list[Indicator]:
     wan = to_unit(funds, MoneyUnit.WAN)
     # the cost target is the funds, rounded down so that it never exceeds them
-    cost = (f"{wan.quantize(Decimal('0.01'), ROUND_FLOOR)}", "万元") if wan >= 1 else (f"{funds:.2f}", "元")
+    cost = (
+        (f"{wan.quantize(Decimal('0.01'), ROUND_FLOOR)}", "万元")
+        if wan >= 1
+        else (f"{funds:.2f}", "元")
+    )
     rows = []
     for period in ("实施期", "年度"):
         rows += [
@@ -179,6 +183,7 @@ def synthetic_dataset(
     for index, name in enumerate(n for n in names if n in totals):
         funds = Funds(total=totals[name], city=totals[name])
         person, handler = rng.sample(PEOPLE, 2)
+        texts = _project_texts(name, index + 1, THINGS[index % len(THINGS)])
         project_records.append(
             Project(
                 name,
@@ -189,11 +194,17 @@ def synthetic_dataset(
                 "1年",
                 funds,
                 funds,
+                overview=texts["overview"],
+                basis=texts["basis"],
+                necessity=texts["necessity"],
+                measures=texts["measures"],
+                plan=texts["plan"],
+                period_goal=texts["period_goal"],
+                year_goal=texts["year_goal"],
                 person_in_charge=person,
                 handler=handler,
                 phone=f"0351-{rng.randint(2_000_000, 8_999_999)}",
                 filled_on=date(year - 1, 12, 15),
-                **_project_texts(name, index + 1, THINGS[index % len(THINGS)]),
             )
         )
         indicators += _indicators(name, totals[name])

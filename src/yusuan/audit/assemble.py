@@ -15,7 +15,7 @@ from datetime import date
 from yusuan.audit.document import ReadProblem, RecognisedDocument, TextLine, UnreadBlock
 from yusuan.audit.forms import form_vocabulary, read_forms
 from yusuan.audit.grid import Block, GridRow
-from yusuan.audit.recognise import identify, looks_like_title, year_in
+from yusuan.audit.recognise import identify, is_number_label, looks_like_title, year_in
 from yusuan.audit.shape import ShapedTable, shape_table
 from yusuan.catalog.loader import catalogs_for
 from yusuan.tables.base import GROUP, Table
@@ -30,13 +30,22 @@ def title_of(row: GridRow) -> str | None:
 
 
 def split_blocks(rows: Iterable[GridRow]) -> tuple[list[GridRow], list[Block]]:
-    """The rows before the first title, and one block per title (up to the next title)."""
+    """The rows outside every block, and one block per title (up to the next title).
+
+    A table's number printed above its title ("公开02表") ends the block before it; it and any
+    rows up to the next title are outside every block, like the rows before the first title.
+    """
     before: list[GridRow] = []
     blocks: list[Block] = []
     title: GridRow | None = None
     body: list[GridRow] = []
     for row in rows:
-        if title_of(row) is not None:
+        if is_number_label(row.cells):
+            if title is not None:
+                blocks.append(Block(title, tuple(body)))
+            title, body = None, []
+            before.append(row)
+        elif title_of(row) is not None:
             if title is not None:
                 blocks.append(Block(title, tuple(body)))
             title, body = row, []
@@ -67,13 +76,20 @@ def document_year(blocks: Sequence[Block]) -> int:
 
 
 def department_of(forms_departments: Sequence[str], tables: dict[str, Table]) -> str:
-    """The department the forms name most often; else the procurement table's first unit."""
+    """The department the forms name most often; else the one the tables' 部门 lines name;
+    else the procurement table's first unit."""
     named = Counter(d for d in forms_departments if d)
     if named:
         return named.most_common(1)[0][0]
+    printed = Counter(t.meta.get("department", "") for t in tables.values())
+    printed.pop("", None)
+    if printed:  # the department the tables' 部门 lines name ("部门：江苏省政协办公厅")
+        return printed.most_common(1)[0][0]
     procurement = tables.get("procurement")
     if procurement is not None:
-        first = next((r for r in procurement.rows if r.kind == GROUP and r.level == 1), None)
+        first = next(
+            (r for r in procurement.rows if r.kind == GROUP and r.level == 1 and r.code), None
+        )
         if first is not None:
             return first.name
     return ""
@@ -88,7 +104,27 @@ def _unread(block: Block, why_zh: str, why_en: str, table_id: str = "") -> Unrea
 def recognise_rows(rows: Sequence[GridRow], source: str) -> RecognisedDocument:
     """Read a whole document from its grid rows."""
     before, blocks = split_blocks(rows)
-    year = document_year(blocks)
+    return recognise_blocks(before, blocks, source)
+
+
+def narrative_year(rows: Sequence[GridRow]) -> int:
+    """The year the first line about the budget names ("2019年度部门预算公开"), for a document
+    whose table titles name none; 0 when no line does."""
+    for row in rows:
+        text = " ".join(row.texts())
+        found = year_in(text) if "预算" in text else None
+        if found:
+            return found
+    return 0
+
+
+def recognise_blocks(
+    before: Sequence[GridRow], blocks: Sequence[Block], source: str
+) -> RecognisedDocument:
+    """Read a whole document already split into blocks (a reader that knows where its blocks
+    end, such as one sheet of a workbook, splits them itself); ``before`` is the text outside
+    every block."""
+    year = document_year(blocks) or narrative_year(before)
     problems: list[ReadProblem] = []
     if not year:
         problems.append(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from yusuan.audit.narrative import stated_figures
 from yusuan.catalog.loader import catalogs_for
 from yusuan.rules.subject import DOCUMENT, Subject
 from yusuan.tables.base import Table
@@ -21,16 +22,20 @@ from yusuan.tables.forms import ProjectForm
 class ReadProblem:
     """Something the reader noticed or had to decide: where, and what, in Chinese and English.
 
-    ``table`` is the table id or the project name the problem concerns ("" for the document).
+    ``table`` is the table id or the project name the problem concerns ("" for the document);
+    ``page`` is the PDF page, for readers that know pages (0 otherwise).
     """
 
     line: int
     message_zh: str
     message_en: str
     table: str = ""
+    page: int = 0
 
     def __str__(self) -> str:
         where = f"第{self.line}行" if self.line else "（文档）"
+        if self.page:
+            where = f"第{self.page}页" + (f"第{self.line}行" if self.line else "")
         scope = f" {self.table}" if self.table else ""
         return f"{where}{scope}：{self.message_zh} / {self.message_en}"
 
@@ -67,6 +72,8 @@ class RecognisedDocument:
     - ``first_lines``: table id -> source line of the table's title;
     - ``row_lines``: table id -> source line of each row, parallel to ``table.rows``;
     - ``pages``: table id -> page, for readers that know pages (PDF); empty for text readers;
+    - ``line_pages``: source line -> page, for the same readers (every row, note and problem
+      is located by page through its line);
     - ``forms``: the project performance-target forms, their records' origins at source lines;
     - ``narrative``: text outside tables and forms (the seed has none);
     - ``unread``: blocks not turned into data, with why; ``problems``: what the reader noticed.
@@ -79,6 +86,7 @@ class RecognisedDocument:
     first_lines: Mapping[str, int] = field(default_factory=dict)
     row_lines: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     pages: Mapping[str, int] = field(default_factory=dict)
+    line_pages: Mapping[int, int] = field(default_factory=dict)
     forms: tuple[ProjectForm, ...] = ()
     narrative: tuple[TextLine, ...] = ()
     unread: tuple[UnreadBlock, ...] = ()
@@ -91,6 +99,10 @@ class RecognisedDocument:
         """The source line of row ``index`` of a table (0 when unknown)."""
         lines = self.row_lines.get(table_id, ())
         return lines[index] if 0 <= index < len(lines) else 0
+
+    def page_of(self, line: int) -> int:
+        """The page a source line is on (0 when the reader knows no pages)."""
+        return self.line_pages.get(line, 0)
 
     def problems_of(self, table: str) -> list[ReadProblem]:
         return [p for p in self.problems if p.table == table]
@@ -118,4 +130,7 @@ def to_subject(doc: RecognisedDocument) -> Subject:
         forms=tuple(doc.forms),
         kind=DOCUMENT,
         pages=table_positions(doc),
+        narrative=stated_figures(
+            [(doc.page_of(t.line), t.line, t.text) for t in doc.narrative], doc.year
+        ),
     )

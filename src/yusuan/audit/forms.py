@@ -452,6 +452,8 @@ def read_draft(block: Block) -> FormDraft:
         heading = [i for i, t in row.indexed() if label(t) in vocab.goal_year_heading]
         if heading:
             goal_column = heading[0]
+            if first in vocab.goal_labels:  # 总体目标 printed beside the headings (a workbook)
+                section = "goals"
             continue
         if first in vocab.goal_labels or (section == "goals" and not row.cell(0)):
             section = "goals"
@@ -465,6 +467,10 @@ def read_draft(block: Block) -> FormDraft:
                 draft.name_line = row.line
         if section == "goals":
             section = "fields"
+    if draft.two_halves and draft.rows and all(r.year == Half() for r in draft.rows):
+        # a 年度 half that prints nothing on any row is absent, not lost: nothing to restore
+        draft.two_halves = False
+        draft.rows = [replace(r, year=None) for r in draft.rows]
     return draft
 
 

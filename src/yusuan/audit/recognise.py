@@ -19,7 +19,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from typing import Any
@@ -35,7 +35,8 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|元)")
 _AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _MONEY = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
-_CONTINUED = re.compile(r"[(（][^()（）]*续[^()（）]*[)）]$")
+# a short remark in brackets after a title: "（续）", "（功能科目）", "(经济分类)"
+_CONTINUED = re.compile(r"[(（][^()（）]{1,10}[)）]$")
 # cells that mean "nothing here" in an amount column
 BLANK_MARKS = frozenset({"", "-", "—", "－", "--", "——", "/"})
 
@@ -108,6 +109,9 @@ class TableSpec:
     expenditure: tuple[str, ...]
     aliases: Mapping[str, str]  # label(alias) -> key; the table's own before the shared ones
     kinds: Mapping[str, str]  # key -> column kind, for the keys that are not amounts
+    # label(alias) -> further keys the same label names, tried in order when the first key is
+    # already taken by another column ("合计" is the 三公 total, or the grand total beside it)
+    alternates: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def key_for(self, printed: str) -> str | None:
         """The yusuan key a printed header names in this table, if any."""
@@ -125,6 +129,8 @@ class Vocabulary:
     tables: tuple[TableSpec, ...]
     final_markers: tuple[str, ...]
     title_endings: tuple[str, ...]
+    number_labels: tuple[re.Pattern[str], ...]
+    contents_entries: tuple[re.Pattern[str], ...]
     header_words: frozenset[str]
     total_labels: frozenset[str]
     income_total_labels: frozenset[str]
@@ -157,14 +163,31 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def alias_label(word: str) -> str:
+    """An alias for comparison; "parent>leaf" names a leaf under a given group heading."""
+    return ">".join(label(part) for part in word.split(">"))
+
+
 def _alias_map(*layers: Mapping[str, object]) -> dict[str, str]:
     """label(alias) -> key, the earlier layers taking precedence."""
     result: dict[str, str] = {}
     for layer in layers:
         for key, words in layer.items():
             for word in _strings(words):
-                result.setdefault(label(word), key)
+                result.setdefault(alias_label(word), key)
     return result
+
+
+def _alternate_map(*layers: Mapping[str, object]) -> dict[str, tuple[str, ...]]:
+    """label(alias) -> the keys after the first that list the same alias, in order."""
+    every: dict[str, list[str]] = {}
+    for layer in layers:
+        for key, words in layer.items():
+            for word in _strings(words):
+                keys = every.setdefault(alias_label(word), [])
+                if key not in keys:
+                    keys.append(key)
+    return {word: tuple(keys[1:]) for word, keys in every.items() if len(keys) > 1}
 
 
 _KIND_NAMES = {"code": CODE, "name": NAME, "text": TEXT, "quantity": QUANTITY, "amount": AMOUNT}
@@ -194,6 +217,7 @@ def _spec(
         income=_strings(raw.get("income")),
         expenditure=_strings(raw.get("expenditure")),
         aliases=_alias_map(own, shared),
+        alternates=_alternate_map(own, shared),
         kinds=_kind_map(kinds, raw.get("kinds", {})),
     )
 
@@ -213,6 +237,8 @@ def vocabulary() -> Vocabulary:
         tables=tuple(_spec(t, shared, kinds) for t in data.get("table", [])),
         final_markers=_strings(data["markers"].get("final")),
         title_endings=_strings(data["markers"].get("title_endings")),
+        number_labels=tuple(re.compile(p) for p in _strings(data["markers"].get("numbers"))),
+        contents_entries=tuple(re.compile(p) for p in _strings(data["markers"].get("contents"))),
         header_words=_labels(data.get("header", {}).get("words")),
         total_labels=_labels(rows.get("total")),
         income_total_labels=_labels(rows.get("income_total")),
@@ -272,8 +298,17 @@ def looks_like_title(cells: Sequence[str]) -> str | None:
     text = _CONTINUED.sub("", texts[0]).strip()
     if len(text) > 60 or any(mark in text for mark in "。；;，,：:"):
         return None
-    endings = vocabulary().title_endings
-    return texts[0] if any(text.endswith(e) for e in endings) else None
+    if is_number_label(cells):
+        return None  # "公开01表": the table's number, printed above its title
+    if any(p.match(normalise(text)) for p in vocabulary().contents_entries):
+        return None  # "十一、…预算表": an entry of a list of contents
+    return texts[0] if any(text.endswith(e) for e in vocabulary().title_endings) else None
+
+
+def is_number_label(cells: Sequence[str]) -> bool:
+    """Is this row only a table's number ("公开01表", "附表3"), printed above its title?"""
+    texts = [c.strip() for c in cells if c.strip()]
+    return len(texts) == 1 and any(p.match(normalise(texts[0])) for p in vocabulary().number_labels)
 
 
 # --- headers -----------------------------------------------------------------------------
@@ -298,20 +333,57 @@ def leaf_labels(header: Sequence[Sequence[str]]) -> list[str]:
     return leaves
 
 
-def map_header(spec: TableSpec, leaves: Sequence[str]) -> tuple[list[HeaderColumn], list[str]]:
-    """The columns a header names, and the printed labels this table has no key for."""
-    columns, unknown = [], []
+def leaf_parents(header: Sequence[Sequence[str]]) -> list[str]:
+    """For each column, the group heading right above its leaf: the nearest non-empty cell at
+    or left of the column in the header row above the leaf's ("" for a leaf in the top row).
+
+    A merged group heading stands at the left of the columns it spans, so the nearest heading
+    to the left is the one spanning the column (exact for headers whose groups are contiguous).
+    """
+    rows = [[c.strip() for c in r] for r in header]
+    width = max((len(r) for r in rows), default=0)
+    parents = []
+    for col in range(width):
+        depth = max((i for i, r in enumerate(rows) if col < len(r) and r[col]), default=-1)
+        parent = ""
+        if depth > 0:
+            above = rows[depth - 1]
+            parent = next(
+                (above[c] for c in range(min(col, len(above) - 1), -1, -1) if above[c]), ""
+            )
+        parents.append(parent)
+    return parents
+
+
+def map_header(
+    spec: TableSpec, leaves: Sequence[str], parents: Sequence[str] = ()
+) -> tuple[list[HeaderColumn], list[str]]:
+    """The columns a header names, and the printed labels this table has no key for.
+
+    An alias "group>leaf" names a leaf under that group heading and is matched first; then
+    each leaf by its own label, or by the label's further keys when its first is taken.
+    """
+    found: dict[int, HeaderColumn] = {}
     taken: set[str] = set()
     for index, printed in enumerate(leaves):
-        if not printed:
+        parent = parents[index] if index < len(parents) else ""
+        key = spec.aliases.get(label(parent) + ">" + label(printed)) if parent and printed else None
+        if key is not None and key not in taken:
+            taken.add(key)
+            found[index] = HeaderColumn(index, key, printed)
+    unknown = []
+    for index, printed in enumerate(leaves):
+        if not printed or index in found:
             continue
-        key = spec.key_for(printed)
-        if key is None or key in taken:
+        word = label(printed)
+        choices = [k for k in (spec.aliases.get(word), *spec.alternates.get(word, ())) if k]
+        key = next((k for k in choices if k not in taken), None)
+        if key is None:
             unknown.append(printed)
             continue
         taken.add(key)
-        columns.append(HeaderColumn(index, key, printed))
-    return columns, unknown
+        found[index] = HeaderColumn(index, key, printed)
+    return [found[i] for i in sorted(found)], unknown
 
 
 def _misfits(

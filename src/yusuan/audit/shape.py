@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from yusuan.audit.document import ReadProblem
@@ -35,6 +35,7 @@ from yusuan.audit.recognise import (
     is_amount,
     label,
     leaf_labels,
+    leaf_parents,
     map_header,
     parse_amount,
     parse_number,
@@ -60,12 +61,15 @@ from yusuan.tables.base import (
 )
 
 FUNCTION_SEGMENTS = (3, 2, 2)
+# keys of a code printed over 类 | 款 | 项 columns (tables.toml), joined into one code
+CODE_SEGMENT_KEYS = ("code_class", "code_kuan", "code_xiang")
 ECONOMIC_SEGMENTS = (3, 2)
 DEFAULT_UNIT = MoneyUnit.WAN
 
 _LEADING_CODE = re.compile(r"^\[?(\d{3,7})\]?\s*(.*)$")
 _ITEM_CODE = re.compile(r"^([A-Z]\d+)\s*[-—－]")
-_SENTENCE = re.compile(r"[。；]|^(?:注|说明|备注)[:：]")
+_DEPARTMENT = re.compile(r"^(?:编制|预算主管)?部门(?:名称)?\s*[:：]\s*(\S.*)$")
+_SENTENCE = re.compile(r"[。；]|^(?:注|说明|备注)[:：]|(?:本|此|该)表为空|空表")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,7 @@ class Parts:
     header: tuple[GridRow, ...]
     body: tuple[GridRow, ...]
     notes: tuple[str, ...]
+    department: str = ""  # as a line before the header names it ("部门：江苏省政协办公厅")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,13 +131,16 @@ def is_note(row: GridRow) -> bool:
 def split_parts(block: Block, vocab: Vocabulary) -> Parts:
     """Unit line and other lines before the header, the header rows, the body and the notes."""
     rows = block.content()
-    unit, unit_text, index = None, "", 0
+    unit, unit_text, index, department = None, "", 0, ""
     while index < len(rows) and not is_header_row(rows[index], vocab):
         found = find_unit(" ".join(rows[index].texts()))
         if found is None and any(is_amount(t) for t in rows[index].texts()):
             break
         if found is not None:
             unit, unit_text = found, " ".join(rows[index].texts())
+        for text in rows[index].texts():
+            named = _DEPARTMENT.match(text)
+            department = named.group(1).strip() if named and not department else department
         index += 1
     start = index
     while index < len(rows) and is_header_row(rows[index], vocab):
@@ -141,7 +149,7 @@ def split_parts(block: Block, vocab: Vocabulary) -> Parts:
         index += 1
     body = [r for r in rows[index:] if not is_note(r)]
     notes = tuple(r.texts()[0] for r in rows[index:] if is_note(r))
-    return Parts(unit, unit_text, tuple(rows[start:index]), tuple(body), notes)
+    return Parts(unit, unit_text, tuple(rows[start:index]), tuple(body), notes, department)
 
 
 # --- cells ---------------------------------------------------------------------------------
@@ -196,8 +204,9 @@ def read_values(ctx: Context, row: GridRow, columns: Sequence[HeaderColumn]) -> 
 
 def header_columns(ctx: Context) -> list[HeaderColumn]:
     """The header mapped to keys, in the template's order when the figures say so."""
-    leaves = leaf_labels(cells_of(ctx.parts.header))
-    columns, unknown = map_header(ctx.spec, leaves)
+    header = cells_of(ctx.parts.header)
+    leaves = leaf_labels(header)
+    columns, unknown = map_header(ctx.spec, leaves, leaf_parents(header))
     line = ctx.parts.header[0].line if ctx.parts.header else ctx.block.title.line
     if not ctx.parts.header:
         ctx.problem(line, "没有找到表头", "no header rows found")
@@ -235,7 +244,11 @@ def make_table(
         tuple(r for r, _ in rows),
         ctx.parts.notes,
         ctx.number,
-        meta={"unit_text": ctx.parts.unit_text, "first_line": str(ctx.block.title.line)},
+        meta={
+            "unit_text": ctx.parts.unit_text,
+            "first_line": str(ctx.block.title.line),
+            **({"department": ctx.parts.department} if ctx.parts.department else {}),
+        },
     )
     return ShapedTable(table, tuple(line for _, line in rows), tuple(ctx.problems))
 
@@ -388,17 +401,33 @@ def _classified_rows(
     segments: Sequence[int],
     by_name: Callable[[list[tuple[GridRow, str]]], list[Resolved]] | None = None,
 ) -> ShapedTable:
-    """Rows 合计 and 类/款/项 (or 类/款), each with its rebuilt full code."""
+    """Rows 合计 and 类/款/项 (or 类/款), each with its rebuilt full code.
+
+    The code is printed in one column, or split over 类 | 款 | 项 columns (the printed segments
+    joined: "201" "31" "01" -> 2013101; a row printing only "31" is resolved like the seed's
+    segment-per-row codes), or in front of the name.
+    """
     vocab = vocabulary()
     code_col, name_col = column(columns, "code"), column(columns, "name")
-    value_cols = [c for c in columns if c.key not in ("code", "name")]
+    segment_cols = [c for c in columns if c.key in CODE_SEGMENT_KEYS]
+    value_cols = [c for c in columns if c.key not in ("code", "name", *CODE_SEGMENT_KEYS)]
     amount_keys = [c.key for c in value_cols if ctx.spec.kind_of(c.key) == AMOUNT]
+    if (
+        by_name is None
+        and name_col is not None
+        and not code_col
+        and not segment_cols
+        and not any(split_code(r.cell(name_col.index))[0] for r in ctx.parts.body)
+    ):
+        return _labelled_rows(ctx, columns)
     totals: list[tuple[Row, int]] = []
     coded: list[tuple[GridRow, str, str, dict[str, Value]]] = []
     for row in ctx.parts.body:
         name = row.cell(name_col.index) if name_col else ""
         printed = row.cell(code_col.index) if code_col else ""
-        if not code_col:
+        if not code_col and segment_cols:
+            printed = _joined_segments(ctx, row, segment_cols, segments)
+        elif not code_col:
             printed, name = split_code(name)
         values = read_values(ctx, row, value_cols)
         report_stray(ctx, row, (c.index for c in columns))
@@ -407,6 +436,9 @@ def _classified_rows(
             totals.append((Row("", name or first, 0, values, TOTAL), row.line))
         elif printed or name:
             coded.append((row, printed.strip("[] "), name, values))
+        elif any(v is not None for v in values.values()) and not (name_col or segment_cols):
+            # a table of one line of figures (支出预算总表: 合计 | 基本支出 | 项目支出 …)
+            totals.append((Row("", "合计", 0, values, TOTAL), row.line))
         elif any(v is not None for v in values.values()):
             ctx.problem(
                 row.line, "有金额而无科目的行未读取", "a row with figures but no code or name"
@@ -423,10 +455,65 @@ def _classified_rows(
         (Row(res.code, name, res.level, values, kind), row.line)
         for (row, _, name, values), res, kind in zip(coded, resolved, kinds, strict=True)
     ]
-    table_cols = table_columns(ctx.spec, columns)
+    table_cols = table_columns(ctx.spec, [c for c in columns if c.key not in CODE_SEGMENT_KEYS])
     if not code_col:
         table_cols = (Column("code", "科目编码", CODE), *table_cols)
     return make_table(ctx, table_cols, totals + body)
+
+
+def _joined_segments(
+    ctx: Context, row: GridRow, columns: Sequence[HeaderColumn], segments: Sequence[int]
+) -> str:
+    """A code printed over 类 | 款 | 项 columns as one code; a segment printed without its
+    leading zero ("301" "2", a spreadsheet's number) is read with it, and reported."""
+    parts = [row.cell(c.index) for c in columns]
+    joined = []
+    for index, part in enumerate(parts):
+        size = segments[index] if index < len(segments) else len(part)
+        if part.isdigit() and 0 < len(part) < size and index > 0:
+            ctx.problem(
+                row.line,
+                f"科目编码段“{part}”少了前导零，按“{part.zfill(size)}”读取",
+                f"code segment {part!r} lacks its leading zero; read as {part.zfill(size)!r}",
+            )
+            part = part.zfill(size)
+        joined.append(part)
+    return "".join(joined)
+
+
+def _labelled_rows(ctx: Context, columns: Sequence[HeaderColumn]) -> ShapedTable:
+    """A table whose lines are labels, not classification codes (Jiangsu's 收入预算总表 by
+    source: 一般公共预算资金 | 小计, then its items one column to the right).
+
+    A label in the name column starts a group (level 1; its figure is its 小计 when the next
+    column prints 小计); a label further right is an item of the group above (level 2); a
+    total label is the 合计 (level 0). Codes are empty.
+    """
+    vocab = vocabulary()
+    name_col = column(columns, "name")
+    start = name_col.index if name_col else 0
+    value_cols = [c for c in columns if c.key not in ("code", "name")]
+    value_indexes = {c.index for c in value_cols}
+    rows: list[tuple[Row, int]] = []
+    for row in ctx.parts.body:
+        labels = [(i, t) for i, t in row.indexed() if i >= start and i not in value_indexes]
+        values = read_values(ctx, row, value_cols)
+        if not labels:
+            if any(v is not None for v in values.values()):
+                ctx.problem(row.line, "有金额而无项目的行未读取", "a row with figures but no label")
+            continue
+        first_index, first = labels[0]
+        rest = [t for _, t in labels[1:]]
+        if vocab.is_total(first) or label(first) in vocab.income_total_labels:
+            rows.append((Row("", first, 0, values, TOTAL), row.line))
+        elif first_index == start:
+            subtotal = not rest or label(rest[0]) == "小计" or vocab.is_total(rest[0])
+            name = first if subtotal else f"{first} {rest[0]}"
+            rows.append((Row("", name, 1, values, GROUP), row.line))
+        else:
+            rows.append((Row("", " ".join([first, *rest]), 2, values, DETAIL), row.line))
+    table_cols = (Column("code", "科目编码", CODE), *table_columns(ctx.spec, columns))
+    return make_table(ctx, table_cols, rows)
 
 
 def _report_code(
@@ -460,11 +547,13 @@ def economic_codes_by_name(
     result = []
     for row, name in rows:
         wanted = label(name)
-        if wanted in classes:
+        kids = [classification.entries[c] for c in classification.children(current)]
+        # a 款 named like its 类 (399 其他支出 / 39999 其他支出) under that 类 is the 款
+        own_kuan = classes.get(wanted) == current and any(label(e.name) == wanted for e in kids)
+        if wanted in classes and not own_kuan:
             current = classes[wanted]
             result.append(Resolved(current, 1, "name"))
             continue
-        kids = [classification.entries[c] for c in classification.children(current)]
         exact = [e.code for e in kids if label(e.name) == wanted]
         cut = [e.code for e in kids if names_match(name, e.name)]
         elsewhere = [e.code for e in classification.at_level("款") if label(e.name) == wanted]
@@ -505,11 +594,15 @@ class Side:
 
 
 def _side_starts(header: Sequence[GridRow]) -> tuple[int, int] | None:
-    """The columns where the 收入 and the 支出 halves begin."""
+    """The columns where the 收入 and the 支出 halves begin (收入, 本年收入, 财政拨款收入 …)."""
     for row in header:
         found = {label(text): index for index, text in row.indexed()}
-        income = next((i for t, i in found.items() if t.startswith("收入")), None)
-        spend = next((i for t, i in found.items() if t.startswith("支出")), None)
+        income = next(
+            (i for t, i in found.items() if t.startswith("收入") or t.endswith("收入")), None
+        )
+        spend = next(
+            (i for t, i in found.items() if t.startswith("支出") or t.endswith("支出")), None
+        )
         if income is not None and spend is not None and income < spend:
             return income, spend
     return None
@@ -533,8 +626,36 @@ def _side(ctx: Context, leaves: Sequence[str], start: int, end: int, keys: Seque
     return Side(start, tuple(mapped))
 
 
+def _label_columns(ctx: Context, leaves: Sequence[str], start: int, end: int) -> list[int]:
+    """The label columns of the 支出 half: its first column, and every further column whose
+    header names line labels (项目名称 beside 功能科目名称: the 支出用途 lines of Jiangsu)."""
+    found = [start]
+    for index in range(start + 1, min(end, len(leaves))):
+        if leaves[index] and ctx.spec.key_for(leaves[index]) == "name":
+            found.append(index)
+    return found
+
+
+_NUMBERING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|\d+[.．、]|[(（][一二三四五六七八九十\d]+[)）])\s*"
+)
+_SUB_ITEM = re.compile(r"^\s*(?:\d+[.．、]|[(（]\d+[)）])")
+
+
+def unnumbered(name: str) -> str:
+    """A line label without its numbering ("一、一般公共服务支出" -> "一般公共服务支出")."""
+    return _NUMBERING.sub("", name)
+
+
+def _is_purpose(ctx: Context, index: int) -> bool:
+    """Does this label column list expenses by purpose (基本支出, 项目支出 …)?"""
+    kinds = vocabulary().expense_kinds
+    return any(label(unnumbered(r.cell(index))) in kinds for r in ctx.parts.body)
+
+
 def class_code(name: str, classification: Classification) -> str:
     """The 功能分类 类 a summary line names (a name cut short matches the one it begins)."""
+    name = unnumbered(name)
     classes = classification.at_level("类")
     exact = [e.code for e in classes if label(e.name) == label(name)]
     cut = [e.code for e in classes if names_match(name, e.name)]
@@ -542,6 +663,13 @@ def class_code(name: str, classification: Classification) -> str:
 
 
 def shape_two_sided(ctx: Context) -> ShapedTable:
+    """Both halves of each printed line in one row.
+
+    The 支出 half may list the lines by 功能分类 (name and amounts, the yusuan shape), by purpose
+    (基本支出, 项目支出, 单位预留机动经费: ``purpose`` and ``purpose_amount``), or both side by
+    side. An income line numbered "1." under "一、" is a part of it (``income_detail``). The
+    total line's 支出 figure, printed once across both 支出 lists, is the total of each.
+    """
     vocab = vocabulary()
     leaves = leaf_labels(cells_of(ctx.parts.header))
     starts = _side_starts(ctx.parts.header)
@@ -554,45 +682,85 @@ def shape_two_sided(ctx: Context) -> ShapedTable:
         )
     width = max(len(leaves), max((r.width for r in ctx.parts.body), default=0))
     income = _side(ctx, leaves, starts[0], starts[1], ctx.spec.income)
-    spend = _side(ctx, leaves, starts[1], width, ctx.spec.expenditure)
-    columns = (
-        Column("income_item", leaves[income.label_index] or "项目", TEXT),
-        *table_columns(ctx.spec, income.amounts),
-        Column(
-            "name", leaves[spend.label_index] if spend.label_index < len(leaves) else "项目", NAME
-        ),
-        *table_columns(ctx.spec, spend.amounts),
-    )
+    labels = _label_columns(ctx, leaves, starts[1], width)
+    bounds = [*labels, width]
+    halves = [(labels[i], bounds[i + 1]) for i in range(len(labels))]
+    purpose: Side | None = None
+    spend = Side(width, ())
+    for start, end in halves:
+        if _is_purpose(ctx, start) and purpose is None:
+            purpose = _side(ctx, leaves, start, end, ("purpose_amount",))
+        elif spend.label_index == width:
+            spend = _side(ctx, leaves, start, end, ctx.spec.expenditure)
+    used = [c for side in (income, spend, purpose) if side is not None for c in side.amounts]
+    label_indexes = [c for c in (income.label_index, spend.label_index) if c < width]
+    if purpose is not None:
+        label_indexes.append(purpose.label_index)
     rows: list[tuple[Row, int]] = []
+    details = False
     done = False
     for row in ctx.parts.body:
         item, name = row.cell(income.label_index), row.cell(spend.label_index)
-        if done and (
-            label(item) in vocab.after_total_labels or label(name) in vocab.after_total_labels
-        ):
+        use = row.cell(purpose.label_index) if purpose is not None else ""
+        texts = [label(t) for t in (item, name, use)]
+        after = (
+            vocab.after_total_labels | vocab.income_total_labels | vocab.expenditure_total_labels
+        )
+        if done and any(t in after for t in texts if t):
             ctx.problem(
                 row.line,
-                f"合计之后的行“{item or name}”未读取",
-                f"line after the total ({item or name}) not read",
+                f"合计之后的行“{item or name or use}”未读取",
+                f"line after the total ({item or name or use}) not read",
             )
             continue
         values: dict[str, Value] = {"income_item": item or None}
-        values.update(read_values(ctx, row, (*income.amounts, *spend.amounts)))
-        amounts = (c.index for c in (*income.amounts, *spend.amounts))
-        report_stray(ctx, row, (income.label_index, spend.label_index, *amounts))
+        values.update(read_values(ctx, row, used))
+        if purpose is not None:
+            values["purpose"] = use or None
+        report_stray(ctx, row, (*label_indexes, *(c.index for c in used)))
+        if item and _SUB_ITEM.match(item):
+            values["income_detail"] = values.pop("income", None)
+            details = True
         is_total = (
             label(item) in vocab.income_total_labels
             or label(name) in vocab.expenditure_total_labels
+            or label(use) in vocab.expenditure_total_labels
         )
         if is_total:
-            rows.append((Row("", name, 0, values, TOTAL), row.line))
+            _fill_spend_total(values, spend, purpose)
+            rows.append((Row("", name or use, 0, values, TOTAL), row.line))
             done = True
             continue
         code = class_code(name, ctx.catalogs.function) if name else ""
         if name and not code:
             ctx.problem(row.line, f"“{name}”不是功能分类的类", f"{name!r} is not a function class")
-        rows.append((Row(code, name, 1, values), row.line))
+        rows.append((Row(code, name or use, 1, values), row.line))
+    spend_label = leaves[spend.label_index] if spend.label_index < len(leaves) else "项目"
+    columns = [
+        Column("income_item", leaves[income.label_index] or "项目", TEXT),
+        *table_columns(ctx.spec, income.amounts),
+    ]
+    if details:
+        printed = income.amounts[0].printed if income.amounts else "金额"
+        columns.append(Column("income_detail", f"{printed}（其中）", AMOUNT))
+    columns.append(Column("name", spend_label, NAME))
+    columns.extend(table_columns(ctx.spec, spend.amounts))
+    if purpose is not None:
+        columns.append(Column("purpose", leaves[purpose.label_index] or "项目", TEXT))
+        columns.extend(Column(c.key, c.printed, AMOUNT) for c in purpose.amounts)
     return make_table(ctx, columns, rows)
+
+
+def _fill_spend_total(values: dict[str, Value], spend: Side, purpose: Side | None) -> None:
+    """The 支出 total printed once for both lists (its label merged across them): each list
+    without a figure of its own on the total line gets the one printed."""
+    if purpose is None or not spend.amounts or not purpose.amounts:
+        return
+    first, other = spend.amounts[0].key, purpose.amounts[0].key
+    if values.get(first) is None:
+        values[first] = values.get(other)
+    elif values.get(other) is None:
+        values[other] = values.get(first)
 
 
 # --- procurement ---------------------------------------------------------------------------
@@ -604,14 +772,42 @@ def item_code(item: str) -> str:
     return found.group(1) if found else ""
 
 
+@dataclass(slots=True)
+class _OpenUnit:
+    """A unit row of the procurement table whose parts are still being read."""
+
+    code: str
+    stated: Decimal | None
+    parts: Decimal = Decimal(0)
+
+    def room_for(self, amount: Decimal | None) -> bool:
+        """Can a further part of ``amount`` still belong here (the parts read so far fall short
+        of the unit's stated total by at least that much)?"""
+        if self.stated is None or amount is None:
+            return False
+        return Decimal(0) < amount <= self.stated - self.parts
+
+
+def _total_of(values: Mapping[str, Value]) -> Decimal | None:
+    value = values.get("total")
+    return value if isinstance(value, Decimal) else None
+
+
 def shape_procurement(ctx: Context) -> ShapedTable:
-    """Rows: 合计 (level 0), each unit (nested by code), 基本支出/项目支出 groups, items."""
+    """Rows: 合计 (level 0), each unit, 基本支出/项目支出 groups, items.
+
+    A unit is nested under the unit above it when its code continues that unit's code; when
+    the codes do not nest (100001, 100002), when the unit above still falls short of its stated
+    total by at least this unit's total (its 基本/项目 groups and subordinate units read so far
+    do not add up to it yet).
+    """
     vocab = vocabulary()
     columns = header_columns(ctx)
     text_cols = [c for c in columns if ctx.spec.kind_of(c.key) == TEXT]
-    units: list[str] = []  # codes of the units above, outermost first
+    units: list[_OpenUnit] = []  # the units above, outermost first
     group_level = 0
     rows: list[tuple[Row, int]] = []
+    by_category = column(columns, "category") is not None
     for row in ctx.parts.body:
         values = read_values(ctx, row, columns)
         report_stray(ctx, row, (c.index for c in columns))
@@ -621,10 +817,15 @@ def shape_procurement(ctx: Context) -> ShapedTable:
         if not code and any(vocab.is_total(t) for t in text.values()):
             units, group_level = [], 0
             rows.append((Row("", "合计", 0, values, TOTAL), row.line))
+        elif by_category:
+            group_level = _by_category(rows, row, text, values, group_level)
         elif code:
-            while units and not code.startswith(units[-1]):
+            amount = _total_of(values)
+            while units and not code.startswith(units[-1].code) and not units[-1].room_for(amount):
                 units.pop()
-            units.append(code)
+            if units:
+                units[-1].parts += amount or Decimal(0)
+            units.append(_OpenUnit(code, amount))
             group_level = len(units)
             rows.append(
                 (Row(code, text.get("unit_name", ""), group_level, values, GROUP), row.line)
@@ -632,6 +833,8 @@ def shape_procurement(ctx: Context) -> ShapedTable:
         elif label(project) in vocab.expense_kinds and not described:
             level = len(units) + 1
             group_level = level
+            if units:
+                units[-1].parts += _total_of(values) or Decimal(0)
             rows.append((Row("", project, level, values, GROUP), row.line))
         else:
             item = text.get("item", "")
@@ -639,14 +842,43 @@ def shape_procurement(ctx: Context) -> ShapedTable:
     return make_table(ctx, table_columns(ctx.spec, columns), rows)
 
 
+def _by_category(
+    rows: list[tuple[Row, int]],
+    row: GridRow,
+    text: Mapping[str, str],
+    values: dict[str, Value],
+    level: int,
+) -> int:
+    """A row of a procurement table by 采购品目大类 (Jiangsu): a category (一、货物A) at level 1,
+    a project and its 经济科目 at level 2 (a project printed once over several lines is
+    carried down), an item (采购物品名称) at level 3. Returns the level of the group above."""
+    project = text.get("project", "")
+    carried = next((r.name for r, _ in reversed(rows) if r.level == 2), "")
+    if text.get("category"):
+        rows.append((Row("", text["category"], 1, values, GROUP), row.line))
+        return 1
+    if not text.get("item"):
+        rows.append((Row("", project or carried, 2, values, GROUP), row.line))
+        return 2
+    name = project or (carried if level == 2 else "")
+    rows.append((Row(item_code(text["item"]), name, level + 1, values, DETAIL), row.line))
+    return level
+
+
 # --- tables by unit ------------------------------------------------------------------------
 
 
 def shape_units(ctx: Context) -> ShapedTable:
-    """One row per unit, and the 合计 row (机关运行经费, 三公)."""
+    """One row per unit, and the 合计 row (机关运行经费, 三公).
+
+    A table listing 经济分类 codes instead of units (Jiangsu's 机关运行经费 by 302 and its 款)
+    nests them by code: 类 at level 1, 款 at level 2. A table of one line of figures and no
+    unit column (Jiangsu's 三公 table) is the department's own line, named as the line above
+    the header names the department.
+    """
     vocab = vocabulary()
     columns = header_columns(ctx)
-    code_col = column(columns, "unit_code")
+    code_col = column(columns, "unit_code") or column(columns, "code")
     name_col = column(columns, "unit_name") or column(columns, "name")
     rows: list[tuple[Row, int]] = []
     for row in ctx.parts.body:
@@ -658,7 +890,25 @@ def shape_units(ctx: Context) -> ShapedTable:
             rows.append((Row("", name or code, 0, values, TOTAL), row.line))
         elif code or name:
             rows.append((Row(code, name, 1, values, DETAIL), row.line))
+        elif not (code_col or name_col) and any(v is not None for v in values.values()):
+            rows.append((Row("", ctx.parts.department, 1, values, DETAIL), row.line))
+    if code_col is not None and code_col.key == "code":
+        rows = _nested_by_code(rows)
     return make_table(ctx, table_columns(ctx.spec, columns), rows)
+
+
+def _nested_by_code(rows: Sequence[tuple[Row, int]]) -> list[tuple[Row, int]]:
+    """Rows by classification code: a code's level is its rank among the printed code lengths
+    (302 -> 1, 30201 -> 2), and a code the next one continues is a group."""
+    lengths = sorted({len(r.code) for r, _ in rows if r.code})
+    kinds = row_kinds([r.code for r, _ in rows])
+    return [
+        (
+            replace(row, level=lengths.index(len(row.code)) + 1, kind=kind) if row.code else row,
+            line,
+        )
+        for (row, line), kind in zip(rows, kinds, strict=True)
+    ]
 
 
 SHAPES: dict[str, Callable[[Context], ShapedTable]] = {

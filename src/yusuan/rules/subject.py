@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from yusuan.catalog.loader import Catalogs, catalogs_for
 from yusuan.model.records import Dataset
@@ -17,6 +18,9 @@ from yusuan.tables import build_tables
 from yusuan.tables.base import Table
 from yusuan.tables.facts import Facts, facts_of
 from yusuan.tables.forms import ProjectForm, forms_of
+
+if TYPE_CHECKING:
+    from yusuan.audit.narrative import StatedFigure
 
 DATASET = "dataset"
 DOCUMENT = "document"
@@ -35,6 +39,8 @@ class Subject:
     kind: str = DATASET
     # Where each table was found in a document (table id -> first page), for locations.
     pages: Mapping[str, int] = field(default_factory=dict)
+    # The figures a narrative (情况说明) states, with their sentences, when there is one.
+    narrative: tuple[StatedFigure, ...] = ()
 
     @property
     def exact(self) -> bool:

@@ -158,23 +158,40 @@ def two_sided_balances(table: Table) -> Iterator[Balance]:
     yield Balance(
         table, total, "income", _value(total, "income"), income, "本年收入合计 = Σ 收入项目"
     )
-    spend_key = "expenditure" if "expenditure" in _amount_keys(table) else "subtotal"
-    spending = tuple(_value(r, spend_key) for r in items if r.code)
-    yield Balance(
-        table, total, spend_key, _value(total, spend_key), spending, "本年支出合计 = Σ 功能分类类"
-    )
-    yield Balance(
-        table,
-        total,
-        "income",
-        _value(total, "income"),
-        (_value(total, spend_key),),
-        "本年收入合计 = 本年支出合计",
-    )
-    if table.id == "fiscal":
+    keys = _amount_keys(table)
+    coded = [r for r in items if r.code]
+    # The expenditure side is listed by 功能分类类 (rows with codes) and/or, in some templates,
+    # by purpose (支出用途: 基本支出 / 项目支出 …, column ``purpose_amount``): check what is printed.
+    sides = []
+    if coded:
+        spend_key = "expenditure" if "expenditure" in keys else "subtotal"
+        sides.append((spend_key, coded, "本年支出合计 = Σ 功能分类类"))
+    if "purpose_amount" in keys:
+        purposes = [r for r in items if r.values.get("purpose")]
+        sides.append(("purpose_amount", purposes, "本年支出合计 = Σ 支出用途"))
+    for spend_key, rows, relation in sides:
+        yield Balance(
+            table,
+            total,
+            spend_key,
+            _value(total, spend_key),
+            tuple(_value(r, spend_key) for r in rows),
+            relation,
+        )
+    if sides:
+        spend_key = sides[0][0]
+        yield Balance(
+            table,
+            total,
+            "income",
+            _value(total, "income"),
+            (_value(total, spend_key),),
+            "本年收入合计 = 本年支出合计",
+        )
+    if table.id == "fiscal" and coded:
         for key in ("general", "fund", "state_capital"):
-            if key in _amount_keys(table):
-                parts = tuple(_value(r, key) for r in items if r.code)
+            if key in keys:
+                parts = tuple(_value(r, key) for r in coded)
                 yield Balance(table, total, key, _value(total, key), parts, "合计 = Σ 功能分类类")
 
 

@@ -676,6 +676,8 @@ def line_economic_codes(subject: Subject) -> Iterator[Hit]:
 def procurement_economic_codes(subject: Subject) -> Iterator[Hit]:
     economic = subject.catalogs.department_economic
     for purchase in purchases(subject):
+        if not purchase.economic_code:
+            continue  # templates that print no economic code (a dataset always has one)
         problem = _economic_problem(subject, purchase.economic_code)
         if problem is None:
             continue
@@ -756,6 +758,8 @@ def _item_values(subject: Subject, purchase: Purchase) -> dict[str, object]:
 )
 def item_codes_well_formed(subject: Subject) -> Iterator[Hit]:
     for purchase in purchases(subject):
+        if not purchase.item_code.strip():
+            continue  # templates that print no item code (a dataset always has one)
         if not PROCUREMENT_CODE.match(purchase.item_code.strip().upper()):
             yield Hit(purchase.at("item_code"), _item_values(subject, purchase))
 

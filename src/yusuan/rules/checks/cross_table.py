@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from yusuan.catalog.loader import Classification, expense_group_codes, funding_source
 from yusuan.rules.base import Hit, Location, MissingData, NotApplicable, Severity, money, rule
+from yusuan.rules.names import normalise_name
 from yusuan.rules.subject import Subject
 from yusuan.tables import (
     basic_economic,
@@ -90,7 +91,8 @@ EMPTY_NOTE_TABLES = {
     FUND_EXPENDITURE: "fund",
     STATE_CAPITAL_TABLE: "state_capital",
 }
-EMPTY_NOTE_MARK = "空表"
+# A note saying the table has nothing: 本表为空表 / 此表为空 / 本部门无该项目 / 无…预算拨款…
+EMPTY_NOTE = re.compile(r"空表|表为空|无(?:该|此)项|无[^，。]*(?:预算|收入|支出|安排|资金)")
 
 
 # --- reading figures -------------------------------------------------------------------------
@@ -152,8 +154,8 @@ def _total(table: Table, key: str) -> Figure:
 
 
 def _normal(name: str) -> str:
-    """A name as compared with the catalogue: no spaces, half-width parentheses."""
-    return re.sub(r"\s+", "", name).replace("（", "(").replace("）", ")")
+    """A name as compared with the catalogue (rules.names)."""
+    return normalise_name(name)
 
 
 def _by_name(classification: Classification, level: str) -> dict[str, list[str]]:
@@ -180,8 +182,24 @@ def _class_rows(subject: Subject, table: Table, key: str) -> dict[str, Figure]:
 
 
 def _coded_rows(table: Table, key: str) -> dict[str, Figure]:
-    """The coded rows of a table by function classification, by code."""
-    return {row.code: _figure(table, row, key) for row in table.rows if row.code}
+    """The coded rows of a table by function classification, by code.
+
+    A table printed by unit or by funding source instead (some provinces' 收入/支出预算总表) has no
+    coded rows: the comparison by code cannot run on it.
+    """
+    rows = {row.code: _figure(table, row, key) for row in table.rows if row.code}
+    if not rows and any(r.kind != TOTAL and (r.name or r.values) for r in table.rows):
+        raise MissingData(
+            f"{table.title} 未按功能分类科目列示 / {table.id} is not listed by function code"
+        )
+    return rows
+
+
+def _printed(table: Table, key: str) -> bool:
+    """Whether the table prints this column at all (a column it leaves out is not a zero)."""
+    return any(c.key == key for c in table.columns) or any(
+        r.values.get(key) is not None for r in table.rows
+    )
 
 
 def _economic_rows(subject: Subject, table: Table) -> list[tuple[str, Row]]:
@@ -513,6 +531,8 @@ def revenue_by_source_agrees(subject: Subject) -> Iterator[Hit]:
     columns += [c for c in lines if c not in columns]
     hits: list[Hit] = []
     for column in columns:
+        if not _printed(revenue, column):
+            continue
         in_revenue = _figure(revenue, total, column, "合计")
         in_summary = lines.get(column)
         if in_summary is not None:
@@ -536,6 +556,8 @@ def _fiscal_against(subject: Subject, relation: str, column: str) -> tuple[list[
     summary = subject.table(FISCAL)
     table_id = FISCAL_COLUMN_TABLES[column]
     table = subject.tables.get(table_id)
+    if not _printed(summary, column):
+        return [], False  # the summary does not split 支出 by fund
     stated = _figure(summary, _total_row(summary), column, "本年支出合计")
     if table is None:
         if not stated.value:
@@ -544,8 +566,13 @@ def _fiscal_against(subject: Subject, relation: str, column: str) -> tuple[list[
         values.update(b_table=TABLE_NAMES[table_id], b_cell="（文件未附此表）", b="—")
         return [Hit(_location(subject, stated), values)], True
     left = _class_rows(subject, summary, column)
+    # a summary that lists 支出 by purpose only (no 功能分类类 rows) is compared on its total
+    right = (
+        {code: f for code, f in _coded_rows(table, "total").items() if len(code) == 3}
+        if left
+        else {}
+    )
     left[""] = stated
-    right = {code: f for code, f in _coded_rows(table, "total").items() if len(code) == 3}
     right[""] = _total(table, "total")
     return list(_by_code(subject, relation, left, right, summary, table)), True
 
@@ -680,9 +707,10 @@ def fiscal_total_agrees(subject: Subject) -> Iterator[Hit]:
     if missing:
         raise MissingData("缺少表 " + "、".join(TABLE_NAMES[t] for t in missing))
     present = [subject.tables[t] for t in FISCAL_COLUMN_TABLES.values() if t in subject.tables]
-    stated = Figure(
-        summary, "本年支出合计", _label(summary, "subtotal"), _num(totals.get("subtotal"))
-    )
+    key = next((k for k in ("subtotal", "purpose_amount") if _printed(summary, k)), None)
+    if key is None:
+        raise MissingData(f"{summary.title} 未列支出合计 / no expenditure total column")
+    stated = Figure(summary, "本年支出合计", _label(summary, key), _num(totals.get(key)))
     parts = Figure(
         present[0],
         "合计之和",
@@ -719,6 +747,8 @@ def fiscal_total_agrees(subject: Subject) -> Iterator[Hit]:
 def basic_totals_agree(subject: Subject) -> Iterator[Hit]:
     budget = subject.table(GENERAL_BUDGET)
     economic = subject.table(BASIC_ECONOMIC)
+    if not _printed(budget, "basic"):
+        raise MissingData(f"{budget.title} 未分列基本支出 / prints no 基本支出 column")
     return _unequal(
         subject,
         "一般公共预算支出表基本支出合计 = 基本支出分经济科目表合计",
@@ -1162,7 +1192,7 @@ def empty_table_notes(subject: Subject) -> Iterator[Hit]:
     for table_id in present:
         table = subject.tables[table_id]
         own = words[EMPTY_NOTE_TABLES[table_id]]
-        notes = [n for n in table.notes if EMPTY_NOTE_MARK in n]
+        notes = [n for n in table.notes if EMPTY_NOTE.search(n)]
         location = Location(table=table.title, page=subject.pages.get(table_id, 0))
         if table.is_empty() and not notes:
             yield Hit(

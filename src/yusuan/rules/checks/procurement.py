@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -21,6 +20,7 @@ from yusuan.catalog.loader import funding_source
 from yusuan.model.records import ExpenseKind, ProcurementItem
 from yusuan.money import ZERO
 from yusuan.rules.base import Hit, Location, MissingData, NotApplicable, Severity, money, rule
+from yusuan.rules.names import normalise_name
 from yusuan.rules.subject import Subject
 from yusuan.tables.base import DETAIL, Row, Table
 from yusuan.tables.facts import (
@@ -59,8 +59,8 @@ NOT_PURCHASES = ("301", "303", "307", "311", "312", "313")
 
 
 def normalise(text: str) -> str:
-    """Compare names regardless of full/half-width punctuation and whitespace."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    """Compare names regardless of width, whitespace and a leading ordinal (rules.names)."""
+    return normalise_name(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,104 @@
+"""Bench: the PDF reader over every real published disclosure, against pdfplumber alone.
+
+For each PDF of ``shared/realdocs/`` (or the PDFs given on the command line) this times
+
+- ``extract``: pdfplumber's own ``page.extract_tables()`` on every page — table extraction
+  alone, the floor any PDF table reader stands on;
+- ``read``: ``yusuan.audit.pdf_reader.read_pdf`` — pages, tables with spans, text lines,
+  blocks and the recognition of every table (the document ready for the rules);
+- ``audit``: ``read`` plus the ARITH rules on the document.
+
+and prints pages per second and the ratio of each to ``extract`` (goal: within 1.5×). Each
+figure is the best of ``--repeat`` runs (default 3), timed with a fresh ``pdfplumber.open``.
+
+    .venv/bin/python bench/bench_audit.py [--repeat N] [PDF ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pdfplumber
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from yusuan.audit.document import to_subject  # noqa: E402
+from yusuan.audit.pdf_reader import read_pdf  # noqa: E402
+from yusuan.rules import REGISTRY, load_rules, run_rules  # noqa: E402
+
+REALDOCS = ROOT.parent / "shared" / "realdocs"
+
+
+def extract_only(path: Path) -> int:
+    """pdfplumber's ``extract_tables`` on every page; the number of pages."""
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_tables()
+            page.close()
+        return len(pdf.pages)
+
+
+def read_only(path: Path) -> int:
+    doc = read_pdf(path)
+    return max(doc.line_pages.values(), default=0)
+
+
+def audit(path: Path) -> int:
+    doc = read_pdf(path)
+    if doc.year:
+        run_rules(to_subject(doc), only=sorted(r for r in REGISTRY if r.startswith("ARITH-")))
+    return max(doc.line_pages.values(), default=0)
+
+
+def best(run: Callable[[Path], int], path: Path, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run(path)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pdfs", nargs="*", type=Path)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    paths = args.pdfs or sorted(REALDOCS.glob("*.pdf"))
+    if not paths:
+        print(f"no PDF found in {REALDOCS}", file=sys.stderr)
+        return 1
+    load_rules()
+    read_pdf(paths[0])  # warm up: imports, data files, catalogues
+    totals = {"extract": 0.0, "read": 0.0, "audit": 0.0}
+    pages_total = 0
+    print(f"{'document':<52} {'pages':>5} {'extract':>9} {'read':>9} {'audit':>9} {'ratio':>6}")
+    for path in paths:
+        with pdfplumber.open(path) as pdf:
+            pages = len(pdf.pages)
+        seconds = {
+            "extract": best(extract_only, path, args.repeat),
+            "read": best(read_only, path, args.repeat),
+            "audit": best(audit, path, args.repeat),
+        }
+        for key, value in seconds.items():
+            totals[key] += value
+        pages_total += pages
+        print(
+            f"{path.name:<52} {pages:>5} {seconds['extract']:>8.3f}s {seconds['read']:>8.3f}s "
+            f"{seconds['audit']:>8.3f}s {seconds['audit'] / seconds['extract']:>5.2f}×"
+        )
+    print()
+    for key, value in totals.items():
+        ratio = value / totals["extract"]
+        print(f"{key:<8} {pages_total / value:7.1f} pages/s  ({value:.3f}s, {ratio:.2f}× extract)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

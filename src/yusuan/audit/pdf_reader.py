@@ -1,0 +1,331 @@
+"""Reader for a published disclosure as a PDF with a text layer (pdfplumber).
+
+Each page is read by ``pdf_tables`` into text lines and table grids in reading order. This
+module turns a whole document's pages into grid rows and blocks for the shared recognition
+layer (``assemble.recognise_blocks``):
+
+- every printed row gets a running ``line`` number, and ``line_pages`` maps each line to its
+  PDF page, so that every table, row and problem is located by page;
+- a block is a title line, the lines under it (部门, 单位), its table and the notes printed
+  right under the table; a title that no table follows (a table of contents) is narrative;
+- a table that continues on the next page (the next page starts with a table of the same
+  width, no title between) is joined to it: its columns are mapped onto the first part's by
+  position and its repeated header rows are dropped;
+- page numbers and table numbers printed on their own (``公开01表``, ``表3``) are not rows;
+- every other line is narrative (``RecognisedDocument.narrative``), with its line number;
+- a page whose text cannot be decoded, or that has no text layer, is reported as unreadable
+  (``ReadProblem`` with the page) and contributes nothing.
+
+``read_grid`` stops before recognition, so that a test can change a cell and recognise again
+(``recognise_grid``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pdfplumber
+
+from yusuan.audit.assemble import recognise_blocks, title_of
+from yusuan.audit.document import ReadProblem, RecognisedDocument
+from yusuan.audit.grid import Block, GridRow
+from yusuan.audit.pdf_tables import PageContent, TablePart, TextLine, join_lines, read_page
+from yusuan.audit.recognise import is_amount, is_number_label
+
+_PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4})?[-—–－\s]*$")
+_NOTE = re.compile(r"^\s*(?:注|说明|备注|[0-9０-９]+[.．、])")
+MARGIN = 0.1  # share of the page height at the top and bottom where page numbers stand
+NOTE_GAP = 2.5  # a line further below the table than this many line heights is not its note
+SAME_EDGE = 8.0  # points: tables whose left and right edges are this close have the same width
+
+
+@dataclass
+class _Reference:
+    """The first part of a table: its columns and header rows, for the parts that follow."""
+
+    columns: tuple[tuple[float, float], ...]
+    x0: float
+    x1: float
+    headers: list[tuple[str, ...]]
+
+
+@dataclass
+class _Open:
+    """The block being built."""
+
+    title: GridRow
+    rows: list[GridRow] = field(default_factory=list)
+    table: _Reference | None = None
+    last_bottom: float = 0.0  # bottom of the last table part or note, on ``last_page``
+    last_page: int = 0
+    last_height: float = 10.0
+    note: bool = False  # the last row is a note under the table
+
+
+@dataclass(frozen=True)
+class PdfGrid:
+    """A PDF read into grid rows, before recognition.
+
+    ``narrative`` holds the lines outside every table block; ``blocks`` the tables, each with
+    its title; ``line_pages`` the page of every line; ``problems`` the unreadable pages.
+    """
+
+    source: str
+    page_count: int
+    narrative: tuple[GridRow, ...]
+    blocks: tuple[Block, ...]
+    line_pages: Mapping[int, int]
+    problems: tuple[ReadProblem, ...]
+
+    def rows(self) -> list[GridRow]:
+        """Every row in line order."""
+        every = [*self.narrative, *(r for b in self.blocks for r in (b.title, *b.rows))]
+        return sorted(every, key=lambda r: r.line)
+
+    def replace_cell(self, line: int, index: int, text: str) -> PdfGrid:
+        """A copy with one cell's text changed (for tests that mutate a document)."""
+
+        def change(row: GridRow) -> GridRow:
+            if row.line != line:
+                return row
+            cells = list(row.cells)
+            cells[index] = text
+            return GridRow(row.line, tuple(cells))
+
+        blocks = tuple(
+            Block(change(b.title), tuple(change(r) for r in b.rows)) for b in self.blocks
+        )
+        return replace(self, narrative=tuple(change(r) for r in self.narrative), blocks=blocks)
+
+
+def _page_furniture(item: TextLine, page: PageContent) -> bool:
+    """A page number in the top or bottom margin, or a table number on its own line."""
+    text = "".join(item.cells)
+    if is_number_label(item.cells):
+        return True
+    in_margin = item.top > (1 - MARGIN) * page.height or item.bottom < MARGIN * page.height
+    return in_margin and bool(_PAGE_NUMBER.match(text))
+
+
+def _cells_at(
+    part: TablePart, columns: Sequence[tuple[float, float]] | None
+) -> Callable[[float, float, int], int]:
+    """Where a cell of ``part`` goes among the reference columns (its own, for a first part)."""
+    if columns is None:
+        return lambda x0, x1, col: col
+
+    def place(x0: float, x1: float, col: int) -> int:
+        best, best_overlap = 0, -1.0
+        for index, (left, right) in enumerate(columns):
+            overlap = min(x1, right) - max(x0, left)
+            if overlap >= 0.5 * min(right - left, x1 - x0):
+                return index
+            if overlap > best_overlap:
+                best, best_overlap = index, overlap
+        return best
+
+    return place
+
+
+def _table_rows(part: TablePart, reference: _Reference | None) -> list[tuple[str, ...]]:
+    """The printed rows of a table part as cell texts, in the reference's columns."""
+    columns = reference.columns if reference is not None else None
+    width = len(columns) if columns is not None else len(part.columns)
+    place = _cells_at(part, columns)
+    result = []
+    for cells in part.rows():
+        if not cells:
+            continue
+        texts = [""] * width
+        for cell in cells:
+            index = min(place(cell.x0, cell.x1, cell.col), width - 1)
+            texts[index] = f"{texts[index]} {cell.text}".strip() if texts[index] else cell.text
+        result.append(tuple(texts))
+    return result
+
+
+def _leading_headers(rows: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The rows before the first row that prints a figure (the header, as printed)."""
+    headers = []
+    for row in rows:
+        if any(is_amount(c) for c in row if c):
+            break
+        headers.append(row)
+    return headers
+
+
+def _normalised(row: Sequence[str]) -> tuple[str, ...]:
+    return tuple("".join(c.split()) for c in row)
+
+
+class _Builder:
+    """Turns pages into narrative rows and blocks, numbering lines as it goes."""
+
+    def __init__(self) -> None:
+        self.line = 0
+        self.line_pages: dict[int, int] = {}
+        self.narrative: list[GridRow] = []
+        self.blocks: list[Block] = []
+        self.problems: list[ReadProblem] = []
+        self.open: _Open | None = None
+
+    def row(self, cells: Sequence[str], page: int) -> GridRow:
+        self.line += 1
+        self.line_pages[self.line] = page
+        return GridRow(self.line, tuple(cells))
+
+    def close(self) -> None:
+        block, self.open = self.open, None
+        if block is None:
+            return
+        if block.table is None:  # a title no table follows: a contents line, or a heading
+            self.narrative.append(block.title)
+            self.narrative.extend(block.rows)
+        else:
+            self.blocks.append(Block(block.title, tuple(block.rows)))
+
+    def page(self, page: PageContent) -> None:
+        if page.unreadable_zh:
+            self.close()
+            self.problems.append(
+                ReadProblem(self.line, page.unreadable_zh, page.unreadable_en, page=page.number)
+            )
+            return
+        if page.undecodable:
+            self.problems.append(
+                ReadProblem(
+                    self.line,
+                    f"第{page.number}页有{page.undecodable}个字形无法解码",
+                    f"page {page.number}: {page.undecodable} glyphs cannot be decoded",
+                    page=page.number,
+                )
+            )
+        items = [
+            i for i in page.items if not (isinstance(i, TextLine) and _page_furniture(i, page))
+        ]
+        for position, item in enumerate(items):
+            if isinstance(item, TablePart):
+                self.table(item, page, first_on_page=position == 0)
+            else:
+                self.text(item, page)
+
+    def text(self, item: TextLine, page: PageContent) -> None:
+        row = self.row(item.cells, page.number)
+        block = self.open
+        if title_of(row) is not None:
+            self.close()
+            self.open = _Open(row, last_page=page.number, last_bottom=item.bottom)
+            return
+        if block is not None and block.table is None:
+            block.rows.append(row)  # 部门, 单位 and the like between a title and its table
+            block.last_bottom = item.bottom
+            return
+        height = item.bottom - item.top
+        near = (
+            block is not None
+            and block.last_page == page.number
+            and item.top - block.last_bottom <= NOTE_GAP * max(height, block.last_height)
+        )
+        # a 注： line on the page of the table belongs to it even when the page leaves space above
+        # it (a note at the foot of an otherwise empty table)
+        footnote = (
+            block is not None
+            and block.last_page == page.number
+            and bool(_NOTE.match(item.cells[0]))
+        )
+        if block is not None and (near or footnote):
+            if _NOTE.match(item.cells[0]):
+                block.rows.append(row)
+            elif block.note:  # the next line of a note wrapped over several lines
+                last = block.rows[-1]
+                block.rows[-1] = GridRow(last.line, (join_lines([*last.cells, *item.cells]),))
+            else:
+                self.close()
+                self.narrative.append(row)
+                return
+            block.note = True
+            block.last_bottom, block.last_height = item.bottom, height
+            return
+        self.close()
+        self.narrative.append(row)
+
+    def table(self, part: TablePart, page: PageContent, first_on_page: bool) -> None:
+        block = self.open
+        if block is not None and block.table is not None:
+            reference = block.table
+            continues = (
+                first_on_page
+                and not block.note
+                and block.last_page == page.number - 1
+                and abs(part.x0 - reference.x0) <= SAME_EDGE
+                and abs(part.x1 - reference.x1) <= SAME_EDGE
+            )
+            if continues:
+                rows = _table_rows(part, reference)
+                headers = {_normalised(h) for h in reference.headers}
+                while rows and _normalised(rows[0]) in headers:
+                    rows.pop(0)
+                block.rows.extend(self.row(r, page.number) for r in rows)
+                block.last_page, block.last_bottom, block.note = page.number, part.bottom, False
+                return
+            self.close()
+            block = None
+        if block is None:
+            # a table with no title above it: the line right above, if any, names it
+            title = self._untitled(part, page)
+            block = self.open = _Open(title)
+        rows = _table_rows(part, None)
+        block.table = _Reference(part.columns, part.x0, part.x1, _leading_headers(rows))
+        block.rows.extend(self.row(r, page.number) for r in rows)
+        block.last_page, block.last_bottom, block.note = page.number, part.bottom, False
+
+    def _untitled(self, part: TablePart, page: PageContent) -> GridRow:
+        previous = self.narrative[-1] if self.narrative else None
+        if previous is not None and self.line_pages.get(previous.line) == page.number:
+            self.narrative.pop()
+            return previous
+        return self.row(("",), page.number)
+
+
+def read_grid(path: str | Path) -> PdfGrid:
+    """A PDF's pages as narrative rows and table blocks, before recognition."""
+    file = Path(path)
+    builder = _Builder()
+    with pdfplumber.open(file) as pdf:
+        count = len(pdf.pages)
+        for page in pdf.pages:
+            builder.page(read_page(page))
+            page.close()
+    builder.close()
+    return PdfGrid(
+        source=str(file),
+        page_count=count,
+        narrative=tuple(builder.narrative),
+        blocks=tuple(builder.blocks),
+        line_pages=dict(builder.line_pages),
+        problems=tuple(builder.problems),
+    )
+
+
+def recognise_grid(grid: PdfGrid) -> RecognisedDocument:
+    """Recognise the tables and forms of a PDF read into grid rows; locate them by page."""
+    doc = recognise_blocks(list(grid.narrative), list(grid.blocks), grid.source)
+    pages = {table_id: grid.line_pages.get(line, 0) for table_id, line in doc.first_lines.items()}
+    problems = tuple(
+        p if p.page or not p.line else replace(p, page=grid.line_pages.get(p.line, 0))
+        for p in doc.problems
+    )
+    return replace(
+        doc,
+        pages=pages,
+        line_pages=grid.line_pages,
+        problems=(*grid.problems, *problems),
+    )
+
+
+def read_pdf(path: str | Path) -> RecognisedDocument:
+    """Read a published disclosure from a PDF with a text layer."""
+    return recognise_grid(read_grid(path))
