@@ -92,7 +92,7 @@ EMPTY_NOTE_TABLES = {
     STATE_CAPITAL_TABLE: "state_capital",
 }
 # A note saying the table has nothing: 本表为空表 / 此表为空 / 本部门无该项目 / 无…预算拨款…
-EMPTY_NOTE = re.compile(r"空表|表为空|无(?:该|此)项|无[^，。]*(?:预算|收入|支出|安排|资金)")
+EMPTY_NOTE = re.compile(r"空表|表为空|无(?:该|此)项|无[^，。]*(?:预算|收入|支出|收支|安排|资金|项目)")
 
 
 # --- reading figures -------------------------------------------------------------------------
@@ -188,7 +188,9 @@ def _coded_rows(table: Table, key: str) -> dict[str, Figure]:
     coded rows: the comparison by code cannot run on it.
     """
     rows = {row.code: _figure(table, row, key) for row in table.rows if row.code}
-    if not rows and any(r.kind != TOTAL and (r.name or r.values) for r in table.rows):
+    listed_otherwise = any(r.kind != TOTAL and (r.name or r.values) for r in table.rows)
+    has_money = any(_num(v) for r in table.rows for v in r.values.values())
+    if not rows and (listed_otherwise or has_money):
         raise MissingData(
             f"{table.title} 未按功能分类科目列示 / {table.id} is not listed by function code"
         )
