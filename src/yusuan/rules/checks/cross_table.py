@@ -92,7 +92,9 @@ EMPTY_NOTE_TABLES = {
     STATE_CAPITAL_TABLE: "state_capital",
 }
 # A note saying the table has nothing: 本表为空表 / 此表为空 / 本部门无该项目 / 无…预算拨款…
-EMPTY_NOTE = re.compile(r"空表|表为空|无(?:该|此)项|无[^，。]*(?:预算|收入|支出|收支|安排|资金|项目)")
+EMPTY_NOTE = re.compile(
+    r"空表|表为空|无(?:该|此)项|无[^，。]*(?:预算|收入|支出|收支|安排|资金|项目)"
+)
 
 
 # --- reading figures -------------------------------------------------------------------------
