@@ -18,18 +18,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pdfplumber
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from yusuan.audit.document import to_subject  # noqa: E402
-from yusuan.audit.pdf_reader import read_pdf  # noqa: E402
-from yusuan.rules import REGISTRY, load_rules, run_rules  # noqa: E402
+from common import ROOT, best_of
+
+from yusuan.audit.document import to_subject
+from yusuan.audit.pdf_reader import read_pdf
+from yusuan.rules import REGISTRY, load_rules, run_rules
 
 REALDOCS = ROOT.parent / "shared" / "realdocs"
 
@@ -56,12 +57,7 @@ def audit(path: Path) -> int:
 
 
 def best(run: Callable[[Path], int], path: Path, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run(path)
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return best_of(repeat, lambda: run(path)).wall
 
 
 def main(argv: list[str] | None = None) -> int:

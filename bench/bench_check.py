@@ -7,43 +7,30 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import EXAMPLE, best_of
 from synthetic import synthetic_dataset
 
 from yusuan.dataset import load_dataset
 from yusuan.rules import check_dataset, load_rules
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "linfen-2021"
-
-
-def best_of(runs: int, work: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main() -> None:
     rules = load_rules()
     print(f"yusuan check benchmark ({len(rules)} rules; best of N runs, wall clock)")
     cli = [str(Path(sys.executable).parent / "yusuan"), "check", str(EXAMPLE)]
-    seconds = best_of(3, lambda: subprocess.run(cli, check=False, capture_output=True))
+    seconds = best_of(3, lambda: subprocess.run(cli, check=False, capture_output=True)).wall
     print(f"  `yusuan check examples/linfen-2021` (whole process): {seconds * 1000:8.1f} ms")
     example = load_dataset(EXAMPLE)
     print(
-        f"  check the example in-process: {best_of(5, lambda: check_dataset(example)) * 1000:8.1f} ms"
+        f"  check the example in-process: {best_of(5, lambda: check_dataset(example)).wall * 1000:8.1f} ms"
     )
     for lines, projects in ((1_000, 100), (10_000, 300), (100_000, 1_000)):
         dataset = synthetic_dataset(lines, projects)
-        seconds = best_of(3, lambda dataset=dataset: check_dataset(dataset))  # type: ignore[misc]
+        seconds = best_of(3, lambda dataset=dataset: check_dataset(dataset)).wall  # type: ignore[misc]
         report = check_dataset(dataset)
         slowest = sorted(report.runs, key=lambda r: r.seconds, reverse=True)[:3]
         detail = ", ".join(f"{r.rule.id} {r.seconds:.2f} s" for r in slowest)

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import re
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import EXAMPLE, best_of
 from synthetic import synthetic_dataset
 
 from yusuan.dataset import load_dataset
@@ -23,25 +22,10 @@ from yusuan.render.pdf import pdf_bytes
 from yusuan.tables import build_tables
 from yusuan.tables.forms import forms_of
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "linfen-2021"
-
 NARRATIVE = (
     ("一、部门职责", ("负责全市党的组织建设、干部队伍建设和人才工作。" * 6,)),
     ("二、收支预算总体情况", ("本部门收支预算均按照年度工作任务编制。" * 10,) * 3),
 )
-
-
-def best_of(runs: int, work: Callable[[], bytes]) -> tuple[float, float, bytes]:
-    """The best wall-clock and CPU seconds of ``runs`` runs (CPU time shows less of a busy
-    machine), and the last result."""
-    wall, cpu, result = float("inf"), float("inf"), b""
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        result = work()
-        wall = min(wall, time.perf_counter() - start)
-        cpu = min(cpu, time.process_time() - start_cpu)
-    return wall, cpu, result
 
 
 def pages(pdf: bytes) -> int:
@@ -61,7 +45,8 @@ def measure(label: str, dataset: Dataset, runs: int) -> None:
             narrative=NARRATIVE,
         )
 
-    seconds, cpu, pdf = best_of(runs, work)
+    timing = best_of(runs, work)
+    seconds, cpu, pdf = timing.wall, timing.cpu, timing.result
     count = pages(pdf)
     print(
         f"  {label}: {len(tables)} tables + {len(forms)} forms -> {count} pages, "

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import EXAMPLE, best_of, timed
 from synthetic import synthetic_dataset
 
 from yusuan.dataset import load_dataset
@@ -21,15 +20,6 @@ from yusuan.model.records import Dataset
 from yusuan.render.site import build_pages, write_site
 from yusuan.tables import build_tables
 from yusuan.tables.forms import forms_of
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "linfen-2021"
-
-
-def timed(work: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    work()
-    return time.perf_counter() - start
 
 
 def measure(label: str, dataset: Dataset, runs: int = 5) -> None:
@@ -43,10 +33,8 @@ def measure(label: str, dataset: Dataset, runs: int = 5) -> None:
             written[:] = write_site(out, title=label, tables=tables, forms=forms)
 
         first = timed(work)
-        best = min(timed(work) for _ in range(runs))
-        render = min(
-            timed(lambda: build_pages(title=label, tables=tables, forms=forms)) for _ in range(runs)
-        )
+        best = best_of(runs, work).wall
+        render = best_of(runs, lambda: build_pages(title=label, tables=tables, forms=forms)).wall
         pages = [p for p in written if p.suffix == ".html"]
         size = sum(p.stat().st_size for p in written) / 2**20
         index = (out / "site" / "index.html").stat().st_size / 2**10

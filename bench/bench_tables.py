@@ -8,13 +8,11 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
-import time
-import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import EXAMPLE, best_of, peak_mib
 from synthetic import synthetic_dataset
 
 from yusuan.dataset import load_dataset, save_dataset
@@ -23,49 +21,29 @@ from yusuan.render.text import render_table
 from yusuan.tables import build_tables
 from yusuan.tables.forms import forms_of
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "linfen-2021"
-
-
-def best_of(runs: int, work: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def peak_mib(work: Callable[[], object]) -> float:
-    tracemalloc.start()
-    work()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 2**20
-
 
 def main() -> None:
     print("yusuan tables benchmark (best of N runs, wall clock)")
     cli = [str(Path(sys.executable).parent / "yusuan"), "tables", str(EXAMPLE)]
-    seconds = best_of(5, lambda: subprocess.run(cli, check=True, capture_output=True))
+    seconds = best_of(5, lambda: subprocess.run(cli, check=True, capture_output=True)).wall
     print(f"  `yusuan tables examples/linfen-2021` (whole process, text): {seconds * 1000:8.1f} ms")
     seconds = best_of(
         5, lambda: subprocess.run([*cli, "-f", "json"], check=True, capture_output=True)
-    )
+    ).wall
     print(
         f"  `yusuan tables examples/linfen-2021 -f json` (whole process): {seconds * 1000:8.1f} ms"
     )
     dataset = load_dataset(EXAMPLE)
     print(
         f"  load example folder ({len(dataset.lines)} lines, {len(dataset.indicators)} indicators): "
-        f"{best_of(10, lambda: load_dataset(EXAMPLE)) * 1000:8.1f} ms"
+        f"{best_of(10, lambda: load_dataset(EXAMPLE)).wall * 1000:8.1f} ms"
     )
     print(
-        f"  build 12 tables for the example: {best_of(10, lambda: build_tables(dataset)) * 1000:8.1f} ms"
+        f"  build 12 tables for the example: {best_of(10, lambda: build_tables(dataset)).wall * 1000:8.1f} ms"
     )
     print(
         f"  render text + JSON for the example: "
-        f"{best_of(10, lambda: ([render_table(t) for t in build_tables(dataset)], render_json(build_tables(dataset), forms_of(dataset)))) * 1000:8.1f} ms"
+        f"{best_of(10, lambda: ([render_table(t) for t in build_tables(dataset)], render_json(build_tables(dataset), forms_of(dataset)))).wall * 1000:8.1f} ms"
     )
     for lines, projects in ((1_000, 100), (10_000, 300), (100_000, 1_000)):
         measure_synthetic(lines, projects)
@@ -77,11 +55,11 @@ def measure_synthetic(lines: int, projects: int) -> None:
         folder = Path(tmp) / "ds"
         book = Path(tmp) / "ds.xlsx"
         save_dataset(synthetic, folder)
-        load = best_of(3, lambda: load_dataset(folder))
-        build = best_of(3, lambda: build_tables(synthetic))
+        load = best_of(3, lambda: load_dataset(folder)).wall
+        build = best_of(3, lambda: build_tables(synthetic)).wall
         memory = peak_mib(lambda: build_tables(load_dataset(folder)))
-        write_xlsx = best_of(1, lambda: save_dataset(synthetic, book))
-        read_xlsx = best_of(1, lambda: load_dataset(book))
+        write_xlsx = best_of(1, lambda: save_dataset(synthetic, book)).wall
+        read_xlsx = best_of(1, lambda: load_dataset(book)).wall
     print(
         f"  synthetic {lines:>7,} lines / {projects:>5,} projects: load folder {load:6.2f} s, "
         f"build tables {build:6.2f} s, peak {memory:6.1f} MiB; "

@@ -9,12 +9,11 @@ the time is the workbook alone).
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import EXAMPLE, best_of
 from synthetic import synthetic_dataset
 
 from yusuan.dataset import load_dataset
@@ -23,23 +22,12 @@ from yusuan.render.xlsx import workbook_bytes
 from yusuan.tables import build_tables
 from yusuan.tables.forms import forms_of
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "linfen-2021"
-
-
-def best_of(runs: int, work: Callable[[], bytes]) -> tuple[float, bytes]:
-    best, result = float("inf"), b""
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
 
 def measure(label: str, dataset: Dataset, runs: int) -> None:
     tables, forms = build_tables(dataset), forms_of(dataset)
     title = f"{dataset.manifest.department.name}{dataset.year}年部门预算"
-    seconds, book = best_of(runs, lambda: workbook_bytes(tables, forms, title=title))
+    timing = best_of(runs, lambda: workbook_bytes(tables, forms, title=title))
+    seconds, book = timing.wall, timing.result
     rows = sum(len(t.rows) for t in tables)
     print(
         f"  {label}: {len(tables)} tables ({rows:,} rows) + {len(forms)} forms -> "

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from yusuan.audit.document import RecognisedDocument, to_subject
 from yusuan.model.records import (
     BasicCategory,
     BudgetLine,
@@ -27,7 +28,7 @@ from yusuan.model.records import (
     UnitKind,
 )
 from yusuan.money import MoneyUnit
-from yusuan.rules import Subject, subject_of_dataset
+from yusuan.rules import REGISTRY, Finding, Severity, Subject, run_rules, subject_of_dataset
 from yusuan.rules.engine import RuleRun, load_rules, run_rule
 from yusuan.rules.subject import DOCUMENT
 from yusuan.tables.base import Row, Table
@@ -41,7 +42,7 @@ def yuan(text: str) -> Decimal:
     return Decimal(text)
 
 
-def _line(
+def line(
     unit: str,
     function: str,
     economic: str,
@@ -70,29 +71,29 @@ VILLAGE = "村级组织运转补助经费"
 def clean_lines() -> tuple[BudgetLine, ...]:
     return (
         # basic expenditure of the office (行政单位) on 行政运行
-        _line("201001", "2013201", "30101", "1200000.00"),
-        _line("201001", "2013201", "30102", "800000.00"),
-        _line("201001", "2013201", "30103", "100000.00"),
-        _line("201001", "2013201", "30110", "90000.00"),
-        _line("201001", "2013201", "30201", "60000.00", category=OPERATING),
-        _line("201001", "2013201", "30211", "50000.00", category=OPERATING),
-        _line("201001", "2013201", "30215", "10000.00", category=OPERATING),
-        _line("201001", "2013201", "30217", "20000.00", category=OPERATING),
-        _line("201001", "2013201", "30231", "30000.00", category=OPERATING),
-        _line("201001", "2013201", "30228", "25000.00", category=OPERATING),
-        _line("201001", "2080505", "30108", "160000.00"),
-        _line("201001", "2080506", "30109", "80000.00"),
-        _line("201001", "2210201", "30113", "120000.00"),
-        _line("201001", "2080501", "30302", "40000.00"),
+        line("201001", "2013201", "30101", "1200000.00"),
+        line("201001", "2013201", "30102", "800000.00"),
+        line("201001", "2013201", "30103", "100000.00"),
+        line("201001", "2013201", "30110", "90000.00"),
+        line("201001", "2013201", "30201", "60000.00", category=OPERATING),
+        line("201001", "2013201", "30211", "50000.00", category=OPERATING),
+        line("201001", "2013201", "30215", "10000.00", category=OPERATING),
+        line("201001", "2013201", "30217", "20000.00", category=OPERATING),
+        line("201001", "2013201", "30231", "30000.00", category=OPERATING),
+        line("201001", "2013201", "30228", "25000.00", category=OPERATING),
+        line("201001", "2080505", "30108", "160000.00"),
+        line("201001", "2080506", "30109", "80000.00"),
+        line("201001", "2210201", "30113", "120000.00"),
+        line("201001", "2080501", "30302", "40000.00"),
         # a 事业单位 on 事业运行
-        _line("201002", "2013250", "30101", "300000.00"),
-        _line("201002", "2013250", "30107", "100000.00"),
-        _line("201002", "2013250", "30201", "20000.00", category=OPERATING),
+        line("201002", "2013250", "30101", "300000.00"),
+        line("201002", "2013250", "30107", "100000.00"),
+        line("201002", "2013250", "30201", "20000.00", category=OPERATING),
         # projects
-        _line("201001", "2013202", "30216", "300000.00", P, project=TRAINING),
-        _line("201001", "2013202", "30202", "50000.00", P, project=TRAINING),
-        _line("201001", "2013202", "30211", "150000.00", P, project=TRAINING),
-        _line("201001", "2120899", "39999", "2000000.00", P, project=VILLAGE, source=FUND),
+        line("201001", "2013202", "30216", "300000.00", P, project=TRAINING),
+        line("201001", "2013202", "30202", "50000.00", P, project=TRAINING),
+        line("201001", "2013202", "30211", "150000.00", P, project=TRAINING),
+        line("201001", "2120899", "39999", "2000000.00", P, project=VILLAGE, source=FUND),
     )
 
 
@@ -233,6 +234,23 @@ def document(dataset: Dataset) -> Subject:
     return replace(subject, dataset=None, facts=None, kind=DOCUMENT)
 
 
+def clean_subject() -> Subject:
+    """The clean dataset, checked as a dataset."""
+    return subject_of_dataset(clean_dataset())
+
+
+def clean_document() -> Subject:
+    """The clean dataset's tables, checked as a published document."""
+    return document(clean_dataset())
+
+
+def with_table(subject: Subject, table_id: str, **changes: object) -> Subject:
+    """Change one table of the subject (its rows, its notes …)."""
+    tables: dict[str, Table] = dict(subject.tables)
+    tables[table_id] = replace(tables[table_id], **changes)
+    return replace(subject, tables=tables)
+
+
 def with_cell(
     subject: Subject,
     table_id: str,
@@ -254,19 +272,14 @@ def with_cell(
         else:
             rows.append(row)
     assert done, f"no row {row_code!r} in {table_id}"
-    tables: dict[str, Table] = dict(subject.tables)
-    tables[table_id] = replace(table, rows=tuple(rows))
-    return replace(subject, tables=tables)
+    return with_table(subject, table_id, rows=tuple(rows))
 
 
 def with_row(
     subject: Subject, table_id: str, row_code: str, change: Callable[[Row], Row]
 ) -> Subject:
-    table = subject.tables[table_id]
-    rows = tuple(change(r) if r.code == row_code else r for r in table.rows)
-    tables = dict(subject.tables)
-    tables[table_id] = replace(table, rows=rows)
-    return replace(subject, tables=tables)
+    rows = tuple(change(r) if r.code == row_code else r for r in subject.tables[table_id].rows)
+    return with_table(subject, table_id, rows=rows)
 
 
 def without_table(subject: Subject, table_id: str) -> Subject:
@@ -282,7 +295,7 @@ class RuleCase:
 
     rule: str
     fires: Callable[[], Subject]
-    quiet: Callable[[], Subject] = lambda: subject_of_dataset(clean_dataset())
+    quiet: Callable[[], Subject] = clean_subject
     expect: str = ""
     name: str = ""
 
@@ -294,6 +307,20 @@ class RuleCase:
 def run(rule_id: str, subject: Subject) -> RuleRun:
     rules = load_rules()
     return run_rule(rules[rule_id], subject)
+
+
+def project_findings(subject: Subject, rule_id: str) -> list[tuple[str, str, str]]:
+    """The rule's findings on the subject: project, field and Chinese message of each."""
+    result = run(rule_id, subject)
+    return [(f.location.project, f.location.field, f.message_zh) for f in result.findings]
+
+
+def arith_fatal(doc: RecognisedDocument) -> list[Finding]:
+    """The fatal findings of the 表内平衡 rules (ARITH-*) on a document read back."""
+    load_rules()
+    only = sorted(rule for rule in REGISTRY if rule.startswith("ARITH-"))
+    report = run_rules(to_subject(doc), only=only)
+    return [f for f in report.findings if f.severity is Severity.FATAL]
 
 
 def finding_texts(result: RuleRun) -> list[str]:

@@ -33,11 +33,11 @@ from pathlib import Path
 import pytest
 
 from paths import SHARED
-from yusuan.audit.document import RecognisedDocument, to_subject
+from rulekit import arith_fatal
+from yusuan.audit.document import RecognisedDocument
 from yusuan.audit.grid import GridRow
 from yusuan.audit.layout_text import grid_rows, join_texts, read_layout, read_layout_text
 from yusuan.money import MoneyUnit
-from yusuan.rules import REGISTRY, Finding, Severity, load_rules, run_rules
 
 REALDOCS = SHARED / "realdocs"
 PARTY = "jiangsu-party-committee-office-2018-budget-tables"
@@ -127,13 +127,6 @@ PAGE_OF: dict[int, int] = {}
 
 def wan(text: str) -> Decimal:
     return Decimal(text.replace(",", "")) * 10000
-
-
-def arith_fatal(doc: RecognisedDocument) -> list[Finding]:
-    load_rules()
-    only = [r for r in REGISTRY if r.startswith("ARITH-")]
-    report = run_rules(to_subject(doc), only=only)
-    return [f for f in report.findings if f.severity is Severity.FATAL]
 
 
 # --- tables recognised -----------------------------------------------------------------------

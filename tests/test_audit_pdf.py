@@ -22,14 +22,15 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from paths import EXAMPLE, SHARED
-from yusuan.audit.document import RecognisedDocument, to_subject
+from rulekit import arith_fatal
+from yusuan.audit.document import RecognisedDocument
 from yusuan.audit.pdf_reader import PdfGrid, read_grid, read_pdf, recognise_grid
 from yusuan.audit.readers import UnsupportedDocument, _reader, read_document
 from yusuan.dataset import load_dataset
 from yusuan.money import MoneyUnit, round_display, to_unit
 from yusuan.render.fonts import pdf_font
 from yusuan.render.pdf import pdf_bytes
-from yusuan.rules import REGISTRY, Finding, Severity, load_rules, run_rules
+from yusuan.rules import Finding
 from yusuan.rules.checks.arithmetic import hierarchy_balances
 from yusuan.tables import build_tables
 from yusuan.tables.base import CODE, GROUP, TOTAL, Row, Table
@@ -213,16 +214,6 @@ def find_row(table: Table, name: str) -> Row:
     raise AssertionError(f"{table.id}: no row {name!r}")
 
 
-def arith_ids() -> list[str]:
-    load_rules()
-    return sorted(rule for rule in REGISTRY if rule.startswith("ARITH-"))
-
-
-def fatal(doc: RecognisedDocument) -> list[Finding]:
-    report = run_rules(to_subject(doc), only=arith_ids())
-    return [f for f in report.findings if f.severity is Severity.FATAL]
-
-
 def table_id_of(doc: RecognisedDocument, finding: Finding) -> str:
     return next(tid for tid, t in doc.tables.items() if t.title == finding.location.table)
 
@@ -269,7 +260,7 @@ def test_hand_checked_cells(docs: dict[Path, RecognisedDocument], path: Path) ->
 @pytest.mark.parametrize("path", TABLE_DOCS, ids=lambda p: p.stem)
 def test_totals_reconcile(docs: dict[Path, RecognisedDocument], path: Path) -> None:
     doc = docs[path]
-    found = fatal(doc)
+    found = arith_fatal(doc)
     assert [f for f in found if not rule_gap(doc, f)] == []
     if path == SHANGHAI:
         assert found == []  # a layout the rules model entirely: nothing to excuse
@@ -510,7 +501,7 @@ def test_an_unruled_table_is_read_by_its_text(tmp_path: Path) -> None:
         ("2010302", amount("100.00", WAN)),
     ]
     assert table.rows[-1].values["basic"] is None
-    assert fatal(doc) == []
+    assert arith_fatal(doc) == []
 
 
 # --- a changed figure --------------------------------------------------------------------------
@@ -524,10 +515,10 @@ def mutated(grid: PdfGrid, table_title: str, code: str, old: str, new: str) -> P
 
 def test_a_changed_figure_is_found_at_its_table_row_and_page() -> None:
     grid = read_grid(CPPCC)
-    before = fatal(recognise_grid(grid))
+    before = arith_fatal(recognise_grid(grid))
     title = "一般公共预算支出预算表（功能科目）"
     changed = recognise_grid(mutated(grid, title, "2010202", "3,159.78", "3,169.78"))
-    new = [f for f in fatal(changed) if f not in before]
+    new = [f for f in arith_fatal(changed) if f not in before]
     assert new, "the changed figure must be found"
     assert {f.rule for f in new} == {"ARITH-001"}
     assert {(f.location.table, f.location.page) for f in new} == {(title, 7)}
@@ -542,7 +533,7 @@ def test_a_changed_figure_in_shanghai_is_found() -> None:
     block = next(b for b in grid.blocks if b.title.texts() == [title])
     row = next(r for r in block.rows if r.cell(2) == "办公费")
     changed = recognise_grid(grid.replace_cell(row.line, 3, "4,755,519"))
-    found = fatal(changed)
+    found = arith_fatal(changed)
     rows = {(f.location.row, f.location.page, f.values["relation"]) for f in found}
     assert rows == {("302 商品和服务支出", 29, "= Σ 下级科目")}  # 类 ≠ Σ 款 after the change
 
@@ -583,7 +574,7 @@ def test_round_trip_of_yusuans_pdf(tmp_path: Path, example_tables: dict[str, Tab
         assert read.title == built.title and read.unit == built.unit, table_id
         codes = prints_codes(built)  # 科目 found from the names are compared too, when printed
         assert displayed(read, codes) == displayed(built, codes), table_id
-    assert fatal(doc) == []
+    assert arith_fatal(doc) == []
     assert doc.problems == ()
 
 
@@ -602,7 +593,7 @@ def test_a_changed_figure_in_yusuans_pdf_is_found(
     path = tmp_path / "wrong.pdf"
     path.write_bytes(pdf_bytes(list(tables.values()), [], title="中共临汾市委组织部"))
     doc = read_pdf(path)
-    found = fatal(doc)
+    found = arith_fatal(doc)
     assert found
     assert {f.location.table for f in found} == {general.title}
     assert {f.location.page for f in found} == {doc.pages["general-budget"]}

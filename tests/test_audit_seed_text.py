@@ -14,13 +14,15 @@ from pathlib import Path
 
 import pytest
 
+import goldenkit
 from golden import seed_tables as gold
 from golden.seed_forms import FORMS
 from paths import SHARED
+from rulekit import arith_fatal
 from yusuan.audit.document import RecognisedDocument, to_subject
 from yusuan.audit.seed_text import read_seed_text
 from yusuan.money import MoneyUnit, to_unit
-from yusuan.rules import REGISTRY, Finding, Severity, load_rules, run_rules
+from yusuan.rules import Finding
 from yusuan.rules.subject import DOCUMENT
 from yusuan.tables.base import GROUP, TOTAL, Row, Table
 
@@ -54,25 +56,7 @@ FUNCTION_KEYS = {
     "单位资金": "unit_funds",
 }
 PROCUREMENT_KEYS = {"government_total": "gov_total", "general_budget": "general"}
-THREE_PUBLIC_KEYS = {
-    "合计": "total",
-    "因公出国(境)费": "abroad",
-    "公务接待费": "reception",
-    "公务用车费小计": "vehicle_subtotal",
-    "公务用车运行维护费": "vehicle_operation",
-    "公务用车购置费": "vehicle_purchase",
-    "会议费": "meeting",
-    "培训费": "training",
-    "备注": "note",
-}
-FUND_KEYS = {
-    "total": "total",
-    "central": "central",
-    "provincial": "provincial",
-    "city": "city",
-    "county": "county",
-    "self": "self_raised",
-}
+THREE_PUBLIC_KEYS = {**goldenkit.THREE_PUBLIC_KEYS, "备注": "note"}
 
 
 def wan(text: str | None) -> Decimal | None:
@@ -287,7 +271,7 @@ def test_form_fields_and_funds(doc: RecognisedDocument, index: int) -> None:
         ("period_funds", project.period_funds),
         ("year_funds", project.year_funds),
     ):
-        for key, attr in FUND_KEYS.items():
+        for key, attr in goldenkit.FUND_KEYS.items():
             published = Decimal(expected[gold_key][key])
             assert to_unit(getattr(funds, attr), MoneyUnit.WAN) == published, (gold_key, key)
     assert project.origin.row == expected["line"]
@@ -341,16 +325,6 @@ def test_year_sums_of_the_forms_are_the_project_expenditure(doc: RecognisedDocum
 # --- the tables' own totals ----------------------------------------------------------------
 
 
-def arith_ids() -> list[str]:
-    load_rules()
-    return sorted(rule for rule in REGISTRY if rule.startswith("ARITH-"))
-
-
-def fatal(document: RecognisedDocument) -> list[Finding]:
-    report = run_rules(to_subject(document), only=arith_ids())
-    return [f for f in report.findings if f.severity is Severity.FATAL]
-
-
 def known_defect(finding: Finding) -> bool:
     """Is this finding one of the seed's published defects (PUBLISHED_DEFECTS)?"""
     where = finding.location
@@ -384,7 +358,7 @@ def test_subject_of_the_document(doc: RecognisedDocument) -> None:
 
 
 def test_totals_reconcile_except_the_published_defects(doc: RecognisedDocument) -> None:
-    found = fatal(doc)
+    found = arith_fatal(doc)
     assert found, "the seed's blank subtotals must be reported"
     assert [f for f in found if not known_defect(f)] == []
     # every blank 类/款 subtotal of the 支出汇总表 is reported, at its own row
@@ -423,9 +397,11 @@ def mutated(tmp_path: Path, line: int, old: str, new: str) -> RecognisedDocument
 def test_a_changed_figure_is_reported_at_its_table_and_row(
     doc: RecognisedDocument, tmp_path: Path, line: int, old: str, new: str, title: str, row: str
 ) -> None:
-    before = {(f.rule, f.location.describe()) for f in fatal(doc)}
+    before = {(f.rule, f.location.describe()) for f in arith_fatal(doc)}
     changed = mutated(tmp_path, line, old, new)
-    new_findings = [f for f in fatal(changed) if (f.rule, f.location.describe()) not in before]
+    new_findings = [
+        f for f in arith_fatal(changed) if (f.rule, f.location.describe()) not in before
+    ]
     assert new_findings
     assert all(f.location.table == title for f in new_findings)
     assert row in {f.location.row for f in new_findings}

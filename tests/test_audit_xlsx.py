@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from openpyxl.styles import Alignment
 
 from paths import EXAMPLE
+from rulekit import arith_fatal
 from strategies import datasets
 from yusuan.audit.document import RecognisedDocument, to_subject
 from yusuan.audit.xlsx_reader import cell_text, read_sheets, read_workbook, read_xlsx
@@ -35,7 +36,7 @@ from yusuan.model.records import Dataset
 from yusuan.money import MoneyUnit
 from yusuan.render.cells import display
 from yusuan.render.xlsx import workbook_bytes
-from yusuan.rules import REGISTRY, Finding, Severity, load_rules, run_rules
+from yusuan.rules import Finding, Severity, run_rules
 from yusuan.rules.subject import subject_of_dataset
 from yusuan.tables import build_tables
 from yusuan.tables.base import CODE, TOTAL, Table
@@ -274,14 +275,6 @@ def template_two_sheets(path: Path) -> None:
     ):
         income.append(row)
     book.save(path)
-
-
-def arith_fatal(doc: RecognisedDocument) -> list[Finding]:
-    load_rules()
-    only = [r for r in REGISTRY if r.startswith("ARITH-")]
-    return [
-        f for f in run_rules(to_subject(doc), only=only).findings if f.severity is Severity.FATAL
-    ]
 
 
 def test_template_codes_split_over_columns_in_yuan(tmp_path: Path) -> None:

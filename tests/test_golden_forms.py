@@ -13,24 +13,11 @@ from decimal import Decimal
 import pytest
 
 from golden.seed_forms import FORMS
+from goldenkit import FUND_KEYS
 from yusuan.model.records import Dataset
 from yusuan.money import MoneyUnit, to_unit
 from yusuan.render.json_out import form_object
-from yusuan.tables.forms import ProjectForm, forms_of
-
-FUND_KEYS = {
-    "total": "total",
-    "central": "central",
-    "provincial": "provincial",
-    "city": "city",
-    "county": "county",
-    "self": "self_raised",
-}
-
-
-@pytest.fixture(scope="module")
-def forms(example: Dataset) -> list[ProjectForm]:
-    return forms_of(example)
+from yusuan.tables.forms import ProjectForm
 
 
 def test_all_24_forms_in_published_order(forms: list[ProjectForm]) -> None:

@@ -12,8 +12,9 @@ from decimal import Decimal
 import pytest
 
 from golden import seed_tables as gold
+from goldenkit import THREE_PUBLIC_KEYS
 from yusuan.money import MoneyUnit, round_display, to_unit
-from yusuan.tables.base import Table
+from yusuan.tables.base import Row, Table
 
 
 def shown(table: Table, code: str, column: str, name: str | None = None) -> Decimal:
@@ -30,6 +31,16 @@ def expect(published: str | None, actual: Decimal, where: str) -> None:
     assert actual == wanted, f"{where}: published {published!r}, yusuan {actual}"
 
 
+def expect_income(label: str, published: str | None, row: Row) -> None:
+    """An income line of a two-sided summary: its label and its amount as published."""
+    assert str(row.values["income_item"]).endswith(label)
+    expect(
+        published,
+        round_display(to_unit(row.values["income"] or Decimal(0), MoneyUnit.WAN)),  # type: ignore[arg-type]
+        label,
+    )
+
+
 def test_every_table_is_in_ten_thousand_yuan(example_tables: dict[str, Table]) -> None:
     assert {t.unit for t in example_tables.values()} == {MoneyUnit.WAN}
 
@@ -40,12 +51,7 @@ def test_income_expenditure_summary(example_tables: dict[str, Table]) -> None:
     for (label, published), row in zip(
         gold.INCOME_EXPENDITURE_SUMMARY["income"], income_rows, strict=False
     ):
-        assert str(row.values["income_item"]).endswith(label)
-        expect(
-            published,
-            round_display(to_unit(row.values["income"] or Decimal(0), MoneyUnit.WAN)),
-            label,
-        )  # type: ignore[arg-type]
+        expect_income(label, published, row)
     class_rows = [r for r in table.rows if r.level == 1]
     assert [r.name for r in class_rows] == [
         name for name, _ in gold.INCOME_EXPENDITURE_SUMMARY["expenditure"]
@@ -105,12 +111,7 @@ def test_fiscal_summary(example_tables: dict[str, Table]) -> None:
         "国有资本经营预算 is shown only when used"
     )
     for (label, published), row in zip(gold.FISCAL_SUMMARY["income"], income_rows, strict=True):
-        assert str(row.values["income_item"]).endswith(label)
-        expect(
-            published,
-            round_display(to_unit(row.values["income"] or Decimal(0), MoneyUnit.WAN)),
-            label,
-        )  # type: ignore[arg-type]
+        expect_income(label, published, row)
     class_rows = [r for r in table.rows if r.level == 1]
     for (name, subtotal, general, fund), row in zip(
         gold.FISCAL_SUMMARY["expenditure"], class_rows, strict=True
@@ -183,17 +184,7 @@ def test_three_public_expenses(example_tables: dict[str, Table]) -> None:
     table = example_tables["three-public"]
     published = gold.THREE_PUBLIC
     code = published["unit_code"]
-    columns = {
-        "合计": "total",
-        "因公出国(境)费": "abroad",
-        "公务接待费": "reception",
-        "公务用车费小计": "vehicle_subtotal",
-        "公务用车运行维护费": "vehicle_operation",
-        "公务用车购置费": "vehicle_purchase",
-        "会议费": "meeting",
-        "培训费": "training",
-    }
-    for label, key in columns.items():
+    for label, key in THREE_PUBLIC_KEYS.items():
         expect(published[label], shown(table, code, key), label)
 
 

@@ -14,7 +14,6 @@ import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
 
 import pdfplumber
@@ -22,8 +21,9 @@ import pytest
 
 from golden import seed_forms
 from golden import seed_tables as gold
+from goldenkit import shown
 from paths import ROOT
-from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR, Dataset, Indicator
+from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR, Indicator
 from yusuan.render import fonts
 from yusuan.render.pdf import (
     block_cuts,
@@ -35,7 +35,7 @@ from yusuan.render.pdf import (
 )
 from yusuan.tables import build_tables
 from yusuan.tables.base import Table
-from yusuan.tables.forms import ProjectForm, forms_of
+from yusuan.tables.forms import ProjectForm
 
 sys.path.insert(0, str(ROOT / "bench"))
 from synthetic import synthetic_dataset
@@ -86,21 +86,11 @@ def ranges(first_pages: list[int], end: int) -> list[range]:
     return [range(p, next(b for b in bounds if b > p)) for p in first_pages]
 
 
-def shown(value: str) -> str:
-    """An amount typed from the seed, formatted as the tables show it: "12347.83" -> "12,347.83"."""
-    return f"{Decimal(value):,.2f}"
-
-
 def contains_amount(text: str, amount: str) -> bool:
     return re.search(rf"(?<![\d,.]){re.escape(amount)}(?![\d])", text) is not None
 
 
 # --- the example's PDF ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def forms(example: Dataset) -> list[ProjectForm]:
-    return forms_of(example)
 
 
 @pytest.fixture(scope="module")

@@ -25,19 +25,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from golden import seed_tables as gold
 from golden.seed_forms import FORMS
-from yusuan.model.records import Dataset, Indicator
+from yusuan.model.records import Indicator
 from yusuan.render.xlsx import unique_sheet_names, workbook_bytes
 from yusuan.tables.base import Table
-from yusuan.tables.forms import ProjectForm, forms_of
+from yusuan.tables.forms import ProjectForm
 
 TITLE = "中共临汾市委组织部2021年部门预算"
 CENT = Decimal("0.01")
 AMOUNT_FORMAT = "#,##0.00;-#,##0.00;;@"  # two decimals, zero blank (typed from the brief)
-
-
-@pytest.fixture(scope="module")
-def forms(example: Dataset) -> list[ProjectForm]:
-    return forms_of(example)
 
 
 @pytest.fixture(scope="module")

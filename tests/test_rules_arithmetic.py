@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rulekit import RuleCase, clean_dataset, document, run, with_cell
+from rulekit import RuleCase, clean_dataset, clean_document, run, with_cell
 from yusuan.rules import Outcome, subject_of_dataset
-
-
-def clean_document():  # type: ignore[no-untyped-def]
-    return document(clean_dataset())
-
 
 CASES = [
     RuleCase(

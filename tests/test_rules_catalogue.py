@@ -13,55 +13,26 @@ from golden import seed_tables as gold
 from paths import EXAMPLE
 from rulekit import (
     FUND,
-    GENERAL,
     OPERATING,
     PERSONNEL,
     TRAINING,
-    B,
     P,
     RuleCase,
     clean_dataset,
+    clean_document,
+    clean_subject,
     document,
     finding_texts,
+    line,
     run,
     with_lines,
     with_row,
 )
 from yusuan.catalog.loader import department_economic, economic_mapping, function_classification
 from yusuan.dataset import load_dataset
-from yusuan.model.records import BasicCategory, BudgetLine, Dataset, ExpenseKind
+from yusuan.model.records import BudgetLine, Dataset
 from yusuan.rules import Outcome, Subject, subject_of_dataset
 from yusuan.tables.base import Row
-
-
-def line(
-    unit: str,
-    function: str,
-    economic: str,
-    amount: str,
-    kind: ExpenseKind = B,
-    category: BasicCategory | None = PERSONNEL,
-    project: str = "",
-    source: str = GENERAL,
-) -> BudgetLine:
-    return BudgetLine(
-        unit,
-        function,
-        economic,
-        source,
-        kind,
-        Decimal(amount),
-        category if kind is B else None,
-        project if kind is P else "",
-    )
-
-
-def clean() -> Subject:
-    return subject_of_dataset(clean_dataset())
-
-
-def clean_document() -> Subject:
-    return document(clean_dataset())
 
 
 def spoiled(*lines: BudgetLine) -> Callable[[], Subject]:
@@ -243,7 +214,7 @@ def test_a_low_confidence_entry_is_known_but_its_name_is_marked_unconfirmed() ->
 def test_a_document_subject_lacks_what_the_line_rules_need() -> None:
     for rule_id in ("CAT-001", "CAT-005", "CAT-011", "CAT-012", "CAT-013", "CAT-014"):
         assert run(rule_id, clean_document()).outcome is Outcome.COULD_NOT_RUN, rule_id
-    assert run("CAT-002", clean()).outcome is Outcome.NOT_APPLICABLE
+    assert run("CAT-002", clean_subject()).outcome is Outcome.NOT_APPLICABLE
 
 
 def test_one_finding_per_unknown_code_with_the_number_of_lines() -> None:

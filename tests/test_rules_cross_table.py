@@ -22,29 +22,24 @@ from rulekit import (
     TRAINING,
     RuleCase,
     clean_dataset,
+    clean_document,
+    clean_subject,
     document,
     finding_texts,
+    line,
     run,
     with_cell,
     with_lines,
     with_project,
+    with_table,
     without_table,
 )
-from rulekit import _line as line
 from yusuan.dataset import load_dataset
 from yusuan.model.records import Dataset, ExpenseKind, Funds
 from yusuan.rules import Outcome, Severity, Subject, run_rules, subject_of_dataset
 from yusuan.tables.base import DETAIL, TOTAL, Row, Table
 
 XT = [f"XT-{n:03d}" for n in range(1, 20)]
-
-
-def clean_document() -> Subject:
-    return document(clean_dataset())
-
-
-def clean_subject() -> Subject:
-    return subject_of_dataset(clean_dataset())
 
 
 def organs_only() -> Dataset:
@@ -63,9 +58,7 @@ def with_training_funds(dataset: Dataset, amount: str) -> Dataset:
 
 
 def with_notes(subject: Subject, table_id: str, *notes: str) -> Subject:
-    tables = dict(subject.tables)
-    tables[table_id] = replace(tables[table_id], notes=notes)
-    return replace(subject, tables=tables)
+    return with_table(subject, table_id, notes=notes)
 
 
 FUND_NOTE = "本部门2021年无政府性基金预算拨款安排的支出，故本表为空表。"
@@ -478,8 +471,7 @@ def test_three_public_items_are_found_by_name_when_codes_are_not_printed() -> No
         replace(r, values={"amount": Decimal("250000.00")}) if r.name == "公务接待费" else r
         for r in table.rows
     )
-    tables = {**subject.tables, "basic-economic": replace(table, rows=rows)}
-    result = run("XT-013", replace(subject, tables=tables))
+    result = run("XT-013", with_table(subject, "basic-economic", rows=rows))
     assert result.outcome is Outcome.FAILED
     assert "30217 公务接待费" in result.findings[0].values["a_cell"]  # type: ignore[operator]
     assert result.findings[0].values["b"] == "22.05万元"  # the published 三公 公务接待费

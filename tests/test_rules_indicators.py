@@ -10,7 +10,15 @@ from dataclasses import replace
 
 import pytest
 
-from rulekit import TRAINING, RuleCase, clean_dataset, finding_texts, run, with_indicator
+from rulekit import (
+    TRAINING,
+    RuleCase,
+    clean_dataset,
+    finding_texts,
+    project_findings,
+    run,
+    with_indicator,
+)
 from yusuan.catalog.performance import performance_framework
 from yusuan.model.records import Dataset, Indicator
 from yusuan.rules import Outcome, Subject, subject_of_dataset
@@ -302,18 +310,13 @@ def seed(example: Dataset) -> Subject:
     return subject_of_dataset(example)
 
 
-def _found(subject: Subject, rule_id: str) -> list[tuple[str, str, str]]:
-    result = run(rule_id, subject)
-    return [(f.location.project, f.location.field, f.message_zh) for f in result.findings]
-
-
 def _projects(subject: Subject, rule_id: str) -> set[str]:
-    return {p for p, _, _ in _found(subject, rule_id)}
+    return {p for p, _, _ in project_findings(subject, rule_id)}
 
 
 def test_seed_impossible_cost_is_fatal(seed: Subject) -> None:
     # 农村（社区）党员教育培训经费: 对市县的补助支出 ≤1210000万 against 年度资金总额 166万元
-    found = _found(seed, "IND-008")
+    found = project_findings(seed, "IND-008")
     assert len(found) == 2  # both periods
     for project, field, message in found:
         assert project == "农村（社区）党员教育培训经费"
@@ -325,7 +328,7 @@ def test_seed_impossible_cost_is_fatal(seed: Subject) -> None:
 
 def test_seed_quantity_times_unit_cost(seed: Subject) -> None:
     # 新录用公务员初任培训经费: 500 x 12 x 380元 = 228万元 > 年度资金总额 175万元
-    found = _found(seed, "IND-010")
+    found = project_findings(seed, "IND-010")
     assert len(found) == 1
     project, field, message = found[0]
     assert project == "新录用公务员初任培训经费" and field.startswith("年度")
@@ -333,7 +336,9 @@ def test_seed_quantity_times_unit_cost(seed: Subject) -> None:
 
 
 def test_seed_period_and_year_values_contradict(seed: Subject) -> None:
-    found = {(p, m.split("指标“")[1].split("”")[0]) for p, _, m in _found(seed, "IND-012")}
+    found = {
+        (p, m.split("指标“")[1].split("”")[0]) for p, _, m in project_findings(seed, "IND-012")
+    }
     assert {
         ("临汾市委非公和社会组织工委工作经费", "每期印刷成本"),  # <=3万元 / =3万元
         ("新录用公务员初任培训经费", "每人每天培训费"),  # <=380元 / =380元
@@ -344,14 +349,14 @@ def test_seed_period_and_year_values_contradict(seed: Subject) -> None:
 
 
 def test_seed_malformed_values(seed: Subject) -> None:
-    units = _found(seed, "IND-005")
+    units = project_findings(seed, "IND-005")
     assert any("“=60个个”" in m and "重复" in m for *_, m in units)
     assert any("网络舆情监测服务费" in m and "≤49800" in m for *_, m in units)
     assert any("≤1210000万" in m and "数量级“万”" in m for *_, m in units)
-    operators = _found(seed, "IND-004")
+    operators = project_findings(seed, "IND-004")
     assert {p for p, _, _ in operators} == {"“大组工网”及党建网站运行维护费"}
     assert all("“+100%”" in m for *_, m in operators)
-    kinds = _found(seed, "IND-006")
+    kinds = project_findings(seed, "IND-006")
     assert {(p, m.split("指标值“")[1].split("”")[0]) for p, _, m in kinds} == {
         ("农村离任“两委”主干生活补贴", "<=7031人"),
         ("选调生到村任职工作补助经费", "=100%"),  # 预算执行率 as a cost
@@ -359,7 +364,7 @@ def test_seed_malformed_values(seed: Subject) -> None:
 
 
 def test_seed_missing_categories(seed: Subject) -> None:
-    found = _found(seed, "IND-001")
+    found = project_findings(seed, "IND-001")
     no_cost = {p for p, _, m in found if "成本指标”" in m}
     no_satisfaction = {p for p, _, m in found if "“满意度指标”" in m}
     # DEFECTS: no 成本指标
@@ -381,7 +386,9 @@ def test_seed_missing_categories(seed: Subject) -> None:
 
 
 def test_seed_values_that_measure_nothing(seed: Subject) -> None:
-    text_values = {(p, m.split("文字“")[1].rstrip("”")) for p, _, m in _found(seed, "IND-013")}
+    text_values = {
+        (p, m.split("文字“")[1].rstrip("”")) for p, _, m in project_findings(seed, "IND-013")
+    }
     assert text_values == {
         ("组织部效能建设支出", "低"),  # 项目成本核算 / 低
         ("党员教育中心工作经费", "增强"),  # 增强典型人物社会知晓率 / 增强
@@ -395,7 +402,7 @@ def test_seed_values_that_measure_nothing(seed: Subject) -> None:
 
 
 def test_seed_misfiled_indicators_and_units(seed: Subject) -> None:
-    misfiled = {(p, f.split("／")[1]) for p, f, _ in _found(seed, "IND-016")}
+    misfiled = {(p, f.split("／")[1]) for p, f, _ in project_findings(seed, "IND-016")}
     assert {
         ("新录用公务员初任培训经费", "人员到位率(%)"),  # staffing rate as satisfaction
         ("组织工作业务费", "人员到位率"),
@@ -405,7 +412,7 @@ def test_seed_misfiled_indicators_and_units(seed: Subject) -> None:
         ("农村（社区）党员教育培训经费", "培训党员数量"),  # a quantity under 质量指标
         ("农村离任“两委”主干生活补贴", "正常离任、累计担任村党组织书记"),
     } <= misfiled
-    units = {(p, f.split("／")[1]) for p, f, _ in _found(seed, "IND-017")}
+    units = {(p, f.split("／")[1]) for p, f, _ in project_findings(seed, "IND-017")}
     assert units == {
         ("公务员在职培训经费", "轮训班次(人)"),  # 班次 measured in 人
         ("公务员在职培训经费", "外出示范班次"),

@@ -16,6 +16,7 @@ from rulekit import (
     B,
     RuleCase,
     clean_dataset,
+    clean_document,
     document,
     finding_texts,
     run,
@@ -39,10 +40,6 @@ def item(**changes: object) -> Callable[[], Subject]:
 
 def item_document(**changes: object) -> Callable[[], Subject]:
     return lambda: document(with_item(clean_dataset(), **changes))
-
-
-def clean_document() -> Subject:
-    return document(clean_dataset())
 
 
 def basic_item(amount: str) -> Callable[[], Subject]:

@@ -16,8 +16,10 @@ from rulekit import (
     VILLAGE,
     RuleCase,
     clean_dataset,
+    clean_document,
     document,
     finding_texts,
+    project_findings,
     run,
     with_project,
 )
@@ -40,10 +42,6 @@ def spoil(**changes: object) -> Subject:
 def duplicated_project() -> Subject:
     dataset = clean_dataset()
     return subject_of_dataset(replace(dataset, projects=(*dataset.projects, dataset.projects[0])))
-
-
-def clean_document() -> Subject:
-    return document(clean_dataset())
 
 
 LONG_GOAL = "保障全市村级组织正常运转，提升基层党组织服务群众的能力和水平。"
@@ -272,16 +270,11 @@ def seed(example: Dataset) -> Subject:
     return subject_of_dataset(example)
 
 
-def _found(subject: Subject, rule_id: str) -> list[tuple[str, str, str]]:
-    result = run(rule_id, subject)
-    return [(f.location.project, f.location.field, f.message_zh) for f in result.findings]
-
-
 def test_seed_one_year_projects_with_three_years_of_funds(seed: Subject) -> None:
     # DEFECTS: "项目期 is 1年 but the implementation-period funds are 3 x the yearly funds"
     expected = {d["form"] for d in DEFECTS if d["field"] == "项目期 / 实施期资金总额"}
     assert len(expected) == 18
-    found = _found(seed, "PRJ-002")
+    found = project_findings(seed, "PRJ-002")
     assert {project for project, _, _ in found} == expected
     # 党员教育中心工作经费: 实施期 120.0, 年度 40 (seed line 276)
     assert any(
@@ -293,8 +286,8 @@ def test_seed_one_year_projects_with_three_years_of_funds(seed: Subject) -> None
 
 def test_seed_swapped_person_and_phone(seed: Subject) -> None:
     # 组织部效能建设支出 prints 负责人 "2090681" and 联系电话 "景星"
-    person = _found(seed, "PRJ-007")
-    phone = _found(seed, "PRJ-008")
+    person = project_findings(seed, "PRJ-007")
+    phone = project_findings(seed, "PRJ-008")
     assert [(p, f) for p, f, _ in person] == [("组织部效能建设支出", "负责人")]
     assert [(p, f) for p, f, _ in phone] == [("组织部效能建设支出", "联系电话")]
     assert "2090681" in person[0][2] and "填反" in person[0][2]
@@ -308,7 +301,7 @@ def test_seed_phone_numbers_without_area_code(seed: Subject) -> None:
         "新录用公务员初任培训经费": "2090588",
         "组织事务专项发展支出": "2090681",
     }
-    found = _found(seed, "PRJ-009")
+    found = project_findings(seed, "PRJ-009")
     assert {p: m for p, _, m in found}.keys() == expected.keys()
     for project, _, message in found:
         assert expected[project] in message
@@ -323,7 +316,7 @@ def test_seed_empty_footer_fields(seed: Subject) -> None:
         "党建研究工作经费",
         "组织工作业务费",
     }
-    found = _found(seed, "PRJ-005")
+    found = project_findings(seed, "PRJ-005")
     assert {p for p, f, _ in found if f == "负责人"} == without_person
     assert {p for p, f, _ in found if f == "联系电话"} == without_person
     # only one 总体目标 text: 选调生到村任职工作补助经费 (DEFECTS), and two more forms
@@ -332,13 +325,13 @@ def test_seed_empty_footer_fields(seed: Subject) -> None:
         "农村离任“两委”主干生活补贴",
         "非公和社会组织党建工作指导员补助经费",
     }
-    footer = _found(seed, "PRJ-006")
+    footer = project_findings(seed, "PRJ-006")
     assert len([1 for _, f, _ in footer if f == "填报日期"]) == 24
     assert len([1 for _, f, _ in footer if f == "经办人"]) == 24
 
 
 def test_seed_fields_copied_into_each_other(seed: Subject) -> None:
-    found = {(p, f) for p, f, _ in _found(seed, "PRJ-011")}
+    found = {(p, f) for p, f, _ in project_findings(seed, "PRJ-011")}
     measures = "保证项目实施的制度、措施"
     expected = {
         ("临汾市委非公和社会组织工委工作经费", f"立项依据 / {measures}"),
@@ -357,7 +350,7 @@ def test_seed_fields_copied_into_each_other(seed: Subject) -> None:
 
 
 def test_seed_year_goal_copied_from_another_project(seed: Subject) -> None:
-    found = _found(seed, "PRJ-015")
+    found = project_findings(seed, "PRJ-015")
     assert len(found) == 1
     project, field, message = found[0]
     # DEFECTS: 社区服务群众专项经费补助's year goal belongs to 非公和社会组织联合党组织补助经费

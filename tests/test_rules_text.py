@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from rulekit import TRAINING, RuleCase, clean_dataset, document, finding_texts, run, with_project
+from rulekit import (
+    TRAINING,
+    RuleCase,
+    clean_dataset,
+    document,
+    finding_texts,
+    project_findings,
+    run,
+    with_project,
+)
 from yusuan.model.records import Dataset
 from yusuan.rules import Outcome, Subject, subject_of_dataset
 from yusuan.rules.checks.text import garbled, numbering_problem, repetition
@@ -170,16 +179,11 @@ def seed(example: Dataset) -> Subject:
     return subject_of_dataset(example)
 
 
-def _found(subject: Subject, rule_id: str) -> list[tuple[str, str, str]]:
-    result = run(rule_id, subject)
-    return [(f.location.project, f.location.field, f.message_zh) for f in result.findings]
-
-
 MEASURES = "保证项目实施的制度、措施"
 
 
 def test_seed_runaway_repetition(seed: Subject) -> None:
-    found = {(p, f): m for p, f, m in _found(seed, "TXT-001")}
+    found = {(p, f): m for p, f, m in project_findings(seed, "TXT-001")}
     # DEFECTS: runaway repetition
     assert "《市委组织部加强管理细则》”连续重复 4 次" in found[("市派第一书记工作经费", MEASURES)]
     assert "《市委组织部办公》”连续重复 4 次" in found[("社区服务群众专项经费补助", MEASURES)]
@@ -203,7 +207,7 @@ def test_seed_runaway_repetition(seed: Subject) -> None:
 
 
 def test_seed_truncated_texts(seed: Subject) -> None:
-    found = {(p, f) for p, f, _ in _found(seed, "TXT-002")}
+    found = {(p, f) for p, f, _ in project_findings(seed, "TXT-002")}
     # DEFECTS: "text truncated …" (field by field)
     assert {
         ("农村离任“两委”主干生活补贴", MEASURES),  # 《市委组织部预算
@@ -228,13 +232,13 @@ def test_seed_truncated_texts(seed: Subject) -> None:
 
 
 def test_seed_garbled_doubling(seed: Subject) -> None:
-    found = _found(seed, "TXT-004")
+    found = project_findings(seed, "TXT-004")
     assert ("年度目标责任制考核工作经费", MEASURES) in {(p, f) for p, f, _ in found}
     assert any("干部(干部)" in m for *_, m in found)
 
 
 def test_seed_goal_numbering(seed: Subject) -> None:
-    found = {(p, f): m for p, f, m in _found(seed, "TXT-005")}
+    found = {(p, f): m for p, f, m in project_findings(seed, "TXT-005")}
     # DEFECTS: goal text starts without item 1; numbering restarts (目标4 then 3)
     assert "编号从2开始" in found[("党员教育中心工作经费", "实施期总体目标")]
     assert "编号从2开始" in found[("干部教育培训经费", "实施期总体目标")]

@@ -28,14 +28,14 @@ import pytest
 
 from golden import seed_tables as gold
 from golden.seed_forms import FORMS
+from goldenkit import shown
 from paths import ROOT
-from yusuan.model.records import Dataset
 from yusuan.money import MoneyUnit
 from yusuan.render.csv_out import render_tidy_csv
 from yusuan.render.json_out import table_object
 from yusuan.render.site import build_pages, write_site
 from yusuan.tables.base import AMOUNT, NAME, TOTAL, Column, Row, Table, simple_header
-from yusuan.tables.forms import ProjectForm, forms_of
+from yusuan.tables.forms import ProjectForm
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -53,11 +53,6 @@ EXTRA_DOWNLOAD = "yusuan-tables.csv"
 
 # ---------------------------------------------------------------------------------------------
 # Fixtures and helpers
-
-
-@pytest.fixture(scope="module")
-def forms(example: Dataset) -> list[ProjectForm]:
-    return forms_of(example)
 
 
 @pytest.fixture(scope="module")
@@ -84,11 +79,6 @@ def site(
 
 def page_of(site: Path, table: Table) -> Path:
     return site / "tables" / f"{table.number:02d}-{table.id}.html"
-
-
-def shown(published: str) -> str:
-    """A published amount as the page shows it: thousands separators, two decimals."""
-    return f"{Decimal(published):,.2f}"
 
 
 class TableParser(HTMLParser):

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 
 from yusuan.catalog.loader import (
+    PERSONNEL_CLASSES,
     department_economic,
     expense_group_codes,
     function_classification,
@@ -54,7 +55,7 @@ def _codes(year: int) -> dict[str, list[str]]:
         "organ": [c for c in general if function.name(c) != "事业运行"],
         "institution": [c for c in general if function.name(c) != "行政运行"],
         "fund": sorted(e.code for e in leaves if e.budget_kind == "政府性基金预算"),
-        "personnel": [c for c in kuan if c[:3] in ("301", "303")],
+        "personnel": [c for c in kuan if c[:3] in PERSONNEL_CLASSES],
         "organ_operating": operating,
         "other_operating": [c for c in kuan if c[:3] in ("302", "310")],
         "project": [c for c in kuan if c[:3] in ("302", "303", "310", "399")],

@@ -37,12 +37,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from yusuan.audit.document import RecognisedDocument
-from yusuan.catalog.loader import Catalogs, catalogs_for, expense_group_codes
+from yusuan.catalog.loader import (
+    PERSONNEL_CLASSES,
+    Catalogs,
+    catalogs_for,
+    expense_group_codes,
+)
 from yusuan.model.records import (
     BasicCategory,
     BudgetLine,
@@ -113,8 +118,6 @@ BASIC_AFFINITY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("单位医疗", ("30110",)),
     ("公务员医疗补助", ("30111",)),
 )
-# 人员经费 classes (standards §2.2 IN-T6-2: 301 工资福利支出 + 303 对个人和家庭的补助)
-PERSONNEL_CLASSES = ("301", "303")
 # where money whose economic class is not published goes
 DEFAULT_ECONOMIC = "30299"
 
@@ -213,7 +216,7 @@ def _leaves(table: Table | None) -> dict[str, Row]:
 def _total_row(table: Table | None) -> Row | None:
     if table is None:
         return None
-    return next((r for r in table.rows if r.kind == TOTAL), None)
+    return table.total_row()
 
 
 def _whole_cents(amount: Decimal) -> Decimal:
@@ -233,6 +236,12 @@ class _Draft:
     project: str = ""
     category: BasicCategory | None = None
     notes: list[str] = field(default_factory=list)
+
+    def project_line(
+        self, amount: Decimal, project: str, notes: list[str], economic: str = DEFAULT_ECONOMIC
+    ) -> _Draft:
+        """A project line of ``amount`` on this draft's function 项 and funding source."""
+        return _Draft(self.code, self.source, False, amount, economic, project, None, notes)
 
 
 # --- the exporter ----------------------------------------------------------------------------
@@ -606,7 +615,7 @@ class _Exporter:
                 self.choose(
                     f"{CHOSEN}：重名项目改名为“{name}” / chosen: a repeated project name is renamed"
                 )
-                project = _replace_project(project, name=name)
+                project = replace(project, name=name)
             names.add(name)
             projects.append(project)
         return projects
@@ -681,18 +690,7 @@ class _Exporter:
                     notes.append(
                         f"{CHOSEN}：项目拆分到多个功能科目 / chosen: project split over 项"
                     )
-                result.append(
-                    _Draft(
-                        bucket.code,
-                        bucket.source,
-                        False,
-                        amount,
-                        DEFAULT_ECONOMIC,
-                        name,
-                        None,
-                        notes,
-                    )
-                )
+                result.append(bucket.project_line(amount, name, notes))
             if left_by_bucket[index] > 0:
                 name = f"未列明项目（{bucket.code}）"
                 amount = left_by_bucket[index]
@@ -712,27 +710,14 @@ class _Exporter:
                     )
                 else:
                     extra = [
-                        _replace_project(p, funds=p.year_funds.total + amount)
-                        if p.name == name
-                        else p
+                        _with_funds(p, p.year_funds.total + amount) if p.name == name else p
                         for p in extra
                     ]
                 self.gap(
                     f"{bucket.code} 的项目支出中 {to_unit(amount, MoneyUnit.WAN)} 万元没有对应的项目绩效目标表，"
                     f"列“{name}” / project spending without a form"
                 )
-                result.append(
-                    _Draft(
-                        bucket.code,
-                        bucket.source,
-                        False,
-                        amount,
-                        DEFAULT_ECONOMIC,
-                        name,
-                        None,
-                        list(bucket.notes),
-                    )
-                )
+                result.append(bucket.project_line(amount, name, list(bucket.notes)))
         return result, projects + extra
 
     # -- economic codes of project expenditure ---------------------------------------------
@@ -771,16 +756,7 @@ class _Exporter:
             else:
                 draft.amount -= take
                 drafts.append(
-                    _Draft(
-                        draft.code,
-                        draft.source,
-                        False,
-                        take,
-                        economic,
-                        draft.project,
-                        None,
-                        [*draft.notes, note],
-                    )
+                    draft.project_line(take, draft.project, [*draft.notes, note], economic)
                 )
             amount -= take
         return amount
@@ -931,7 +907,7 @@ class _Exporter:
             self.gap("文件中没有可读出预算明细的表 / no table gives budget lines")
         known_units = {u.code for u in units}
         procurement = [
-            i if i.unit_code in known_units else _replace_item_unit(i, unit.code)
+            i if i.unit_code in known_units else replace(i, unit_code=unit.code)
             for i in self.procurement_items(unit.code)
         ]
         indicators = self.indicators(projects)
@@ -957,20 +933,7 @@ class _Exporter:
             name = names.get(form.project.name, form.project.name)
             for indicator in (*form.period_indicators, *form.year_indicators):
                 level1 = indicator.level1 or "未填写"
-                found.append(
-                    Indicator(
-                        name,
-                        indicator.period,
-                        level1,
-                        indicator.level2,
-                        indicator.name,
-                        indicator.operator,
-                        indicator.value,
-                        indicator.unit,
-                        indicator.note,
-                        indicator.origin,
-                    )
-                )
+                found.append(replace(indicator, project=name, level1=level1))
         return tuple(found)
 
 
@@ -989,50 +952,9 @@ def _split_label(pattern: re.Pattern[str], text: str) -> tuple[str, str]:
     return found.group(1), found.group(2).strip()
 
 
-def _replace_project(
-    project: Project, *, name: str | None = None, funds: Decimal | None = None
-) -> Project:
-    return Project(
-        name if name is not None else project.name,
-        project.department,
-        project.department_code,
-        project.implementing_unit,
-        project.attribute,
-        project.period,
-        Funds(total=funds) if funds is not None else project.period_funds,
-        Funds(total=funds) if funds is not None else project.year_funds,
-        project.overview,
-        project.basis,
-        project.necessity,
-        project.measures,
-        project.plan,
-        project.period_goal,
-        project.year_goal,
-        project.person_in_charge,
-        project.handler,
-        project.phone,
-        project.filled_on,
-        project.note,
-        project.origin,
-    )
-
-
-def _replace_item_unit(item: ProcurementItem, unit: str) -> ProcurementItem:
-    return ProcurementItem(
-        unit,
-        item.kind,
-        item.project,
-        item.economic_code,
-        item.economic_name,
-        item.item_code,
-        item.item_name,
-        item.quantity,
-        item.quantity_unit,
-        item.source,
-        item.amount,
-        item.note,
-        item.origin,
-    )
+def _with_funds(project: Project, total: Decimal) -> Project:
+    """The project with ``total`` as both its period and its year funds."""
+    return replace(project, period_funds=Funds(total=total), year_funds=Funds(total=total))
 
 
 def _subset_with_sum(

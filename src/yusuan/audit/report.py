@@ -83,7 +83,7 @@ def summary_totals(doc: RecognisedDocument | None) -> tuple[str, str]:
     table = doc.tables.get("income-expenditure")
     if table is None:
         return "", ""
-    total = next((r for r in table.rows if r.kind == TOTAL), None)
+    total = table.total_row()
     if total is None:
         return "", ""
 

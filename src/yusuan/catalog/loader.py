@@ -201,6 +201,10 @@ def government_economic(year: int) -> Classification:
     return _economic("economic/government.csv", "政府预算支出经济分类科目", year)
 
 
+# 基本支出 人员经费 is paid from these 部门预算支出经济分类 classes (301 工资福利支出, 303 对个人和
+# 家庭的补助; standards §2.2 IN-T6-2); 公用经费 from every other class (302 商品和服务支出, 310 …).
+PERSONNEL_CLASSES = ("301", "303")
+
 MAPPING_ORGAN = "机关"
 MAPPING_INSTITUTION = "事业单位"
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from yusuan.catalog.loader import PERSONNEL_CLASSES
 from yusuan.dataset.problems import Problem
 from yusuan.model.records import Dataset
 from yusuan.money import ZERO, MoneyUnit, format_amount, round_display, to_unit
@@ -520,7 +521,8 @@ class _Part:
 
 
 def _total_row(table: Table) -> Row | None:
-    return next((r for r in table.rows if r.kind == TOTAL), table.rows[0] if table.rows else None)
+    total = table.total_row()
+    return total if total is not None else (table.rows[0] if table.rows else None)
 
 
 def _total_ref(table: Table) -> str:
@@ -756,9 +758,6 @@ def _item_paragraphs(
             text += f"，{_clause(purpose)}。" if purpose else "。"
             result.append((text, figure))
     return result
-
-
-PERSONNEL_CLASSES = ("301", "303")
 
 
 def basic_part(ctx: _Context) -> _Part:

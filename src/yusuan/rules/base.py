@@ -242,3 +242,9 @@ def money(yuan: object) -> str:
     if abs(yuan) < 100:
         return f"{yuan:.2f}元"
     return f"{format_amount(to_unit(yuan, MoneyUnit.WAN))}万元"
+
+
+def excerpt(text: str, size: int) -> str:
+    """A text as a message quotes it: white space folded, cut after ``size`` characters (…)."""
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[:size] + "…"

@@ -91,6 +91,10 @@ class Table:
             (r for r in self.rows if r.code == code and (name is None or r.name == name)), None
         )
 
+    def total_row(self) -> Row | None:
+        """The first 合计 row (kind ``total``), when the table has one."""
+        return next((r for r in self.rows if r.kind == TOTAL), None)
+
     def is_empty(self) -> bool:
         return all(
             not v for r in self.rows for c in self.columns if c.kind == AMOUNT for v in [r.cell(c)]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from yusuan.catalog.loader import (
     Catalogs,
@@ -43,9 +43,8 @@ def source_column(source: FundingSource) -> str:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """A budget line with what the tables need resolved."""
+class Line(NamedTuple):
+    """A budget line with what the tables need resolved (a tuple: built once per line, fast)."""
 
     line: BudgetLine
     source: FundingSource
@@ -95,18 +94,29 @@ def aggregate(lines: Iterable[Line], key: Callable[[Line], Hashable]) -> tuple[L
 
     Only measures that look at the key's fields may be applied to the result.
     """
-    groups: dict[Hashable, list[Any]] = {}
+    groups: dict[Hashable, list[Line]] = {}
     for line in lines:
         group = groups.get(key(line))
         if group is None:
-            groups[key(line)] = [line, line.amount, line.cents]
+            groups[key(line)] = [line]
         else:
-            group[1] += line.amount
-            group[2] = None if group[2] is None or line.cents is None else group[2] + line.cents
-    return tuple(
-        replace(first, line=replace(first.line, amount=amount), cents=cents)
-        for first, amount, cents in groups.values()
-    )
+            group.append(line)
+    return tuple(_merged(group) for group in groups.values())
+
+
+def _merged(group: list[Line]) -> Line:
+    """The group as one line: its amount summed in whole 分 when every line is (exact and fast)."""
+    first = group[0]
+    if len(group) == 1:
+        return first
+    cents = [x.cents for x in group]
+    if None in cents:
+        amount = sum((x.amount for x in group), ZERO)
+        total_cents = None
+    else:
+        total_cents = sum(c for c in cents if c is not None)
+        amount = Decimal(total_cents).scaleb(-2)
+    return first._replace(line=replace(first.line, amount=amount), cents=total_cents)
 
 
 def facts_of(dataset: Dataset) -> Facts:

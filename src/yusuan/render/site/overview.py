@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from yusuan.render.cells import display, exact
-from yusuan.tables.base import AMOUNT, TOTAL, Column, Row, Table
+from yusuan.tables.base import AMOUNT, Column, Row, Table
 
 Datum = dict[str, Any]
 
@@ -65,9 +65,9 @@ def column(table: Table, key: str) -> Column | None:
 
 def total_value(table: Table, key: str) -> Decimal | None:
     """The table's total of a column: its 合计 row, else the sum of its top-level rows."""
-    totals = [r for r in table.rows if r.kind == TOTAL]
-    if totals:
-        value = totals[0].values.get(key)
+    total = table.total_row()
+    if total is not None:
+        value = total.values.get(key)
         return value if isinstance(value, Decimal) else None
     if not table.rows:
         return None
@@ -111,14 +111,12 @@ def amount(row: Row, key: str) -> Decimal:
 
 def revenue_chart(table: Table) -> Chart | None:
     """收入来源 (pie): the 合计 row of the 预算收入总表, one slice per funding source."""
-    totals = [r for r in table.rows if r.kind == TOTAL]
-    if not totals:
+    total = table.total_row()
+    if total is None:
         return None
     sources = [c for c in table.columns if c.kind == AMOUNT and c.key != "total"]
     items = [
-        datum(c.label, c, amount(totals[0], c.key), table)
-        for c in sources
-        if amount(totals[0], c.key)
+        datum(c.label, c, amount(total, c.key), table) for c in sources if amount(total, c.key)
     ]
     if not items:
         return None

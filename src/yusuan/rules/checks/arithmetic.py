@@ -72,14 +72,14 @@ def _label(table: Table, key: str) -> str:
 def hierarchy_balances(table: Table) -> Iterator[Balance]:
     """合计 = Σ 类, 类 = Σ 款, 款 = Σ 项, for every amount column."""
     coded = [r for r in table.rows if r.code]
-    total = next((r for r in table.rows if r.kind == TOTAL), None)
+    total = table.total_row()
     # index children once: a row's children are the rows one level down whose code extends its own
     by_level: dict[int, list[Row]] = {}
     for row in coded:
         by_level.setdefault(row.level, []).append(row)
     children: dict[int, list[Row]] = {}
+    position = {id(p): i for i, p in enumerate(coded)}
     for level, parents in by_level.items():
-        position = {id(p): i for i, p in enumerate(coded)}
         by_code = {p.code: p for p in parents}
         lengths = sorted({len(p.code) for p in parents}, reverse=True)
         for row in by_level.get(level + 1, []):
@@ -150,7 +150,7 @@ def row_identity_balances(table: Table) -> Iterator[Balance]:
 
 def two_sided_balances(table: Table) -> Iterator[Balance]:
     """收支总表 / 财政拨款收支总表: 收入合计 = Σ 收入项目, 支出合计 = Σ 类, 收入合计 = 支出合计."""
-    total = next((r for r in table.rows if r.kind == TOTAL), None)
+    total = table.total_row()
     if total is None:
         return
     items = [r for r in table.rows if r.kind != TOTAL]
@@ -229,7 +229,7 @@ def three_public_balances(table: Table) -> Iterator[Balance]:
             (_value(row, "vehicle_operation"), _value(row, "vehicle_purchase")),
             "公务用车费小计 = 运行维护费 + 购置费",
         )
-    total = next((r for r in table.rows if r.kind == TOTAL), None)
+    total = table.total_row()
     if total is not None:
         for key in _amount_keys(table):
             yield Balance(
@@ -283,7 +283,7 @@ def procurement_balances(table: Table) -> Iterator[Balance]:
 
 
 def operating_balances(table: Table) -> Iterator[Balance]:
-    total = next((r for r in table.rows if r.kind == TOTAL), None)
+    total = table.total_row()
     rows = [r for r in table.rows if r.kind != TOTAL]
     if total is not None and rows:
         # the rows under 合计: units, or (in templates by economic class) the top level of the classes

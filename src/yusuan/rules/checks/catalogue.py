@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from yusuan.catalog.loader import (
     MAPPING_INSTITUTION,
     MAPPING_ORGAN,
+    PERSONNEL_CLASSES,
     Classification,
     Entry,
     funding_sources,
@@ -61,9 +62,6 @@ TABLE_COLUMNS = {
     "state-capital": STATE_CAPITAL,
 }
 
-# 基本支出 人员经费 is paid from these 部门预算支出经济分类 classes (工资福利支出, 对个人和家庭的
-# 补助); 公用经费 from every other class (302 商品和服务支出, 310 资本性支出, …).
-PERSONNEL_CLASSES = ("301", "303")
 # 工资福利支出: personnel pay belongs to basic expenditure, not to projects.
 WAGES_CLASS = "301"
 
@@ -98,6 +96,20 @@ class _Tally:
     def add(self, line: Line) -> None:
         self.count += 1
         self.amount += line.amount
+
+
+def _code_hit(code: str, problem: tuple[str, str], group: _Tally) -> Hit:
+    """A code of the budget lines with a problem (Chinese, English), its lines and their sum."""
+    return Hit(
+        line_location(group.first),
+        {
+            "code": code,
+            "problem": problem[0],
+            "problem_en": problem[1],
+            "count": group.count,
+            "amount": money(group.amount),
+        },
+    )
 
 
 def tally(
@@ -254,16 +266,7 @@ def line_function_codes(subject: Subject) -> Iterator[Hit]:
         else:
             zh = f"是{what}级科目（{function.name(code)}），预算明细须列到项级"
             en = f"is a {what} ({function.name(code)}); budget lines need a 项 code"
-        yield Hit(
-            line_location(group.first),
-            {
-                "code": code,
-                "problem": zh,
-                "problem_en": en,
-                "count": group.count,
-                "amount": money(group.amount),
-            },
-        )
+        yield _code_hit(code, (zh, en), group)
 
 
 def function_rows(subject: Subject) -> Iterator[tuple[Table, Row]]:
@@ -638,17 +641,7 @@ def line_economic_codes(subject: Subject) -> Iterator[Hit]:
         return code
 
     for code, group in tally(facts.lines, ("line.economic_code",), problem).items():
-        zh, en = problems[code]
-        yield Hit(
-            line_location(group.first),
-            {
-                "code": code,
-                "problem": zh,
-                "problem_en": en,
-                "count": group.count,
-                "amount": money(group.amount),
-            },
-        )
+        yield _code_hit(code, problems[code], group)
 
 
 @rule(

@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from yusuan.catalog.loader import Classification, expense_group_codes, funding_source
 from yusuan.rules.base import Hit, Location, MissingData, NotApplicable, Severity, money, rule
+from yusuan.rules.checks.projects import project_location
 from yusuan.rules.names import normalise_name
 from yusuan.rules.subject import Subject
 from yusuan.tables import (
@@ -145,7 +146,7 @@ def _figure(table: Table, row: Row, key: str, row_text: str | None = None) -> Fi
 
 
 def _total_row(table: Table) -> Row:
-    row = next((r for r in table.rows if r.kind == TOTAL), None)
+    row = table.total_row()
     if row is None:
         raise MissingData(f"{table.title} 没有合计行 / {table.id} has no total row")
     return row
@@ -196,6 +197,13 @@ def _coded_rows(table: Table, key: str) -> dict[str, Figure]:
         raise MissingData(
             f"{table.title} 未按功能分类科目列示 / {table.id} is not listed by function code"
         )
+    return rows
+
+
+def _coded_and_total(table: Table, key: str) -> dict[str, Figure]:
+    """The coded rows of a table by function classification, by code, and its total (``""``)."""
+    rows = _coded_rows(table, key)
+    rows[""] = _total(table, key)
     return rows
 
 
@@ -496,10 +504,8 @@ def revenue_mirrors_expenditure(subject: Subject) -> Iterator[Hit]:
     spending = subject.table(EXPENDITURE)
     if _is_final_accounts(subject):
         raise NotApplicable("决算不要求按科目收支相等 / only budgets mirror by function code")
-    left = _coded_rows(revenue, "total")
-    left[""] = _total(revenue, "total")
-    right = _coded_rows(spending, "total")
-    right[""] = _total(spending, "total")
+    left = _coded_and_total(revenue, "total")
+    right = _coded_and_total(spending, "total")
     return _by_code(
         subject, "收入总表科目合计 = 支出汇总表科目合计", left, right, revenue, spending
     )
@@ -670,10 +676,8 @@ def fiscal_funds_agree(subject: Subject) -> Iterator[Hit]:
 def fund_tables_agree(subject: Subject) -> Iterator[Hit]:
     revenue = subject.table(FUND_INCOME)
     spending = subject.table(FUND_EXPENDITURE)
-    left = _coded_rows(revenue, "total")
-    left[""] = _total(revenue, "total")
-    right = _coded_rows(spending, "total")
-    right[""] = _total(spending, "total")
+    left = _coded_and_total(revenue, "total")
+    right = _coded_and_total(spending, "total")
     return _by_code(
         subject, "政府性基金预算收入表 = 政府性基金预算支出表", left, right, revenue, spending
     )
@@ -791,10 +795,8 @@ def general_within_all(subject: Subject) -> Iterator[Hit]:
     keys = [k for k in ("total", "basic", "project") if k in {c.key for c in budget.columns}]
     hits: list[Hit] = []
     for key in keys:
-        right = _coded_rows(spending, key)
-        right[""] = _total(spending, key)
-        left = _coded_rows(budget, key)
-        left[""] = _total(budget, key)
+        right = _coded_and_total(spending, key)
+        left = _coded_and_total(budget, key)
         for code, a in left.items():
             b = right.get(code) or Figure(spending, f"{code}（未列示）", a.column, ZERO)
             hits += _greater(subject, "一般公共预算支出表 ≤ 支出汇总表", a, b)
@@ -832,7 +834,7 @@ def fiscal_within_all(subject: Subject) -> Iterator[Hit]:
 
 def _three_public_totals(table: Table) -> tuple[dict[str, Decimal], str]:
     """The department's 三公 figures: the 合计 row, or the single unit's row that stands for it."""
-    total = next((r for r in table.rows if r.kind == TOTAL), None)
+    total = table.total_row()
     if total is not None:
         return {k: _num(v) for k, v in total.values.items()}, total.name or "合计"
     summed: dict[str, Decimal] = {}
@@ -1133,14 +1135,8 @@ def forms_match_lines(subject: Subject) -> Iterator[Hit]:
         amount, _origin = lines.get(project.name, (ZERO, None))
         stated = project.year_funds.total
         if stated != amount:
-            origin = project.origin
             yield Hit(
-                Location(
-                    project=project.name,
-                    field="年度资金总额",
-                    file=origin.file if origin.row else "",
-                    line=origin.row,
-                ),
+                project_location(project, "年度资金总额"),
                 {
                     "project": project.name,
                     "form": money(stated),

@@ -271,6 +271,31 @@ def _forms_with_indicators(subject: Subject) -> list[ProjectForm]:
     return forms
 
 
+def _each_indicator(subject: Subject) -> Iterator[tuple[ProjectForm, Indicator]]:
+    """Every indicator of every form, with its form (implementation period first, then year)."""
+    for form in _forms_with_indicators(subject):
+        for _period, indicators in _periods(form):
+            for indicator in indicators:
+                yield form, indicator
+
+
+def _funded_periods(
+    subject: Subject,
+) -> Iterator[tuple[ProjectForm, str, str, tuple[Indicator, ...], Decimal]]:
+    """Each period of each form with indicators: form, scheme, period, indicators, the funds."""
+    for form in _forms_with_indicators(subject):
+        scheme = scheme_of(form)
+        for period, indicators in _periods(form):
+            yield form, scheme, period, indicators, period_funds(form.project, period)
+
+
+def _hit(project: Project, indicator: Indicator, **more: object) -> Hit:
+    """A finding on one indicator row, with the usual values and ``more``."""
+    return Hit(
+        indicator_location(project, indicator), _indicator_values(project, indicator, **more)
+    )
+
+
 _EXAMPLE = {
     "project": "干部培训经费",
     "period": "年度",
@@ -424,23 +449,16 @@ def levels_in_framework(subject: Subject) -> Iterator[Hit]:
     },
 )
 def valid_operator(subject: Subject) -> Iterator[Hit]:
-    for form in _forms_with_indicators(subject):
-        for _period, indicators in _periods(form):
-            for indicator in indicators:
-                value = value_of(indicator)
-                if value.operator and value.canonical is None:
-                    problem = f"的运算符“{value.operator}”不是比较符号"
-                    problem_en = f"has “{value.operator}”, which is not a comparison"
-                elif value.numeric and not value.operator:
-                    problem, problem_en = "缺少运算符", "has no operator"
-                else:
-                    continue
-                yield Hit(
-                    indicator_location(form.project, indicator),
-                    _indicator_values(
-                        form.project, indicator, problem=problem, problem_en=problem_en
-                    ),
-                )
+    for form, indicator in _each_indicator(subject):
+        value = value_of(indicator)
+        if value.operator and value.canonical is None:
+            problem = f"的运算符“{value.operator}”不是比较符号"
+            problem_en = f"has “{value.operator}”, which is not a comparison"
+        elif value.numeric and not value.operator:
+            problem, problem_en = "缺少运算符", "has no operator"
+        else:
+            continue
+        yield _hit(form.project, indicator, problem=problem, problem_en=problem_en)
 
 
 @rule(
@@ -461,29 +479,22 @@ def valid_operator(subject: Subject) -> Iterator[Hit]:
     },
 )
 def unit_well_formed(subject: Subject) -> Iterator[Hit]:
-    for form in _forms_with_indicators(subject):
-        for _period, indicators in _periods(form):
-            for indicator in indicators:
-                value = value_of(indicator)
-                if not value.numeric:
-                    continue
-                unit = value.unit
-                if not unit:
-                    problem, problem_en = "缺少计量单位", "has no unit"
-                elif doubled_unit(unit):
-                    problem = f"的计量单位“{unit}”重复"
-                    problem_en = f"repeats its unit “{unit}”"
-                elif unit in MAGNITUDES:
-                    problem = f"只有数量级“{unit}”，没有计量单位（如 {unit}元、{unit}人）"
-                    problem_en = f"has only the magnitude “{unit}”, no unit (e.g. {unit}元)"
-                else:
-                    continue
-                yield Hit(
-                    indicator_location(form.project, indicator),
-                    _indicator_values(
-                        form.project, indicator, problem=problem, problem_en=problem_en
-                    ),
-                )
+    for form, indicator in _each_indicator(subject):
+        value = value_of(indicator)
+        if not value.numeric:
+            continue
+        unit = value.unit
+        if not unit:
+            problem, problem_en = "缺少计量单位", "has no unit"
+        elif doubled_unit(unit):
+            problem = f"的计量单位“{unit}”重复"
+            problem_en = f"repeats its unit “{unit}”"
+        elif unit in MAGNITUDES:
+            problem = f"只有数量级“{unit}”，没有计量单位（如 {unit}元、{unit}人）"
+            problem_en = f"has only the magnitude “{unit}”, no unit (e.g. {unit}元)"
+        else:
+            continue
+        yield _hit(form.project, indicator, problem=problem, problem_en=problem_en)
 
 
 @rule(
@@ -507,34 +518,25 @@ def unit_well_formed(subject: Subject) -> Iterator[Hit]:
     },
 )
 def unit_fits_category(subject: Subject) -> Iterator[Hit]:
-    for form in _forms_with_indicators(subject):
-        scheme = scheme_of(form)
-        for _period, indicators in _periods(form):
-            for indicator in indicators:
-                value = value_of(indicator)
-                if not value.numeric or not value.unit or value.unit in MAGNITUDES:
-                    continue  # missing or magnitude-only units are IND-005
-                role = role_of(scheme, indicator)
-                unit = money_unit(value.unit)
-                if role == COST and unit is None:
-                    problem, problem_en = "不是货币单位", "is not in money"
-                elif role == QUANTITY and unit is not None and not unit.per:
-                    problem, problem_en = (
-                        "是资金额，不是产出数量",
-                        "is money, not a quantity of output",
-                    )
-                else:
-                    continue
-                yield Hit(
-                    indicator_location(form.project, indicator),
-                    _indicator_values(
-                        form.project,
-                        indicator,
-                        category=indicator.level2 or indicator.level1,
-                        problem=problem,
-                        problem_en=problem_en,
-                    ),
-                )
+    for form, indicator in _each_indicator(subject):
+        value = value_of(indicator)
+        if not value.numeric or not value.unit or value.unit in MAGNITUDES:
+            continue  # missing or magnitude-only units are IND-005
+        role = role_of(scheme_of(form), indicator)
+        unit = money_unit(value.unit)
+        if role == COST and unit is None:
+            problem, problem_en = "不是货币单位", "is not in money"
+        elif role == QUANTITY and unit is not None and not unit.per:
+            problem, problem_en = "是资金额，不是产出数量", "is money, not a quantity of output"
+        else:
+            continue
+        yield _hit(
+            form.project,
+            indicator,
+            category=indicator.level2 or indicator.level1,
+            problem=problem,
+            problem_en=problem_en,
+        )
 
 
 _GROWTH_RE = re.compile(r"增长|增幅|增速|提高|提升|同比|环比|倍")
@@ -555,20 +557,15 @@ _GROWTH_RE = re.compile(r"增长|增幅|增速|提高|提升|同比|环比|倍")
     example={**_EXAMPLE, "indicator": "培训合格率", "value": "≥950%"},
 )
 def percentages_in_range(subject: Subject) -> Iterator[Hit]:
-    for form in _forms_with_indicators(subject):
-        for _period, indicators in _periods(form):
-            for indicator in indicators:
-                value = value_of(indicator)
-                if (
-                    value.is_percent
-                    and value.number is not None
-                    and not ZERO <= value.number <= 100
-                    and not _GROWTH_RE.search(indicator.name)
-                ):
-                    yield Hit(
-                        indicator_location(form.project, indicator),
-                        _indicator_values(form.project, indicator),
-                    )
+    for form, indicator in _each_indicator(subject):
+        value = value_of(indicator)
+        if (
+            value.is_percent
+            and value.number is not None
+            and not ZERO <= value.number <= 100
+            and not _GROWTH_RE.search(indicator.name)
+        ):
+            yield _hit(form.project, indicator)
 
 
 # --- costs against the funds --------------------------------------------------------------
@@ -650,21 +647,12 @@ def costs(scheme: str, indicators: Sequence[Indicator]) -> list[Cost]:
     },
 )
 def cost_within_funds(subject: Subject) -> Iterator[Hit]:
-    for form in _forms_with_indicators(subject):
-        scheme = scheme_of(form)
-        for period, indicators in _periods(form):
-            funds = period_funds(form.project, period)
-            for cost in costs(scheme, indicators):
-                if not cost.per and cost.yuan > funds:
-                    yield Hit(
-                        indicator_location(form.project, cost.indicator),
-                        _indicator_values(
-                            form.project,
-                            cost.indicator,
-                            amount=money(cost.yuan),
-                            funds=money(funds),
-                        ),
-                    )
+    for form, scheme, _period, indicators, funds in _funded_periods(subject):
+        for cost in costs(scheme, indicators):
+            if not cost.per and cost.yuan > funds:
+                yield _hit(
+                    form.project, cost.indicator, amount=money(cost.yuan), funds=money(funds)
+                )
 
 
 @rule(
@@ -691,31 +679,28 @@ def cost_within_funds(subject: Subject) -> Iterator[Hit]:
     },
 )
 def costs_together_within_funds(subject: Subject) -> Iterator[Hit]:
-    for form in _forms_with_indicators(subject):
-        scheme = scheme_of(form)
-        for period, indicators in _periods(form):
-            funds = period_funds(form.project, period)
-            totals = [c for c in costs(scheme, indicators) if not c.per]
-            if any(c.yuan > funds for c in totals):
-                continue  # IND-008 says it
-            parts = [c for c in totals if not _TOTAL_NAME_RE.search(c.indicator.name)]
-            if len(parts) < 2:
-                continue
-            amount = sum((c.yuan for c in parts), ZERO)
-            if amount > funds:
-                yield Hit(
-                    Location(project=form.project.name, field=f"{period}绩效指标 成本指标"),
-                    {
-                        "project": form.project.name,
-                        "period": period,
-                        "count": len(parts),
-                        "amount": money(amount),
-                        "funds": money(funds),
-                        "items": "、".join(
-                            f"{c.indicator.name} {value_of(c.indicator).shown()}" for c in parts
-                        ),
-                    },
-                )
+    for form, scheme, period, indicators, funds in _funded_periods(subject):
+        totals = [c for c in costs(scheme, indicators) if not c.per]
+        if any(c.yuan > funds for c in totals):
+            continue  # IND-008 says it
+        parts = [c for c in totals if not _TOTAL_NAME_RE.search(c.indicator.name)]
+        if len(parts) < 2:
+            continue
+        amount = sum((c.yuan for c in parts), ZERO)
+        if amount > funds:
+            yield Hit(
+                Location(project=form.project.name, field=f"{period}绩效指标 成本指标"),
+                {
+                    "project": form.project.name,
+                    "period": period,
+                    "count": len(parts),
+                    "amount": money(amount),
+                    "funds": money(funds),
+                    "items": "、".join(
+                        f"{c.indicator.name} {value_of(c.indicator).shown()}" for c in parts
+                    ),
+                },
+            )
 
 
 TIME_UNITS = {"年": Decimal(1), "月": Decimal(12)}
@@ -750,56 +735,53 @@ def _years_of(project: Project, period: str) -> Decimal | None:
     },
 )
 def quantity_times_unit_cost(subject: Subject) -> Iterator[Hit]:
-    for form in _forms_with_indicators(subject):
-        scheme = scheme_of(form)
-        for period, indicators in _periods(form):
-            funds = period_funds(form.project, period)
-            by_unit: dict[str, dict[str, Indicator]] = defaultdict(dict)
-            for indicator in indicators:
-                value = value_of(indicator)
-                if (
-                    value.numeric
-                    and value.unit
-                    and not value.is_percent
-                    and role_of(scheme, indicator) != COST
-                    and money_unit(value.unit) is None
-                ):
-                    by_unit[quantity_unit(value.unit)].setdefault(indicator.name, indicator)
-            for cost in costs(scheme, indicators):
-                if not cost.per or "?" in cost.per:
-                    continue
-                amount = cost.yuan
-                terms = []
-                for per in cost.per:
-                    candidates = by_unit.get(per, {})
-                    if len(candidates) == 1:
-                        (quantity,) = candidates.values()
-                        number = value_of(quantity).number
-                        assert number is not None
-                        amount *= number
-                        terms.append(f"{quantity.name} {value_of(quantity).shown()}")
-                    elif not candidates and per in TIME_UNITS:
-                        years = _years_of(form.project, period)
-                        if years is None:
-                            break
-                        amount *= TIME_UNITS[per] * years
-                        count = TIME_UNITS[per] * years
-                        terms.append(f"{count:f}{'个月' if per == '月' else '年'}")
-                    else:
-                        break  # no quantity, or more than one: the product is not clear
+    for form, scheme, period, indicators, funds in _funded_periods(subject):
+        by_unit: dict[str, dict[str, Indicator]] = defaultdict(dict)
+        for indicator in indicators:
+            value = value_of(indicator)
+            if (
+                value.numeric
+                and value.unit
+                and not value.is_percent
+                and role_of(scheme, indicator) != COST
+                and money_unit(value.unit) is None
+            ):
+                by_unit[quantity_unit(value.unit)].setdefault(indicator.name, indicator)
+        for cost in costs(scheme, indicators):
+            if not cost.per or "?" in cost.per:
+                continue
+            amount = cost.yuan
+            terms = []
+            for per in cost.per:
+                candidates = by_unit.get(per, {})
+                if len(candidates) == 1:
+                    (quantity,) = candidates.values()
+                    number = value_of(quantity).number
+                    assert number is not None
+                    amount *= number
+                    terms.append(f"{quantity.name} {value_of(quantity).shown()}")
+                elif not candidates and per in TIME_UNITS:
+                    years = _years_of(form.project, period)
+                    if years is None:
+                        break
+                    amount *= TIME_UNITS[per] * years
+                    count = TIME_UNITS[per] * years
+                    terms.append(f"{count:f}{'个月' if per == '月' else '年'}")
                 else:
-                    if amount > funds:
-                        terms.append(f"{cost.indicator.name} {value_of(cost.indicator).shown()}")
-                        yield Hit(
-                            indicator_location(form.project, cost.indicator),
-                            {
-                                "project": form.project.name,
-                                "period": period,
-                                "terms": " × ".join(terms),
-                                "amount": money(amount),
-                                "funds": money(funds),
-                            },
-                        )
+                    break  # no quantity, or more than one: the product is not clear
+            else:
+                if amount > funds:
+                    terms.append(f"{cost.indicator.name} {value_of(cost.indicator).shown()}")
+                    yield Hit(
+                        indicator_location(form.project, cost.indicator),
+                        {
+                            "project": form.project.name,
+                            "period": period,
+                            "terms": " × ".join(terms),
+                            "amount": money(amount),
+                            "funds": money(funds),
+                        },
+                    )
 
 
 # --- repeated and contradicting indicators ------------------------------------------------
@@ -836,10 +818,7 @@ def no_repeated_indicator(subject: Subject) -> Iterator[Hit]:
                 key = name_key(indicator.name)
                 if counts[key] > 1 and key not in reported:
                     reported.add(key)
-                    yield Hit(
-                        indicator_location(form.project, indicator),
-                        _indicator_values(form.project, indicator, count=counts[key]),
-                    )
+                    yield _hit(form.project, indicator, count=counts[key])
 
 
 def _same(a: Value, b: Value) -> bool:
@@ -934,26 +913,20 @@ _MEASURE_VALUE_RE = re.compile(r"(?:性|率|指标)$")
     },
 )
 def quantitative_needs_number(subject: Subject) -> Iterator[Hit]:
-    for form in _forms_with_indicators(subject):
-        scheme = scheme_of(form)
-        for _period, indicators in _periods(form):
-            for indicator in indicators:
-                value = value_of(indicator)
-                if value.numeric or not value.text:
-                    continue
-                entry = entry_of(scheme, indicator)
-                if entry is not None and entry.role == SATISFACTION:
-                    continue  # IND-015
-                if entry is not None and entry.kind == QUANTITATIVE:
-                    why, why_en = f"属于定量的“{entry.name}”", f"is a quantitative “{entry.name}”"
-                elif _RATE_NAME_RE.search(nfkc(indicator.name)):
-                    why, why_en = "是一个比率", "is a rate"
-                else:
-                    continue
-                yield Hit(
-                    indicator_location(form.project, indicator),
-                    _indicator_values(form.project, indicator, why=why, why_en=why_en),
-                )
+    for form, indicator in _each_indicator(subject):
+        value = value_of(indicator)
+        if value.numeric or not value.text:
+            continue
+        entry = entry_of(scheme_of(form), indicator)
+        if entry is not None and entry.role == SATISFACTION:
+            continue  # IND-015
+        if entry is not None and entry.kind == QUANTITATIVE:
+            why, why_en = f"属于定量的“{entry.name}”", f"is a quantitative “{entry.name}”"
+        elif _RATE_NAME_RE.search(nfkc(indicator.name)):
+            why, why_en = "是一个比率", "is a rate"
+        else:
+            continue
+        yield _hit(form.project, indicator, why=why, why_en=why_en)
 
 
 @rule(
@@ -983,10 +956,7 @@ def value_not_a_name(subject: Subject) -> Iterator[Hit]:
                 if (len(text) >= 3 and _MEASURE_VALUE_RE.search(text)) or (
                     key in names and key != name_key(indicator.name)
                 ):
-                    yield Hit(
-                        indicator_location(form.project, indicator),
-                        _indicator_values(form.project, indicator),
-                    )
+                    yield _hit(form.project, indicator)
 
 
 @rule(
@@ -1010,25 +980,17 @@ def value_not_a_name(subject: Subject) -> Iterator[Hit]:
     },
 )
 def satisfaction_is_percentage(subject: Subject) -> Iterator[Hit]:
-    for form in _forms_with_indicators(subject):
-        scheme = scheme_of(form)
-        for _period, indicators in _periods(form):
-            for indicator in indicators:
-                if role_of(scheme, indicator) != SATISFACTION:
-                    continue
-                value = value_of(indicator)
-                if not value.is_percent:
-                    problem, problem_en = "不是百分比", "is not a percentage"
-                elif value.canonical in ("<", "<="):
-                    problem, problem_en = "是上限而非下限", "is a maximum, not a minimum"
-                else:
-                    continue
-                yield Hit(
-                    indicator_location(form.project, indicator),
-                    _indicator_values(
-                        form.project, indicator, problem=problem, problem_en=problem_en
-                    ),
-                )
+    for form, indicator in _each_indicator(subject):
+        if role_of(scheme_of(form), indicator) != SATISFACTION:
+            continue
+        value = value_of(indicator)
+        if not value.is_percent:
+            problem, problem_en = "不是百分比", "is not a percentage"
+        elif value.canonical in ("<", "<="):
+            problem, problem_en = "是上限而非下限", "is a maximum, not a minimum"
+        else:
+            continue
+        yield _hit(form.project, indicator, problem=problem, problem_en=problem_en)
 
 
 # --- filing -------------------------------------------------------------------------------
@@ -1080,24 +1042,17 @@ def misfiling(role: str, name: str, value: Value) -> tuple[str, str] | None:
     },
 )
 def filed_under_right_kind(subject: Subject) -> Iterator[Hit]:
-    for form in _forms_with_indicators(subject):
-        scheme = scheme_of(form)
-        for _period, indicators in _periods(form):
-            for indicator in indicators:
-                found = misfiling(
-                    role_of(scheme, indicator), nfkc(indicator.name), value_of(indicator)
-                )
-                if found is not None:
-                    yield Hit(
-                        indicator_location(form.project, indicator),
-                        _indicator_values(
-                            form.project,
-                            indicator,
-                            category=indicator.level2 or indicator.level1,
-                            problem=found[0],
-                            problem_en=found[1],
-                        ),
-                    )
+    for form, indicator in _each_indicator(subject):
+        role = role_of(scheme_of(form), indicator)
+        found = misfiling(role, nfkc(indicator.name), value_of(indicator))
+        if found is not None:
+            yield _hit(
+                form.project,
+                indicator,
+                category=indicator.level2 or indicator.level1,
+                problem=found[0],
+                problem_en=found[1],
+            )
 
 
 _NAME_UNIT_RE = re.compile(r"[(（](?P<unit>[^()（）\d]{1,4})[)）]$")
@@ -1147,15 +1102,8 @@ def name_unit_conflict(name: str, value: Value) -> str | None:
     },
 )
 def name_fits_unit(subject: Subject) -> Iterator[Hit]:
-    for form in _forms_with_indicators(subject):
-        for _period, indicators in _periods(form):
-            for indicator in indicators:
-                value = value_of(indicator)
-                expected = name_unit_conflict(indicator.name, value)
-                if expected is not None:
-                    yield Hit(
-                        indicator_location(form.project, indicator),
-                        _indicator_values(
-                            form.project, indicator, unit=value.unit, expected=expected
-                        ),
-                    )
+    for form, indicator in _each_indicator(subject):
+        value = value_of(indicator)
+        expected = name_unit_conflict(indicator.name, value)
+        if expected is not None:
+            yield _hit(form.project, indicator, unit=value.unit, expected=expected)

@@ -29,8 +29,17 @@ from decimal import Decimal
 
 from yusuan.audit import narrative as n
 from yusuan.audit.narrative import StatedFigure
-from yusuan.catalog.loader import Classification
-from yusuan.rules.base import Hit, Location, MissingData, NotApplicable, Severity, money, rule
+from yusuan.catalog.loader import PERSONNEL_CLASSES, Classification
+from yusuan.rules.base import (
+    Hit,
+    Location,
+    MissingData,
+    NotApplicable,
+    Severity,
+    excerpt,
+    money,
+    rule,
+)
 from yusuan.rules.subject import Subject
 from yusuan.tables.base import TOTAL, Row, Table
 
@@ -147,7 +156,7 @@ THREE_PUBLIC_COLUMNS = {
     n.TRAINING: "training",
 }
 PROCUREMENT_KINDS = {n.GOODS: "A", n.WORKS: "B", n.SERVICES: "C"}
-PERSONNEL_ROWS = "301+303"
+PERSONNEL_ROWS = "+".join(PERSONNEL_CLASSES)  # "301+303": the rows of 人员经费
 
 
 def _norm(text: str) -> str:
@@ -551,20 +560,23 @@ def half_cell(subject: Subject, table_id: str, terms: int) -> Decimal:
 # --- comparing -------------------------------------------------------------------------------
 
 
-def excerpt(text: str, size: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[:size] + "…"
-
-
 def where(figure: StatedFigure, table: str = "", row: str = "", column: str = "") -> Location:
     return Location(
         table=table,
         row=row,
         column=column,
-        field=f"“{excerpt(figure.sentence)}”",
+        field=f"“{excerpt(figure.sentence, 40)}”",
         file=NARRATIVE_FILE,
         line=figure.line,
         page=figure.page,
+    )
+
+
+def _hit(figure: StatedFigure, location: Location | None = None, **values: object) -> Hit:
+    """A finding on a stated figure: at its sentence (or ``location``), with where it stands
+    (``{where}``) and ``values``."""
+    return Hit(
+        location if location is not None else where(figure), {"where": figure.where(), **values}
     )
 
 
@@ -651,17 +663,7 @@ def amount_hits(subject: Subject, tables: Sequence[str]) -> Iterator[Hit]:
         allowed = figure.half_unit + half_cell(subject, target.table, value.terms)
         difference = figure.amount - value.value
         if abs(difference) > allowed:
-            yield Hit(
-                where(figure, target.table, value.row, target.column),
-                {
-                    "stated": figure.text,
-                    "what": _what(figure),
-                    "table": TABLE_NAMES.get(target.table, target.table),
-                    "value": money(value.value),
-                    "difference": money(abs(difference)),
-                    "where": figure.where(),
-                },
-            )
+            yield _amount_hit(check, figure.text, money(value.value), money(abs(difference)))
         elif figure.share is not None:
             whole = whole_target(subject, resolver, figure)
             if whole is None:
@@ -679,17 +681,28 @@ def amount_hits(subject: Subject, tables: Sequence[str]) -> Iterator[Hit]:
                 continue
             half = percent_half(figure.share_places)
             if figure.share + half < bounds[0] or figure.share - half > bounds[1]:
-                yield Hit(
-                    where(figure, target.table, value.row, target.column),
-                    {
-                        "stated": f"{figure.text}，占{figure.share_text}",
-                        "what": _what(figure),
-                        "table": TABLE_NAMES.get(target.table, target.table),
-                        "value": f"{money(value.value)}（占{pct(value.value / whole_value.value)}）",
-                        "difference": f"{pct(abs(figure.share - value.value / whole_value.value))}",
-                        "where": figure.where(),
-                    },
+                yield _amount_hit(
+                    check,
+                    f"{figure.text}，占{figure.share_text}",
+                    f"{money(value.value)}（占{pct(value.value / whole_value.value)}）",
+                    f"{pct(abs(figure.share - value.value / whole_value.value))}",
                 )
+
+
+def _amount_hit(check: Check, stated: str, value: str, difference: str) -> Hit:
+    """A stated amount (or share) the table contradicts, at the table's cell."""
+    figure, target = check.figure, check.target
+    return Hit(
+        where(figure, target.table, check.value.row, target.column),
+        {
+            "stated": stated,
+            "what": _what(figure),
+            "table": TABLE_NAMES.get(target.table, target.table),
+            "value": value,
+            "difference": difference,
+            "where": figure.where(),
+        },
+    )
 
 
 def _what(figure: StatedFigure) -> str:
@@ -865,15 +878,13 @@ def function_names(subject: Subject) -> Iterator[Hit]:
                 level == "类" and _class_key(printed) == _class_key(official)
             )
             if not same:
-                yield Hit(
+                yield _hit(
+                    figure,
                     where(figure, row=code[:length]),
-                    {
-                        "where": figure.where(),
-                        "printed": printed,
-                        "level": level,
-                        "code": code[:length],
-                        "official": official,
-                    },
+                    printed=printed,
+                    level=level,
+                    code=code[:length],
+                    official=official,
                 )
 
 
@@ -993,10 +1004,7 @@ def rates_of_change(subject: Subject) -> Iterator[Hit]:
 
 
 def _rate_hit(figure: StatedFigure, what: str, problem: str, problem_en: str) -> Hit:
-    return Hit(
-        where(figure),
-        {"where": figure.where(), "what": what, "problem": problem, "problem_en": problem_en},
-    )
+    return _hit(figure, what=what, problem=problem, problem_en=problem_en)
 
 
 # --- NR-004: shares of one whole ----------------------------------------------------------
@@ -1033,15 +1041,8 @@ def shares_add_up(subject: Subject) -> Iterator[Hit]:
         over = total > 1 + tolerance
         under = total < 1 - tolerance and _complete(parts, by_index)
         if over or under:
-            first = parts[0]
-            yield Hit(
-                where(first),
-                {
-                    "where": first.where(),
-                    "total": pct(total),
-                    "shares": "、".join(f.share_text for f in parts),
-                },
-            )
+            shares = "、".join(f.share_text for f in parts)
+            yield _hit(parts[0], total=pct(total), shares=shares)
 
 
 def _complete(parts: Sequence[StatedFigure], by_index: Mapping[int, StatedFigure]) -> bool:
@@ -1090,15 +1091,12 @@ def same_figure_twice(subject: Subject) -> Iterator[Hit]:
             continue
         compared += 1
         if abs(figure.amount - seen.amount) > figure.half_unit + seen.half_unit:
-            yield Hit(
-                where(figure),
-                {
-                    "where": figure.where(),
-                    "what": _what(seen),
-                    "stated": figure.text,
-                    "first_where": seen.where(),
-                    "first": seen.text,
-                },
+            yield _hit(
+                figure,
+                what=_what(seen),
+                stated=figure.text,
+                first_where=seen.where(),
+                first=seen.text,
             )
     if not compared:
         raise NotApplicable("情况说明没有重复述及的数字 / no figure is stated twice")
@@ -1145,15 +1143,7 @@ def percent_style(subject: Subject) -> Iterator[Hit]:
             problem, problem_en = "应保留两位小数", "should have two decimals"
         else:
             continue
-        yield Hit(
-            where(figure),
-            {
-                "where": figure.where(),
-                "printed": text,
-                "problem": problem,
-                "problem_en": problem_en,
-            },
-        )
+        yield _hit(figure, printed=text, problem=problem, problem_en=problem_en)
 
 
 # --- NR-007: shares from the stated amounts -----------------------------------------------
@@ -1199,16 +1189,13 @@ def shares_of_stated_amounts(subject: Subject) -> Iterator[Hit]:
             continue
         half = percent_half(figure.share_places)
         if figure.share + half < bounds[0] or figure.share - half > bounds[1]:
-            yield Hit(
-                where(figure),
-                {
-                    "where": figure.where(),
-                    "what": _what(figure),
-                    "stated": figure.text,
-                    "share": figure.share_text,
-                    "whole": whole.text,
-                    "computed": pct(figure.amount / whole.amount),
-                },
+            yield _hit(
+                figure,
+                what=_what(figure),
+                stated=figure.text,
+                share=figure.share_text,
+                whole=whole.text,
+                computed=pct(figure.amount / whole.amount),
             )
 
 

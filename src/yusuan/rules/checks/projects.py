@@ -20,19 +20,16 @@ from datetime import date
 from decimal import Decimal
 
 from yusuan.model.records import PROJECT, Funds, Project
-from yusuan.rules.base import Hit, Location, Severity, money, rule
+from yusuan.rules.base import Hit, Location, Severity, excerpt, money, rule
 from yusuan.rules.subject import Subject
 from yusuan.tables.forms import FUND_ROWS, ProjectForm
+from yusuan.tables.forms import TEXT_FIELDS as FORM_TEXT_FIELDS
 
 ZERO = Decimal(0)
 
 # (label on the form, Project attribute): every free-text field of the form, in form order
 TEXT_FIELDS = (
-    ("项目概况", "overview"),
-    ("立项依据", "basis"),
-    ("项目设立必要性", "necessity"),
-    ("保证项目实施的制度、措施", "measures"),
-    ("项目实施计划", "plan"),
+    *FORM_TEXT_FIELDS,
     ("实施期总体目标", "period_goal"),
     ("年度总体目标", "year_goal"),
 )
@@ -342,6 +339,18 @@ REQUIRED_FIELDS = (*(attr for _, attr in TEXT_FIELDS), "person_in_charge", "phon
 OPTIONAL_FOOTER = ("handler", "filled_on")
 
 
+def _empty_fields(subject: Subject, attrs: Sequence[str]) -> Iterator[Hit]:
+    """Each of these fields that a form leaves empty."""
+    for form in subject.need_forms():
+        project = form.project
+        for attr in attrs:
+            if not field_text(project, attr).strip():
+                yield Hit(
+                    project_location(project, LABELS[attr]),
+                    {"project": project.name, "field": LABELS[attr]},
+                )
+
+
 @rule(
     "PRJ-005",
     group="project",
@@ -357,14 +366,7 @@ OPTIONAL_FOOTER = ("handler", "filled_on")
     example={"project": "干部培训经费", "field": "年度总体目标"},
 )
 def required_fields_filled(subject: Subject) -> Iterator[Hit]:
-    for form in subject.need_forms():
-        project = form.project
-        for attr in REQUIRED_FIELDS:
-            if not field_text(project, attr).strip():
-                yield Hit(
-                    project_location(project, LABELS[attr]),
-                    {"project": project.name, "field": LABELS[attr]},
-                )
+    return _empty_fields(subject, REQUIRED_FIELDS)
 
 
 @rule(
@@ -381,14 +383,7 @@ def required_fields_filled(subject: Subject) -> Iterator[Hit]:
     example={"project": "干部培训经费", "field": "填报日期"},
 )
 def footer_filled(subject: Subject) -> Iterator[Hit]:
-    for form in subject.need_forms():
-        project = form.project
-        for attr in OPTIONAL_FOOTER:
-            if not field_text(project, attr).strip():
-                yield Hit(
-                    project_location(project, LABELS[attr]),
-                    {"project": project.name, "field": LABELS[attr]},
-                )
+    return _empty_fields(subject, OPTIONAL_FOOTER)
 
 
 # --- well-formed fields -------------------------------------------------------------------
@@ -629,7 +624,12 @@ def _similar(a: str, b: str) -> bool:
     if min(len(a), len(b)) < 2 * MIN_COPY or min(len(a), len(b)) < NEAR * max(len(a), len(b)):
         return False
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.quick_ratio() >= NEAR and matcher.ratio() >= NEAR
+    # cheapest bound first (lengths only), then character counts, then the real ratio
+    return (
+        matcher.real_quick_ratio() >= NEAR
+        and matcher.quick_ratio() >= NEAR
+        and matcher.ratio() >= NEAR
+    )
 
 
 def _holds(outer: str, outer_attr: str, inner: str, inner_attr: str) -> bool:
@@ -695,18 +695,12 @@ def fields_not_copied(subject: Subject) -> Iterator[Hit]:
                         "field": first,
                         "relation": relation,
                         "relation_en": relation_en,
-                        "excerpt": _excerpt(field_text(project, inner).strip()),
+                        "excerpt": excerpt(field_text(project, inner).strip(), 30),
                     },
                 )
 
 
-def _excerpt(text: str, size: int = 30) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[:size] + "…"
-
-
 MIN_SHARED = 20
-OWN_FIELDS = ("overview", "necessity", "plan", "period_goal", "year_goal")
 
 
 @rule(
@@ -734,7 +728,7 @@ def text_not_shared_between_projects(subject: Subject) -> Iterator[Hit]:
     first_seen: dict[str, tuple[Project, str]] = {}
     for form in subject.need_forms():
         project = form.project
-        for attr in OWN_FIELDS:
+        for attr in NARRATIVE_FIELDS:
             text = normalise_text(field_text(project, attr))
             if len(text) < MIN_SHARED:
                 continue
@@ -749,7 +743,7 @@ def text_not_shared_between_projects(subject: Subject) -> Iterator[Hit]:
                         "field": LABELS[attr],
                         "other": earlier[0].name,
                         "other_field": LABELS[earlier[1]],
-                        "excerpt": _excerpt(field_text(project, attr)),
+                        "excerpt": excerpt(field_text(project, attr), 30),
                     },
                 )
 

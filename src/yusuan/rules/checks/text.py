@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from yusuan.model.records import Project
-from yusuan.rules.base import Hit, Location, Severity, rule
+from yusuan.rules.base import Hit, Location, Severity, excerpt, rule
 from yusuan.rules.checks.indicators import indicator_location, read_value
 from yusuan.rules.checks.projects import NARRATIVE_FIELDS, TEXT_FIELDS, project_location
 from yusuan.rules.subject import Subject
@@ -75,13 +75,14 @@ def _collect(forms: Sequence[ProjectForm]) -> Iterator[TextField]:
                 yield TextField(form, f"{indicator.period}指标值", value.text, where, NAME)
 
 
-def excerpt(text: str, size: int = 24) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[:size] + "…"
+def _hit(field: TextField, **more: object) -> Hit:
+    """A finding on one text field: its project and label, and ``more``."""
+    return Hit(field.location, {"project": field.project.name, "field": field.label, **more})
 
 
-def _values(field: TextField, **more: object) -> dict[str, object]:
-    return {"project": field.project.name, "field": field.label, **more}
+def _around(text: str, index: int) -> str:
+    """The excerpt shown for what was found at ``index``: a little context before it."""
+    return excerpt(text[max(0, index - 8) :], 24)
 
 
 _EXAMPLE = {"project": "干部培训经费", "field": "项目概况"}
@@ -231,9 +232,7 @@ def no_runaway_repetition(subject: Subject) -> Iterator[Hit]:
     for field in text_fields(subject):
         found = repetition(field.text)
         if found is not None:
-            yield Hit(
-                field.location, _values(field, problem=found.problem, problem_en=found.problem_en)
-            )
+            yield _hit(field, problem=found.problem, problem_en=found.problem_en)
 
 
 # --- truncation ---------------------------------------------------------------------------
@@ -319,10 +318,7 @@ def not_truncated(subject: Subject) -> Iterator[Hit]:
         if found is not None:
             tail = field.text.strip()
             shown = tail if len(tail) <= 24 else "…" + tail[-24:]
-            yield Hit(
-                field.location,
-                _values(field, problem=found[0], problem_en=found[1], excerpt=shown),
-            )
+            yield _hit(field, problem=found[0], problem_en=found[1], excerpt=shown)
 
 
 # --- template remnants --------------------------------------------------------------------
@@ -381,11 +377,7 @@ def no_template_remnants(subject: Subject) -> Iterator[Hit]:
             text = text.replace(name, "")
         match = _REMNANT_RE.search(text)
         if match:
-            start = max(0, match.start() - 8)
-            yield Hit(
-                field.location,
-                _values(field, remnant=match.group(), excerpt=excerpt(text[start:], 24)),
-            )
+            yield _hit(field, remnant=match.group(), excerpt=_around(text, match.start()))
 
 
 # --- garbled doubling ---------------------------------------------------------------------
@@ -421,12 +413,7 @@ def no_garbled_doubling(subject: Subject) -> Iterator[Hit]:
     for field in text_fields(subject):
         found = garbled(field.text)
         if found is not None:
-            index = field.text.find(found)
-            start = max(0, index - 8)
-            yield Hit(
-                field.location,
-                _values(field, garble=found, excerpt=excerpt(field.text[start:], 24)),
-            )
+            yield _hit(field, garble=found, excerpt=_around(field.text, field.text.find(found)))
 
 
 # --- numbering ----------------------------------------------------------------------------
@@ -475,4 +462,4 @@ def numbering_in_sequence(subject: Subject) -> Iterator[Hit]:
             continue
         found = numbering_problem(field.text)
         if found is not None:
-            yield Hit(field.location, _values(field, problem=found[0], problem_en=found[1]))
+            yield _hit(field, problem=found[0], problem_en=found[1])
