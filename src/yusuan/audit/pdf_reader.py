@@ -36,7 +36,8 @@ from yusuan.audit.pdf_tables import PageContent, TablePart, TextLine, join_lines
 from yusuan.audit.recognise import is_amount, is_number_label
 
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4})?[-—–－\s]*$")
-_NOTE = re.compile(r"^\s*(?:注|说明|备注|[0-9０-９]+[.．、])")
+# a note: 注/说明/备注 or a numbered line, or a statement that the table is empty (本表为空表)
+_NOTE = re.compile(r"^\s*(?:注|说明|备注|[0-9０-９]+[.．、])|^.*本表为空表")
 MARGIN = 0.1  # share of the page height at the top and bottom where page numbers stand
 NOTE_GAP = 2.5  # a line further below the table than this many line heights is not its note
 SAME_EDGE = 8.0  # points: tables whose left and right edges are this close have the same width
@@ -171,6 +172,7 @@ class _Builder:
         self.blocks: list[Block] = []
         self.problems: list[ReadProblem] = []
         self.open: _Open | None = None
+        self.last_head: str | None = None  # first cell of the previous page's top-margin line
 
     def row(self, cells: Sequence[str], page: int) -> GridRow:
         self.line += 1
@@ -203,8 +205,20 @@ class _Builder:
                     page=page.number,
                 )
             )
+        # a running head: the first line of the page, in the top margin, that begins as the
+        # previous page's did (the document's title beside the section's) is not a title
+        first = page.items[0] if page.items else None
+        head = (
+            first if isinstance(first, TextLine) and first.bottom < MARGIN * page.height else None
+        )
+        running = head is not None and head.cells[0] == self.last_head
+        self.last_head = head.cells[0] if head is not None else None
         items = [
-            i for i in page.items if not (isinstance(i, TextLine) and _page_furniture(i, page))
+            i
+            for i in page.items
+            if not (
+                isinstance(i, TextLine) and (_page_furniture(i, page) or (running and i is head))
+            )
         ]
         for position, item in enumerate(items):
             if isinstance(item, TablePart):
