@@ -32,6 +32,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from paths import EXAMPLE, SHARED
+from rulekit import new_findings
 from strategies import valid_datasets
 from yusuan.audit.document import RecognisedDocument, to_subject
 from yusuan.audit.pdf_reader import read_pdf
@@ -44,7 +45,6 @@ from yusuan.render.cells import display
 from yusuan.render.pdf import pdf_bytes
 from yusuan.render.xlsx import workbook_bytes
 from yusuan.rules import Finding, Severity, run_rules
-from yusuan.rules.subject import subject_of_dataset
 from yusuan.synthetic import synthetic_dataset
 from yusuan.tables import build_tables
 from yusuan.tables.base import CODE, Table
@@ -53,29 +53,8 @@ from yusuan.tables.forms import forms_of
 SEED = SHARED / "seed" / "000_f720d2529ea36f81.txt"
 TITLE = "2021年部门预算"
 
-# Findings a read-back document may give that its dataset's check does not (why: see
-# tests/test_audit_xlsx.py): ARITH-090, a rounding difference of the printed figures (the PDF
-# prints rounded figures, so here it can occur), and XT-015, 机关运行经费 against the 公用经费
-# items of the economic table, which a dataset is checked for exactly by XT-014 instead.
-DOCUMENT_ONLY = frozenset({"ARITH-090", "XT-015"})
-
-
-def identity(finding: Finding) -> tuple[str, Severity, tuple[tuple[str, str], ...]]:
-    return (
-        finding.rule,
-        finding.severity,
-        tuple(sorted((k, str(v)) for k, v in finding.values.items())),
-    )
-
-
-def new_findings(doc: RecognisedDocument, dataset: Dataset) -> list[Finding]:
-    """The document's findings that the dataset's own check does not give (DOCUMENT_ONLY aside)."""
-    own = {identity(f) for f in run_rules(subject_of_dataset(dataset)).findings}
-    return [
-        f
-        for f in run_rules(to_subject(doc)).findings
-        if f.rule not in DOCUMENT_ONLY and identity(f) not in own
-    ]
+# Findings a read-back document may give that its dataset's check does not: rulekit.DOCUMENT_ONLY
+# (why: tests/test_audit_xlsx.py). The PDF prints rounded figures, so ARITH-090 can occur here.
 
 
 def assert_same_display(built: Iterable[Table], doc: RecognisedDocument) -> None:

@@ -27,17 +27,15 @@ from hypothesis import HealthCheck, given, settings
 from openpyxl.styles import Alignment
 
 from paths import EXAMPLE
-from rulekit import arith_fatal
+from rulekit import arith_fatal, new_findings
 from strategies import datasets
-from yusuan.audit.document import RecognisedDocument, to_subject
+from yusuan.audit.document import RecognisedDocument
 from yusuan.audit.xlsx_reader import cell_text, read_sheets, read_workbook, read_xlsx
 from yusuan.dataset import load_dataset
 from yusuan.model.records import Dataset
 from yusuan.money import MoneyUnit
 from yusuan.render.cells import display
 from yusuan.render.xlsx import workbook_bytes
-from yusuan.rules import Finding, Severity, run_rules
-from yusuan.rules.subject import subject_of_dataset
 from yusuan.tables import build_tables
 from yusuan.tables.base import CODE, TOTAL, Table
 from yusuan.tables.forms import forms_of
@@ -54,28 +52,10 @@ from yusuan.tables.forms import forms_of
 # values (the location differs: the dataset's points at its CSV records, the document's at the
 # table row). Findings are compared as a set: the document may report one defect in each table
 # that prints it (CAT-010 on the 国有资本 table and on the 收入总表) where the dataset reports it
-# once, on its budget lines.
-DOCUMENT_ONLY = frozenset({"ARITH-090", "XT-015"})
+# once, on its budget lines. The set and the comparison live in rulekit (DOCUMENT_ONLY,
+# new_findings), shared with the PDF round trip.
 
 TITLE = "2021年部门预算"
-
-
-def identity(finding: Finding) -> tuple[str, Severity, tuple[tuple[str, str], ...]]:
-    return (
-        finding.rule,
-        finding.severity,
-        tuple(sorted((k, str(v)) for k, v in finding.values.items())),
-    )
-
-
-def new_findings(doc: RecognisedDocument, dataset: Dataset) -> list[Finding]:
-    """The document's findings that the dataset's own check does not give (DOCUMENT_ONLY aside)."""
-    own = {identity(f) for f in run_rules(subject_of_dataset(dataset)).findings}
-    return [
-        f
-        for f in run_rules(to_subject(doc)).findings
-        if f.rule not in DOCUMENT_ONLY and identity(f) not in own
-    ]
 
 
 def workbook_of(dataset: Dataset) -> tuple[list[Table], RecognisedDocument]:
