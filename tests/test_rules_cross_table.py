@@ -475,3 +475,16 @@ def test_three_public_items_are_found_by_name_when_codes_are_not_printed() -> No
     assert result.outcome is Outcome.FAILED
     assert "30217 公务接待费" in result.findings[0].values["a_cell"]  # type: ignore[operator]
     assert result.findings[0].values["b"] == "22.05万元"  # the published 三公 公务接待费
+
+
+def test_any_table_with_money_must_not_call_itself_empty() -> None:
+    # e.g. a 三公 table printing 47.91万元 under “本表为空表” (Shanghai 2024, page 31)
+    subject = document(clean_dataset())
+    table = subject.tables["three-public"]
+    spoiled = replace(
+        subject, tables={**subject.tables, "three-public": replace(table, notes=("本表为空表。",))}
+    )
+    result = run("XT-019", spoiled)
+    assert result.outcome is Outcome.FAILED
+    assert "表中有金额" in result.findings[0].message_zh and "三公" in result.findings[0].message_zh
+    assert run("XT-019", subject).outcome is Outcome.PASSED

@@ -1188,6 +1188,18 @@ def empty_table_notes(subject: Subject) -> Iterator[Hit]:
     present = [t for t in EMPTY_NOTE_TABLES if t in subject.tables]
     if not present:
         raise MissingData("缺少一般公共预算、政府性基金、国有资本经营预算支出表 / tables missing")
+    # any other table (三公, 机关运行经费, 政府采购 …) must not call itself empty while it has money
+    for table_id, table in subject.tables.items():
+        notes = [n for n in table.notes if EMPTY_NOTE.search(n)]
+        if table_id not in EMPTY_NOTE_TABLES and notes and not table.is_empty():
+            yield Hit(
+                Location(table=table.title, page=subject.pages.get(table_id, 0)),
+                {
+                    "table": table.title,
+                    "problem": f"表中有金额，却注明“{notes[0]}”",
+                    "problem_en": f"the table has amounts but a note says it is empty: {notes[0]}",
+                },
+            )
     words = {key: _kind_word(key) for key in set(EMPTY_NOTE_TABLES.values())}
     for table_id in present:
         table = subject.tables[table_id]
