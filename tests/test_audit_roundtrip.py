@@ -8,13 +8,12 @@
    the two that only a document can produce (``DOCUMENT_ONLY``, the same as for yusuan's
    workbook in ``tests/test_audit_xlsx.py``). No further tolerance: names are not cut.
 
-   The PDF is rendered with its tables only. ``read_pdf`` does read the 绩效目标申报表 back, but
-   not faithfully enough yet for this round trip: the sign-off line (负责人、经办人、联系电话、
-   填报日期) is not read (PRJ-005/PRJ-006 would fire), a 二级指标 cell wrapped over two lines
-   beside a one-line 一级指标 ("服务对象满意度指" / "标") comes back as 二级 "服务对象满意度"
-   with an empty 三级 name (IND-016 would fire), and an indicator table continued on the next
-   page loses its continued rows (the example's long forms). ``test_pdf_form_funds_are_read``
-   pins what is read faithfully today: each project's name and funds as displayed.
+   The PDF is rendered with its 绩效目标申报表 too, and every form comes back as the dataset's
+   form (``assert_same_forms``): each project's fields, its funds as displayed, its goals, its
+   sign-off line (负责人、经办人、联系电话、填报日期), and every indicator of both periods with
+   its 一级, 二级 (wrapped over two lines or not), 三级 name and value as printed, also where
+   the indicator table continues on the next page. Text is compared as printed: a line break
+   or a space between Chinese characters is not printed distinguishably (``as_printed``).
 
 2. A figure changed in a FORM produces a new finding pointing at that project and field: in a
    copy of the seed's text (年度资金总额, a 成本指标) and in yusuan's own workbook of the example.
@@ -24,7 +23,7 @@ from __future__ import annotations
 
 import random
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import openpyxl
@@ -36,10 +35,11 @@ from rulekit import new_findings
 from strategies import valid_datasets
 from yusuan.audit.document import RecognisedDocument, to_subject
 from yusuan.audit.pdf_reader import read_pdf
+from yusuan.audit.pdf_tables import join_lines
 from yusuan.audit.seed_text import read_seed_text
 from yusuan.audit.xlsx_reader import read_xlsx
 from yusuan.dataset import load_dataset
-from yusuan.model.records import Dataset
+from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR, Dataset, Indicator
 from yusuan.money import MoneyUnit, round_display, to_unit
 from yusuan.render.cells import display
 from yusuan.render.pdf import pdf_bytes
@@ -48,7 +48,7 @@ from yusuan.rules import Finding, Severity, run_rules
 from yusuan.synthetic import synthetic_dataset
 from yusuan.tables import build_tables
 from yusuan.tables.base import CODE, Table
-from yusuan.tables.forms import forms_of
+from yusuan.tables.forms import ProjectForm, forms_of
 
 SEED = SHARED / "seed" / "000_f720d2529ea36f81.txt"
 TITLE = "2021年部门预算"
@@ -79,6 +79,56 @@ def assert_same_display(built: Iterable[Table], doc: RecognisedDocument) -> None
                 assert display(twin, b.cell(twin), read.unit) == shown, (*where, column.key)
 
 
+def as_printed(text: str) -> str:
+    """A text as a PDF prints it: its lines wrapped anywhere, so whitespace between Chinese
+    characters (a line break, a space) does not show; between Latin words, one space."""
+    return join_lines(text.split())
+
+
+TEXTS = (
+    "name",
+    "department",
+    "department_code",
+    "implementing_unit",
+    "attribute",
+    "period",
+    "overview",
+    "basis",
+    "necessity",
+    "measures",
+    "plan",
+    "period_goal",
+    "year_goal",
+    "person_in_charge",
+    "handler",
+    "phone",
+)
+
+
+def indicator_keys(indicators: Iterable[Indicator]) -> list[tuple[str, str, str, str]]:
+    return [(i.level1, i.level2, i.name, i.display_value) for i in indicators]
+
+
+def assert_same_forms(forms: Sequence[ProjectForm], doc: RecognisedDocument) -> None:
+    """Every form read back with every field, its funds as displayed and every indicator."""
+    assert [f.project.name for f in doc.forms] == [f.project.name for f in forms]
+    for want, got in zip(forms, doc.forms, strict=True):
+        where = want.project.name
+        for name in TEXTS:
+            mine, theirs = getattr(got.project, name), getattr(want.project, name)
+            assert as_printed(mine) == as_printed(theirs), (where, name)
+        assert got.project.filled_on == want.project.filled_on, where
+        for period in ("period_funds", "year_funds"):
+            mine, theirs = getattr(got.project, period), getattr(want.project, period)
+            for name in theirs.__dataclass_fields__:
+                shown = round_display(to_unit(getattr(theirs, name), want.unit))
+                assert getattr(mine, name) == shown * want.unit.factor, (where, period, name)
+        for period in (PERIOD_IMPLEMENTATION, PERIOD_YEAR):
+            assert indicator_keys(got.indicators(period)) == indicator_keys(
+                want.indicators(period)
+            ), (where, period)
+
+
 # --- 1. yusuan's own PDF of generated datasets ----------------------------------------------
 
 
@@ -87,11 +137,26 @@ def assert_same_display(built: Iterable[Table], doc: RecognisedDocument) -> None
 def test_generated_datasets_pdf_round_trip(dataset: Dataset) -> None:
     # a folder of its own per example: Hypothesis does not mix with function-scoped tmp_path
     built = build_tables(dataset)
+    forms = forms_of(dataset)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "budget.pdf"
-        path.write_bytes(pdf_bytes(built, [], title=TITLE))
+        path.write_bytes(pdf_bytes(built, forms, title=TITLE))
         doc = read_pdf(path)
     assert_same_display(built, doc)
+    assert_same_forms(forms, doc)
+    assert new_findings(doc, dataset) == []
+
+
+def test_example_pdf_round_trip(tmp_path: Path) -> None:
+    """The example's long forms: indicator tables continued on the next page, a sign-off line
+    pushed to the top of the next page."""
+    dataset = load_dataset(EXAMPLE)
+    built, forms = build_tables(dataset), forms_of(dataset)
+    path = tmp_path / "budget.pdf"
+    path.write_bytes(pdf_bytes(built, forms, title=TITLE))
+    doc = read_pdf(path)
+    assert_same_display(built, doc)
+    assert_same_forms(forms, doc)
     assert new_findings(doc, dataset) == []
 
 

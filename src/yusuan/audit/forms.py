@@ -77,6 +77,7 @@ class FormVocabulary:
     goal_labels: frozenset[str]
     goal_year_heading: frozenset[str]
     section: frozenset[str]
+    halves: frozenset[str]
     header: frozenset[str]
     value_header: str
     level1: tuple[str, ...]
@@ -126,6 +127,7 @@ def form_vocabulary() -> FormVocabulary:
         goal_labels=frozenset(label(w) for w in _strings(data["goals"]["labels"])),
         goal_year_heading=frozenset(label(w) for w in _strings(data["goals"]["year_heading"])),
         section=frozenset(label(w) for w in _strings(indicators["section"])),
+        halves=frozenset(label(w) for w in _strings(indicators["halves"])),
         header=frozenset(label(w) for w in _strings(indicators["header"])),
         value_header=label(str(indicators["value_header"])),
         level1=tuple(label(w) for w in _strings(indicators["level1"])),
@@ -253,13 +255,18 @@ class Half:
 
 def read_half(tokens: Sequence[Token]) -> Half:
     """The value is the last token when it is a comparison value, or a text with a name before
-    it; the name is the last text before the value; what precedes the name are labels."""
+    it; the name is the last text before the value (or a second label of the same level right
+    before it); what precedes the name are labels."""
     rest = list(tokens)
     value = None
     texts = [t for t in rest if t.kind == TEXT]
     if rest and (rest[-1].kind == VALUE or (rest[-1].kind == TEXT and len(texts) >= 2)):
         value = rest.pop().text
     name_at = max((i for i, t in enumerate(rest) if t.kind == TEXT), default=-1)
+    if name_at < 0 and len(rest) >= 2 and rest[-1].kind == rest[-2].kind:
+        # a half prints one label of each level: the second of two in a row is the name,
+        # worded as a label (三级 服务对象满意度 under 二级 服务对象满意度指标)
+        name_at = len(rest) - 1
     if name_at < 0:
         return Half(tuple(t for t in rest if t.kind in (L1, L2)), None, value)
     return Half(tuple(rest[:name_at]), rest[name_at].text, value)
@@ -402,6 +409,13 @@ def is_indicator_header(row: GridRow) -> bool:
     return vocab.value_header in words and len(words & vocab.header) >= 3
 
 
+def is_halves_heading(row: GridRow) -> bool:
+    """The row over the indicator header naming its halves (绩效指标 | 实施期指标 | 年度指标)."""
+    vocab = form_vocabulary()
+    words = {label(t) for t in row.texts() if t}
+    return bool(words & vocab.halves) and words <= vocab.section | vocab.halves
+
+
 def is_footer(row: GridRow) -> bool:
     texts = row.texts()
     vocab = form_vocabulary()
@@ -428,6 +442,10 @@ def read_draft(block: Block) -> FormDraft:
         first = label(texts[0])
         if section == "indicators" and is_footer(row):
             section = "footer"
+        if is_halves_heading(row) or (section == "indicators" and is_indicator_header(row)):
+            # the halves' headings, and the header repeated where the table continues
+            section = "fields" if section == "goals" else section
+            continue
         if section == "indicators":
             draft.rows.append(read_indicator_row(row, draft.two_halves, scheme_2021))
             continue

@@ -10,7 +10,13 @@ layer (``assemble.recognise_blocks``):
   right under the table; a title that no table follows (a table of contents) is narrative;
 - a table that continues on the next page (the next page starts with a table of the same
   width, no title between) is joined to it: its columns are mapped onto the first part's by
-  position and its repeated header rows are dropped;
+  position and its repeated header rows are dropped; a part laid out more finely than the
+  first (two of its cells in one row would fall into one column: a form's indicator grid under
+  its field grid) keeps its own columns;
+- text inside a table's extent that no cell holds (a label in a column ruled only at its ends)
+  is narrative and does not end the table;
+- a form's sign-off line (负责人 … 填报日期) printed under its grid, or at the top of the next
+  page, belongs to the form;
 - page numbers and table numbers printed on their own (``公开01表``, ``表3``) are not rows;
 - every other line is narrative (``RecognisedDocument.narrative``), with its line number;
 - a page whose text cannot be decoded, or that has no text layer, is reported as unreadable
@@ -31,6 +37,7 @@ import pdfplumber
 
 from yusuan.audit.assemble import recognise_blocks, title_of
 from yusuan.audit.document import ReadProblem, RecognisedDocument
+from yusuan.audit.forms import form_vocabulary, is_footer
 from yusuan.audit.grid import Block, GridRow
 from yusuan.audit.pdf_tables import PageContent, TablePart, TextLine, join_lines, read_page
 from yusuan.audit.recognise import is_amount, is_number_label
@@ -61,6 +68,7 @@ class _Open:
     rows: list[GridRow] = field(default_factory=list)
     table: _Reference | None = None
     last_bottom: float = 0.0  # bottom of the last table part or note, on ``last_page``
+    part_top: float = 0.0  # top of the last table part, on ``last_page``
     last_page: int = 0
     last_height: float = 10.0
     note: bool = False  # the last row is a note under the table
@@ -148,6 +156,21 @@ def _table_rows(part: TablePart, reference: _Reference | None) -> list[tuple[str
     return result
 
 
+def _collides(part: TablePart, reference: _Reference) -> bool:
+    """Whether two cells that print text in one row of ``part`` fall into the same column of
+    ``reference``: the part is laid out more finely than the table it continues (a form's
+    indicator grid under its field grid), and mapping it would glue its cells together."""
+    place = _cells_at(part, reference.columns)
+    for cells in part.rows():
+        seen: set[int] = set()
+        for cell in cells:
+            index = place(cell.x0, cell.x1, cell.col)
+            if index in seen:
+                return True
+            seen.add(index)
+    return False
+
+
 def _leading_headers(rows: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
     """The rows before the first row that prints a figure (the header, as printed)."""
     headers = []
@@ -156,6 +179,10 @@ def _leading_headers(rows: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
             break
         headers.append(row)
     return headers
+
+
+def _form_footer(block: _Open, row: GridRow) -> bool:
+    return form_vocabulary().is_title(" ".join(block.title.cells)) and is_footer(row)
 
 
 def _normalised(row: Sequence[str]) -> tuple[str, ...]:
@@ -238,6 +265,18 @@ class _Builder:
             block.last_bottom = item.bottom
             return
         height = item.bottom - item.top
+        if (
+            block is not None
+            and block.table is not None
+            and not block.note
+            and block.last_page == page.number
+            and block.part_top <= item.top
+            and item.bottom <= block.last_bottom
+        ):
+            # text inside the table's extent that no cell holds (a label in a column ruled only
+            # at its ends, on a page the table continues from): not the table's end
+            self.narrative.append(row)
+            return
         near = (
             block is not None
             and block.last_page == page.number
@@ -250,6 +289,17 @@ class _Builder:
             and block.last_page == page.number
             and bool(_NOTE.match(item.cells[0]))
         )
+        if (
+            block is not None
+            and (near or block.last_page == page.number - 1)
+            and not block.note
+            and _form_footer(block, row)
+        ):
+            # a form's sign-off line (负责人 … 填报日期) printed under its grid, or at the top of
+            # the next page when the grid filled its page
+            block.rows.append(row)
+            block.last_bottom, block.last_height = item.bottom, height
+            return
         if block is not None and (near or footnote):
             if _NOTE.match(item.cells[0]):
                 block.rows.append(row)
@@ -277,13 +327,15 @@ class _Builder:
                 and abs(part.x0 - reference.x0) <= SAME_EDGE
                 and abs(part.x1 - reference.x1) <= SAME_EDGE
             )
-            if continues:
+            if continues and not _collides(part, reference):
                 rows = _table_rows(part, reference)
                 headers = {_normalised(h) for h in reference.headers}
                 while rows and _normalised(rows[0]) in headers:
                     rows.pop(0)
-                block.rows.extend(self.row(r, page.number) for r in rows)
-                block.last_page, block.last_bottom, block.note = page.number, part.bottom, False
+                self._extend(block, part, page, rows)
+                return
+            if continues:  # a finer grid continuing the block: its own columns from here on
+                self._extend(block, part, page, _table_rows(part, None), reference=True)
                 return
             self.close()
             block = None
@@ -291,10 +343,22 @@ class _Builder:
             # a table with no title above it: the line right above, if any, names it
             title = self._untitled(part, page)
             block = self.open = _Open(title)
-        rows = _table_rows(part, None)
-        block.table = _Reference(part.columns, part.x0, part.x1, _leading_headers(rows))
+        self._extend(block, part, page, _table_rows(part, None), reference=True)
+
+    def _extend(
+        self,
+        block: _Open,
+        part: TablePart,
+        page: PageContent,
+        rows: list[tuple[str, ...]],
+        reference: bool = False,
+    ) -> None:
+        """Add a table part's rows to the block; ``reference``: its columns are the block's."""
+        if reference:
+            block.table = _Reference(part.columns, part.x0, part.x1, _leading_headers(rows))
         block.rows.extend(self.row(r, page.number) for r in rows)
         block.last_page, block.last_bottom, block.note = page.number, part.bottom, False
+        block.part_top = part.top
 
     def _untitled(self, part: TablePart, page: PageContent) -> GridRow:
         previous = self.narrative[-1] if self.narrative else None
