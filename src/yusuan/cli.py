@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from yusuan import __version__
+from yusuan.console import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, progress_bar
 
 app = typer.Typer(
     name="yusuan",
@@ -23,8 +24,6 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 err = Console(stderr=True)
-
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
 
 class TableFormat(StrEnum):
@@ -139,7 +138,6 @@ def build(
 
     退出码 / exit status: 0 成功 built; 1 因致命问题拒绝发布 refused (fatal findings); 2 无法读取 input unreadable.
     """
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from yusuan.publish.build import FORMATS, BuildRefused, UnsafeOutput, build_package
     from yusuan.publish.narrative import read_texts
@@ -159,14 +157,7 @@ def build(
         "data": "开放数据 open data",
         "site": "网站 web site",
     }
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as progress:
+    with progress_bar(err) as progress:
         task = progress.add_task("生成 building", total=2 + len(formats))
 
         def on_step(name: str, index: int, total: int) -> None:

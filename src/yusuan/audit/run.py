@@ -21,11 +21,11 @@ from pathlib import Path
 
 from yusuan.audit.document import ReadProblem, RecognisedDocument, to_subject
 from yusuan.audit.readers import UnsupportedDocument, read_document
+from yusuan.console import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, progress_bar
 from yusuan.rules.base import Severity
 from yusuan.rules.engine import Report
 
 SUFFIXES = (".pdf", ".txt", ".xlsx")
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
 # status of one document
 OK, FATAL, UNREADABLE = "ok", "fatal", "unreadable"
@@ -256,7 +256,6 @@ def audit_command(
     input unreadable (or nothing to audit).
     """
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from yusuan.audit import report as out
 
@@ -271,14 +270,7 @@ def audit_command(
         )
         return EXIT_INPUT
     if progress and len(documents) > 1:
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
+        with progress_bar(err) as bar:
             task = bar.add_task("审计 auditing", total=len(documents))
 
             def on_file(index: int, total: int, path: Path) -> None:

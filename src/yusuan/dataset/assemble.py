@@ -217,6 +217,28 @@ def _manifest(raw: RawDataset) -> tuple[Manifest | None, list[Problem]]:
     ), problems
 
 
+def _unknown_unit(code: str, origin: Origin) -> Problem:
+    return Problem(
+        "unknown-unit",
+        origin.file,
+        origin.row,
+        "单位编码",
+        f"单位编码“{code}”不在清单的单位列表中",
+        f"unit {code!r} is not in the manifest",
+    )
+
+
+def _unknown_project(name: str, origin: Origin) -> Problem:
+    return Problem(
+        "unknown-project",
+        origin.file,
+        origin.row,
+        "项目名称",
+        f"项目“{name}”不在 projects.csv 中",
+        f"project {name!r} is not in projects.csv",
+    )
+
+
 def _cross_check(
     lines: Sequence[BudgetLine],
     projects: Sequence[Project],
@@ -244,16 +266,7 @@ def _cross_check(
     for line in lines:
         o = line.origin
         if line.unit_code not in unit_codes:
-            problems.append(
-                Problem(
-                    "unknown-unit",
-                    o.file,
-                    o.row,
-                    "单位编码",
-                    f"单位编码“{line.unit_code}”不在清单的单位列表中",
-                    f"unit {line.unit_code!r} is not in the manifest",
-                )
-            )
+            problems.append(_unknown_unit(line.unit_code, o))
         if len(line.function_code) != 7 or not line.function_code.isdigit():
             problems.append(
                 Problem(
@@ -323,42 +336,13 @@ def _cross_check(
                     )
                 )
             elif line.project not in names:
-                problems.append(
-                    Problem(
-                        "unknown-project",
-                        o.file,
-                        o.row,
-                        "项目名称",
-                        f"项目“{line.project}”不在 projects.csv 中",
-                        f"project {line.project!r} is not in projects.csv",
-                    )
-                )
+                problems.append(_unknown_project(line.project, o))
     for indicator in indicators:
         if indicator.project not in names:
-            o = indicator.origin
-            problems.append(
-                Problem(
-                    "unknown-project",
-                    o.file,
-                    o.row,
-                    "项目名称",
-                    f"项目“{indicator.project}”不在 projects.csv 中",
-                    f"project {indicator.project!r} is not in projects.csv",
-                )
-            )
+            problems.append(_unknown_project(indicator.project, indicator.origin))
     for item in procurement:
         if item.unit_code not in unit_codes:
-            o = item.origin
-            problems.append(
-                Problem(
-                    "unknown-unit",
-                    o.file,
-                    o.row,
-                    "单位编码",
-                    f"单位编码“{item.unit_code}”不在清单的单位列表中",
-                    f"unit {item.unit_code!r} is not in the manifest",
-                )
-            )
+            problems.append(_unknown_unit(item.unit_code, item.origin))
     for source, o in sources:
         if funding_source(source) is None:
             problems.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from types import ModuleType
 
 from yusuan.model.records import Dataset
@@ -57,21 +58,7 @@ def build_tables(
     for number, module in enumerate(TABLE_MODULES, start=1):
         if only is not None and module.ID not in only:
             continue
-        table = _builder(module)(facts)
-        tables.append(
-            Table(
-                table.id,
-                table.title,
-                table.unit,
-                table.header,
-                table.columns,
-                table.rows,
-                table.notes,
-                number,
-                table.name_en,
-                table.meta,
-            )
-        )
+        tables.append(replace(_builder(module)(facts), number=number))
     return tables
 
 
