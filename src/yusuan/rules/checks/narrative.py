@@ -439,6 +439,9 @@ class CellValue:
     value: Decimal
     terms: int
     row: str
+    # where a finding points, as the other rules name it: the table's title, the column's label
+    table_title: str = ""
+    column_label: str = ""
 
 
 def _num(value: object) -> Decimal | None:
@@ -546,7 +549,9 @@ def target_value(subject: Subject, target: Target) -> CellValue | None:
         if extra is not None:
             value += extra.value
             terms += extra.terms
-    return CellValue(value, terms, found.row)
+    labels = {c.key: c.label for c in table.columns}
+    column = "+".join(labels.get(key, key) for key in target.column.split("+"))
+    return CellValue(value, terms, found.row, table.title, column)
 
 
 def half_cell(subject: Subject, table_id: str, terms: int) -> Decimal:
@@ -693,7 +698,12 @@ def _amount_hit(check: Check, stated: str, value: str, difference: str) -> Hit:
     """A stated amount (or share) the table contradicts, at the table's cell."""
     figure, target = check.figure, check.target
     return Hit(
-        where(figure, target.table, check.value.row, target.column),
+        where(
+            figure,
+            check.value.table_title or target.table,
+            check.value.row,
+            check.value.column_label or target.column,
+        ),
         {
             "stated": stated,
             "what": _what(figure),
