@@ -1,16 +1,24 @@
 # yusuan: every target does its own set-up on a fresh machine.
+# Python packages come from requirements.lock (every dependency pinned, made by `make lock` from
+# pyproject.toml), so a fresh clone installs exactly what the tests ran with.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench clean system
+.PHONY: demo test lint typecheck unit bench clean system lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --upgrade pip==26.3
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+## lock: re-resolve requirements.lock after a change to pyproject.toml's dependencies
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal \
+		--no-header -o requirements.lock
 
 ## system: the Debian packages for PDF fonts and the tests (installed when missing and root)
 system:

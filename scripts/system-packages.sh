@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian packages yusuan's full feature set and tests need, when they are missing:
 #   poppler-utils            pdftotext / pdftoppm (tests read generated PDFs back)
+#   poppler-data             the CMaps poppler needs for Chinese CID fonts (without it pdftotext and
+#                            pdffonts lose the text of PDFs whose Chinese font is not embedded)
 #   fonts-arphic-gbsn00lp    AR PL SungtiL GB, a TrueType 宋体 embedded in generated PDFs
 #                            (Arphic Public License: redistribution allowed)
 #   libreoffice-calc-nogui   tests convert generated workbooks to prove they open cleanly
 #   chromium                 browser tests of the generated web site
 set -euo pipefail
-packages=(poppler-utils fonts-arphic-gbsn00lp libreoffice-calc-nogui chromium)
+packages=(poppler-utils poppler-data fonts-arphic-gbsn00lp libreoffice-calc-nogui chromium)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
