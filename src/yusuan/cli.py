@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -294,23 +295,41 @@ def rules(
 
 @app.command()
 def catalog(
-    code: Annotated[
-        str | None, typer.Argument(help="要查询的编码（可省略）/ a code to look up")
+    query: Annotated[
+        str | None,
+        typer.Argument(
+            help="编码或名称（可省略）/ a code or a name to look up, e.g. 2050202 or 小学教育"
+        ),
     ] = None,
-    year: Annotated[int, typer.Option("--year", "-y", help="预算年度 / fiscal year")] = 2021,
+    year: Annotated[
+        int,
+        typer.Option(
+            "--year", "-y", help="预算年度（默认下一年）/ fiscal year (default: next year)"
+        ),
+    ] = date.today().year + 1,
 ) -> None:
-    """分类目录的覆盖情况与编码查询 / Catalogue coverage, or look a code up."""
-    from yusuan.catalog.coverage import coverage_rows, lookup
+    """分类目录：覆盖情况、按编码或名称查询 / Catalogue coverage; look a code or a name up."""
+    from yusuan.catalog.coverage import coverage_rows, edition_note, looks_like_code, lookup, search
 
     console = Console()
-    if code:
-        hits = lookup(code, year)
+    err.print(edition_note(year), markup=False, highlight=False)
+    if query:
+        by_code = looks_like_code(query)
+        hits = lookup(query, year) if by_code else search(query, year)
         if not hits:
+            what = "编码" if by_code else "名称含"
             err.print(
-                f"目录中没有编码“{code}”（{year}年）/ code {code!r} not found for {year}",
+                f"{year}年目录中没有{what}“{query}”的条目 / nothing in the {year} catalogues"
+                f" {'with code' if by_code else 'whose name contains'} {query!r}",
                 markup=False,
             )
             raise typer.Exit(EXIT_FINDINGS)
+        if not by_code:
+            found = RichTable("编码 code", "名称 name", "级次 level", "目录 catalogue")
+            for hit in hits:
+                found.add_row(hit[1], hit[2], hit[3], hit[0])
+            console.print(found)
+            return
         labels = (
             "目录 catalogue",
             "编码 code",

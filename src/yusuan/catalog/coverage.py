@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 
 from yusuan.catalog.loader import Classification, catalogs_for, procurement_catalog
+
+Hit = tuple[str, str, str, str, str, str, str]
 
 
 def source_key(source: str) -> str:
@@ -52,20 +55,64 @@ def coverage_rows(year: int) -> list[tuple[str, ...]]:
     return rows
 
 
-def lookup(code: str, year: int) -> list[tuple[str, str, str, str, str, str, str]]:
+def edition_note(year: int) -> str:
+    """Which editions the catalogues of ``year`` are, said plainly when a year has none of its own."""
+    cats = catalogs_for(year)
+    version = cats.function.version  # "2027 (base 2021)"
+    base = re.search(r"base (\d{4})", version)
+    parts = []
+    if base and int(base.group(1)) != year:
+        parts.append(
+            f"{year}年没有单独的支出功能分类科目表，使用{base.group(1)}年版及其后的更名记录"
+            f" / no function classification of its own for {year}: the {base.group(1)} edition"
+            " with later renames is used"
+        )
+    parts.append(
+        f"政府采购品目：{cats.procurement_edition}版 / procurement catalogue:"
+        f" {cats.procurement_edition} edition"
+    )
+    return "；".join(parts)
+
+
+def _hit(title: str, classification: Classification, code: str) -> Hit:
+    entry = classification.entries[code]
+    return (
+        title,
+        entry.code,
+        entry.name,
+        entry.level,
+        entry.parent,
+        entry.source,
+        entry.confidence,
+    )
+
+
+def _folded(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def looks_like_code(query: str) -> bool:
+    """A code is digits, or a procurement code (a letter and digits: A0605, C0814)."""
+    return bool(re.fullmatch(r"[A-Za-z]?\d+", query.strip()))
+
+
+def lookup(code: str, year: int) -> list[Hit]:
+    """The entries with exactly this code, in every catalogue of the year."""
+    return [
+        _hit(title, classification, code.strip())
+        for title, classification in _catalogues(year)
+        if code.strip() in classification
+    ]
+
+
+def search(query: str, year: int) -> list[Hit]:
+    """Entries whose name contains ``query`` (full/half width and spaces ignored), by catalogue
+    and code, so an officer who knows the name but not the code finds it (``小学教育``)."""
+    wanted = _folded(query)
+    if not wanted:
+        return []
     hits = []
     for title, classification in _catalogues(year):
-        entry = classification.get(code.strip())
-        if entry:
-            hits.append(
-                (
-                    title,
-                    entry.code,
-                    entry.name,
-                    entry.level,
-                    entry.parent,
-                    entry.source,
-                    entry.confidence,
-                )
-            )
+        codes = [code for code, e in classification.entries.items() if wanted in _folded(e.name)]
+        hits += [_hit(title, classification, code) for code in sorted(codes)]
     return hits
