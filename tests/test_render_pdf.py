@@ -236,6 +236,36 @@ def test_contents_and_page_numbers(layout_pages: list[str]) -> None:
     assert "部门预算公开" in layout_pages[0] and TITLE in layout_pages[0]
 
 
+def test_the_cover_carries_no_build_stamp(example_pdf: Path, layout_pages: list[str]) -> None:
+    cover = squeeze(layout_pages[0])
+    assert "yusuan" not in cover and "生成" not in cover
+    with pdfplumber.open(example_pdf) as pdf:
+        assert pdf.metadata["Creator"].startswith("yusuan ")  # the stamp lives in the metadata
+
+
+def running_head(page: str) -> str:
+    """The right-hand part of a page's first line (document title left, section right)."""
+    first = page.splitlines()[0].strip()
+    return re.split(r"\s{2,}", first)[-1]
+
+
+def test_the_running_head_names_the_pages_own_table(
+    layout_pages: list[str], table_ranges: dict[str, range]
+) -> None:
+    for title, pages in table_ranges.items():
+        for page in pages:
+            assert running_head(layout_pages[page]) == title, (title, page + 1)
+
+
+def test_a_page_continuing_a_section_is_headed_by_it(layout_pages: list[str]) -> None:
+    numbers = contents_pages(layout_pages)
+    forms = [form["name"] for form in seed_forms.FORMS]
+    ordered = sorted(forms, key=lambda name: numbers[name])
+    for name, following in zip(ordered, ordered[1:], strict=False):
+        for page in range(numbers[name] - 1, numbers[following] - 1):
+            assert running_head(layout_pages[page]) == name, (name, page + 1)
+
+
 def contents_pages(layout_pages: list[str]) -> dict[str, int]:
     """Entry -> page number, read from the contents pages (the pages headed 目录)."""
     found = {}

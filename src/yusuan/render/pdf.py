@@ -13,7 +13,6 @@ entries, so ``multiBuild`` needs two passes instead of three.
 
 from __future__ import annotations
 
-import datetime
 import io
 import math
 import unicodedata
@@ -31,6 +30,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
+    ActionFlowable,
     BaseDocTemplate,
     Flowable,
     Frame,
@@ -43,6 +43,7 @@ from reportlab.platypus import (
 from reportlab.platypus import Table as PdfTable
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from yusuan import __version__
 from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR, Funds, Indicator
 from yusuan.render.cells import display
 from yusuan.render.fonts import pdf_font
@@ -878,7 +879,7 @@ class Document(BaseDocTemplate):  # type: ignore[misc]
             title=title,
             author="yusuan",
             subject=subject,
-            creator="yusuan",
+            creator=f"yusuan {__version__}",
             lang="zh-CN",
             initialFontName=font,
             displayDocTitle=1,
@@ -889,7 +890,9 @@ class Document(BaseDocTemplate):  # type: ignore[misc]
         )
         self.heading = title
         self.font = font
-        self.section = ""
+        self.section = ""  # the last heading placed so far
+        self.page_section = ""  # what the running head of the current page names
+        self.page_has_content = False
         self.switch = switch
         self.passes = 0
         self.addPageTemplates(
@@ -905,12 +908,24 @@ class Document(BaseDocTemplate):  # type: ignore[misc]
         self.passes += 1
         self.switch.on = self.passes > 1
         self.section = ""
+        self.page_section = ""
         super().build(flowables, *args, **kwargs)
+
+    def handle_pageBegin(self) -> None:
+        super().handle_pageBegin()
+        # a page continuing a section is headed by that section ...
+        self.page_section = self.section
+        self.page_has_content = False
 
     def afterFlowable(self, flowable: Flowable) -> None:
         entry = getattr(flowable, "entry", None)
         if not isinstance(entry, Entry):
+            # page breaks and template switches are not content of the page they open
+            self.page_has_content |= not isinstance(flowable, ActionFlowable)
             return
+        if not self.page_has_content:
+            # ... and a page that opens with headings by the last of them (its own table)
+            self.page_section = entry.text
         self.canv.bookmarkPage(entry.key)
         self.canv.addOutlineEntry(entry.text, entry.key, entry.level)
         if entry.in_toc:
@@ -924,7 +939,7 @@ class Document(BaseDocTemplate):  # type: ignore[misc]
         canvas.setFont(self.font, 8)
         canvas.setFillColor(MUTED)
         canvas.drawString(MARGIN, height - MARGIN + 12, self.heading)
-        canvas.drawRightString(width - MARGIN, height - MARGIN + 12, self.section)
+        canvas.drawRightString(width - MARGIN, height - MARGIN + 12, self.page_section)
         canvas.setStrokeColor(MUTED)
         canvas.setLineWidth(0.4)
         canvas.line(MARGIN, height - MARGIN + 8, width - MARGIN, height - MARGIN + 8)
@@ -947,7 +962,7 @@ def frame_size(size: tuple[float, float]) -> tuple[float, float]:
     return size[0] - 2 * MARGIN, size[1] - 2 * MARGIN
 
 
-def cover_story(title: str, subtitle: str, styles: Styles, today: datetime.date) -> list[Flowable]:
+def cover_story(title: str, subtitle: str, styles: Styles) -> list[Flowable]:
     story: list[Flowable] = [
         Anchor(Entry("cover", "封面", 0, in_toc=False)),
         Spacer(1, 200),
@@ -955,11 +970,8 @@ def cover_story(title: str, subtitle: str, styles: Styles, today: datetime.date)
     ]
     if subtitle:
         story.append(Paragraph(escape(subtitle), styles.cover_subtitle))
-    story += [
-        Spacer(1, 260),
-        Paragraph(f"生成日期：{today.year}年{today.month}月{today.day}日", styles.cover_note),
-        Paragraph("由 yusuan 根据预算数据生成", styles.cover_note),
-    ]
+    # a build stamp belongs in the file's metadata (creator, creation date), not on the page a
+    # department publishes
     return story
 
 
@@ -1022,7 +1034,7 @@ def pdf_bytes(
             Heading("目录", styles.toc_title, Entry("contents", "目录", 0, in_toc=False)),
             contents(styles, planned),
         ]
-    story = [*cover_story(title, subtitle, styles, datetime.date.today()), *front, *body]
+    story = [*cover_story(title, subtitle, styles), *front, *body]
     buffer = io.BytesIO()
     subject = subtitle or f"{title}：{TABLES_HEADING}与{FORMS_HEADING}"
     document = Document(buffer, title=title, subject=subject, font=font.name, switch=switch)
