@@ -7,6 +7,7 @@ by yusuan. poppler-utils must be installed (``make system``).
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -261,7 +262,7 @@ def test_a_page_continuing_a_section_is_headed_by_it(layout_pages: list[str]) ->
     numbers = contents_pages(layout_pages)
     forms = [form["name"] for form in seed_forms.FORMS]
     ordered = sorted(forms, key=lambda name: numbers[name])
-    for name, following in zip(ordered, ordered[1:], strict=False):
+    for name, following in itertools.pairwise(ordered):
         for page in range(numbers[name] - 1, numbers[following] - 1):
             assert running_head(layout_pages[page]) == name, (name, page + 1)
 
