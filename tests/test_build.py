@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from typer.testing import CliRunner
@@ -56,19 +57,26 @@ def test_forced_build_writes_every_part_and_the_findings(built: Path) -> None:
     site_findings = [
         p for p in (built / "site").rglob("*.html") if "CAT-006" in p.read_text("utf-8")
     ]
-    assert site_findings, "the web site has a page with the findings"
+    assert site_findings == [], "the public site never shows the internal findings"
 
 
-def test_every_download_link_of_the_site_resolves(built: Path) -> None:
+def test_every_download_link_of_the_site_resolves(built: Path, tmp_path: Path) -> None:
+    # the site is uploaded alone: every link must resolve inside it
+    site = shutil.copytree(built / "site", tmp_path / "site")
     missing = []
-    for page in (built / "site").rglob("*.html"):
+    downloads = (site / "downloads.html").read_text("utf-8")
+    for offered in (f"{NAME}.xlsx", f"{NAME}.pdf", "datapackage.json", "tables.json"):
+        assert quote(offered) in downloads or offered in downloads, offered
+    assert (site / "downloads" / "data" / "budget-lines.csv").is_file()
+    for page in site.rglob("*.html"):
         for href in re.findall(r'href="([^"#?]+)"', page.read_text("utf-8")):
             if href.startswith("data:"):
                 continue  # an inline resource (the empty favicon)
             if href.startswith(("http:", "https:", "mailto:")):
                 missing.append((page.name, href))
                 continue
-            if not (page.parent / unquote(href)).resolve().exists():
+            target = (page.parent / unquote(href)).resolve()
+            if not target.exists() or site.resolve() not in target.parents:
                 missing.append((page.name, href))
     assert missing == []
 

@@ -71,7 +71,6 @@ def site(
         tables=tables,
         forms=forms,
         narrative=[("部门职责", ["负责全市党的组织工作。"])],
-        findings_html="<p>本次检查未发现问题。</p>",
         downloads=[("全部公开表（CSV 长表）", EXTRA_DOWNLOAD)],
     )
     return out / "site"
@@ -148,13 +147,15 @@ def test_a_page_and_csv_for_every_table_and_a_page_for_every_project(
         "index.html",
         "search.html",
         "explanation.html",
-        "findings.html",
         "downloads.html",
     ):
         assert (site / name).is_file(), name
     assert "负责全市党的组织工作。" in (site / "explanation.html").read_text(encoding="utf-8")
-    assert "本次检查未发现问题。" in (site / "findings.html").read_text(encoding="utf-8")
-    assert 'href="../yusuan-tables.csv"' in (site / "downloads.html").read_text(encoding="utf-8")
+    assert not (site / "findings.html").exists()  # the public site never shows findings
+    assert 'href="downloads/yusuan-tables.csv"' in (site / "downloads.html").read_text(
+        encoding="utf-8"
+    )
+    assert (site / "downloads" / "yusuan-tables.csv").is_file()
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 open data — so that none of them can disagree with another.
 
 The package is written into a temporary folder and moved into place only when every part is
-done; a build refuses to publish while a fatal finding stands, unless forced, in which case the
-findings are written into the package for everyone to see.
+done; a build refuses to publish while a fatal finding stands, unless forced. The check's findings
+(``检查结果.html``) are written beside the package for the department, never into the public site.
 """
 
 from __future__ import annotations
@@ -110,19 +110,16 @@ def build_package(
     with atomic_directory(out_dir) as tmp:
         (tmp / MARKER).write_text("yusuan build output\n", "utf-8")
         downloads: list[tuple[str, str]] = []
-        findings_html = render_html(report, fragment=True) if report.findings else None
         if report.findings:
+            # internal: beside the package for the department, never inside the public site
             (tmp / FINDINGS_FILE).write_text(render_html(report), "utf-8")
             files.append(out_dir / FINDINGS_FILE)
-            downloads.append(("检查结果 findings", FINDINGS_FILE))
         for fmt in FORMATS:
             if fmt not in formats:
                 continue
             start = time.perf_counter()
             step(fmt)
-            written = _write_format(
-                fmt, tmp, name, dataset, tables, forms, sections, findings_html, downloads
-            )
+            written = _write_format(fmt, tmp, name, dataset, tables, forms, sections, downloads)
             files += [out_dir / p.relative_to(tmp) for p in written]
             seconds[fmt] = time.perf_counter() - start
     return BuildResult(out_dir, files, report, seconds)
@@ -136,7 +133,6 @@ def _write_format(
     tables: Sequence[Table],
     forms: Sequence[ProjectForm],
     sections: Sequence[tuple[str, Sequence[str]]],
-    findings_html: str | None,
     downloads: list[tuple[str, str]],
 ) -> list[Path]:
     if fmt == "xlsx":
@@ -171,6 +167,5 @@ def _write_format(
         tables=tables,
         forms=forms,
         narrative=sections,
-        findings_html=findings_html,
         downloads=downloads,
     )

@@ -2,7 +2,10 @@
 
 ``write_site(out_dir, ...)`` writes ``out_dir/site/``: an overview with key figures and charts
 (ECharts, vendored under ``static/vendor/``), one page and one CSV per table, one page per project
-form, an explanation page, an optional findings page, a downloads page and a client-side search.
+form, an explanation page, a downloads page and a client-side search. The site is public: the
+check's findings are never in it (``yusuan build`` writes them beside it, as a separate report),
+and every file it offers for download is copied into ``site/downloads/``, so a site uploaded
+alone keeps working.
 Nothing is loaded from the network and nothing is fetched: chart data and the search index are
 embedded in the pages as JSON. The site is written to a temporary folder and swapped into place
 whole (``fsutil.atomic_directory``), so a reader never sees half a site.
@@ -23,7 +26,6 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
 
 from yusuan.fsutil import atomic_directory
 from yusuan.render.site.overview import by_id, charts, key_figures
@@ -39,6 +41,7 @@ from yusuan.tables.forms import ProjectForm
 __all__ = ["SITE_DIR", "build_pages", "write_site"]
 
 SITE_DIR = "site"
+DOWNLOADS_DIR = "downloads"  # inside the site: the files it offers, copied from ``out_dir``
 STATIC = Path(__file__).resolve().parent / "static"
 
 
@@ -73,18 +76,16 @@ def download_link(label: str, path: str) -> Download:
             f"download {label!r}: {path!r} must be a path relative to out_dir, inside it "
             "(e.g. 'budget.pdf' or 'data/tables.json', not '../budget.pdf' or a URL)"
         )
-    return Download(label, "../" + quote(pure.as_posix()), pure.name)
+    return Download(label, f"{DOWNLOADS_DIR}/" + quote(pure.as_posix()), pure.name)
 
 
-def nav_items(has_findings: bool) -> list[tuple[str, str]]:
+def nav_items() -> list[tuple[str, str]]:
     items = [
         ("index.html", "概览"),
         ("tables/index.html", "公开表"),
         ("projects/index.html", "项目"),
         ("explanation.html", "说明"),
     ]
-    if has_findings:
-        items.append(("findings.html", "检查结果"))
     items += [("downloads.html", "下载"), ("search.html", "搜索")]
     return items
 
@@ -101,7 +102,6 @@ def build_pages(
     tables: Sequence[Table],
     forms: Sequence[ProjectForm],
     narrative: Sequence[tuple[str, Sequence[str]]] = (),
-    findings_html: str | None = None,
     downloads: Sequence[tuple[str, str]] = (),
 ) -> dict[str, str]:
     """Every generated file of the site (not the static assets): relative path -> text."""
@@ -114,7 +114,7 @@ def build_pages(
     site_charts = charts(indexed)
     common: dict[str, Any] = {
         "site_title": title,
-        "nav": nav_items(findings_html is not None),
+        "nav": nav_items(),
         "tables": table_views,
         "forms": form_views,
         "downloads": links,
@@ -141,10 +141,6 @@ def build_pages(
         "explanation.html": render("explanation.html", "explanation.html", narrative=narrative),
         "downloads.html": render("downloads.html", "downloads.html"),
     }
-    if findings_html is not None:
-        pages["findings.html"] = render(
-            "findings.html", "findings.html", findings=Markup(findings_html)
-        )
     table_pages = [v.page for v in table_views]
     for i, (view, table) in enumerate(zip(table_views, tables, strict=True)):
         pages[view.page] = render(
@@ -164,6 +160,29 @@ def static_files() -> list[Path]:
     return sorted(p for p in STATIC.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
+def copy_downloads(
+    source: Path, target: Path, downloads: Sequence[tuple[str, str]]
+) -> list[PurePosixPath]:
+    """Copy each download's top-level file or folder from ``source`` into ``target``; return the
+    copied files relative to ``target``."""
+    tops = sorted({PurePosixPath(path.replace("\\", "/")).parts[0] for _, path in downloads})
+    copied: list[PurePosixPath] = []
+    for top in tops:
+        origin = source / top
+        if origin.is_dir():
+            shutil.copytree(origin, target / top)
+            copied += [
+                PurePosixPath(p.relative_to(target).as_posix())
+                for p in sorted((target / top).rglob("*"))
+                if p.is_file()
+            ]
+        elif origin.is_file():
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(origin, target / top)
+            copied.append(PurePosixPath(top))
+    return copied
+
+
 def write_site(
     out_dir: Path,
     *,
@@ -171,21 +190,19 @@ def write_site(
     tables: Sequence[Table],
     forms: Sequence[ProjectForm],
     narrative: Sequence[tuple[str, Sequence[str]]] = (),
-    findings_html: str | None = None,
     downloads: Sequence[tuple[str, str]] = (),
 ) -> list[Path]:
     """Write ``out_dir/site/`` whole (replacing an earlier one) and return the files written.
 
-    ``downloads`` are (label, path relative to ``out_dir``) of files another step places there;
-    ``narrative`` is (heading, paragraphs) pairs for the 说明 page; ``findings_html`` is a
-    fragment, already escaped by its producer, for a 检查结果 page (no page when ``None``).
+    ``downloads`` are (label, path relative to ``out_dir``) of files another step placed there:
+    each is copied into ``site/downloads/`` (with the whole top-level folder it is in, so a Data
+    Package keeps its resources); ``narrative`` is (heading, paragraphs) pairs for the 说明 page.
     """
     pages = build_pages(
         title=title,
         tables=tables,
         forms=forms,
         narrative=narrative,
-        findings_html=findings_html,
         downloads=downloads,
     )
     target = Path(out_dir) / SITE_DIR
@@ -201,6 +218,8 @@ def write_site(
             (tmp / rel).write_text(text, encoding="utf-8")
         for asset in assets:
             shutil.copyfile(asset, tmp / "static" / asset.relative_to(STATIC))
+        copied = copy_downloads(Path(out_dir), tmp / DOWNLOADS_DIR, downloads)
     written = [target / rel for rel in pages]
+    written += [target / DOWNLOADS_DIR / rel for rel in copied]
     written += [target / "static" / a.relative_to(STATIC) for a in assets]
     return sorted(written)
