@@ -34,6 +34,7 @@ from yusuan.money import MoneyUnit
 from yusuan.render.csv_out import render_tidy_csv
 from yusuan.render.json_out import table_object
 from yusuan.render.site import build_pages, write_site
+from yusuan.render.site.views import SearchIndex, search_hint
 from yusuan.tables.base import AMOUNT, NAME, TOTAL, Column, Row, Table, simple_header
 from yusuan.tables.forms import ProjectForm
 
@@ -518,3 +519,16 @@ def test_phone_layout_and_other_pages_in_chromium(
 def test_artifacts_folder_keeps_screenshots_out_of_git() -> None:
     ignore = (ARTIFACTS / ".gitignore").read_text(encoding="utf-8").split()
     assert "*.png" in ignore
+
+
+def test_the_search_hint_comes_from_the_departments_own_data() -> None:
+    index: SearchIndex = {
+        "groups": ["项目", "表1 支出表"],
+        "entries": [
+            (0, "", "校舍维修改造工程", "projects/001.html"),
+            (1, "205", "教育支出", "tables/01.html#r1"),
+            (1, "2050202", "小学教育", "tables/01.html#r2"),
+        ],
+    }
+    assert search_hint(index) == "例如：校舍维修、2050202、小学教育"
+    assert search_hint({"groups": [], "entries": []}) == ""

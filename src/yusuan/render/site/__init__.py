@@ -32,6 +32,7 @@ from yusuan.render.site.overview import by_id, charts, key_figures
 from yusuan.render.site.views import (
     csv_text,
     form_view,
+    search_hint,
     search_index,
     table_view,
 )
@@ -126,6 +127,7 @@ def build_pages(
         return env.get_template(template).render(common, root="../" * depth, page=path, **context)
 
     index = search_index(table_views, form_views)
+    common["search_hint"] = search_hint(index)
     pages = {
         "index.html": render(
             "overview.html",

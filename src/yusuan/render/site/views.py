@@ -316,6 +316,20 @@ def form_view(form: ProjectForm, position: int, count: int) -> FormView:
 SearchIndex = dict[str, list[str] | list[tuple[int, str, str, str]]]
 
 
+def search_hint(index: SearchIndex) -> str:
+    """The search box's example, from this department's own entries: a project, a 项 code and
+    a row name (so the hint never names another department's things)."""
+    entries = [entry for entry in index["entries"] if isinstance(entry, tuple)]
+    projects = [name for group, _, name, _ in entries if group == 0]
+    coded = [(code, name) for group, code, name, _ in entries if group and len(code) == 7]
+    examples = []
+    if projects:
+        examples.append(projects[0] if len(projects[0]) <= 6 else projects[0][:4])
+    if coded:
+        examples += [coded[0][0], coded[0][1]]
+    return "例如：" + "、".join(examples) if examples else ""
+
+
 def search_index(tables: Sequence[TableView], forms: Sequence[FormView]) -> SearchIndex:
     """Projects, then every named row of every table; pages are relative to the site's root."""
     groups = ["项目", *(f"表{view.number} {view.title}" for view in tables)]

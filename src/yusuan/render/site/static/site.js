@@ -176,7 +176,10 @@
         document.body.setAttribute('data-charts-rendered', String(finished));
       });
       var option = build(spec);
+      // a short entrance only: a reader should see the figures at once, not watch them grow
       option.animation = !quiet;
+      option.animationDuration = 300;
+      option.animationDurationUpdate = 200;
       chart.setOption(option);
       charts.push(chart);
     });
