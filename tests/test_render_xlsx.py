@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import openpyxl
+import pdfplumber
 import pytest
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -411,8 +412,10 @@ def test_print_set_up(book: Workbook) -> None:
     for ws in book.worksheets[1:]:
         assert ws.page_setup.orientation == "landscape", ws.title
         assert int(ws.page_setup.paperSize) == 9, ws.title  # A4
-        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
-        assert (ws.page_setup.fitToWidth or 1) == 1, ws.title  # one page wide
+        if ws.sheet_properties.pageSetUpPr.fitToPage:
+            assert (ws.page_setup.fitToWidth or 1) == 1, ws.title  # one page wide
+        else:  # too wide for one page at a readable size: across pages, never below 80 %
+            assert int(ws.page_setup.scale) >= 80, ws.title
         assert ws.print_title_rows, ws.title  # header rows on every page
 
 
@@ -482,3 +485,11 @@ def test_libreoffice_converts_the_workbook_to_pdf(xlsx: bytes, tmp_path: Path) -
     ).stdout
     for printed in ("12,347.83", "2021年预算收支总表", "党员教育中心工作经费", "=3部", "129.12"):
         assert printed in text, printed
+    with pdfplumber.open(pdf) as printed_pdf:
+        smallest = min(
+            (char["size"], page.page_number)
+            for page in printed_pdf.pages
+            for char in page.chars
+            if char["text"].strip()
+        )
+    assert smallest[0] >= 7.9, f"printed at {smallest[0]:.1f} pt on page {smallest[1]}"

@@ -43,6 +43,7 @@ Style = tuple[tuple[str, Any], ...]
 
 FONT = "宋体"  # the font of the published templates; LibreOffice substitutes a CJK 宋体
 FONT_SIZE = 10
+MIN_PRINTED_SIZE = 8  # points: a wide sheet is never shrunk below this when printed
 LINE_HEIGHT = 13.5  # points per line of 10 pt 宋体 (Excel's default row height for it)
 ROW_PADDING = 1.5  # points above and below the text
 ROW_HEIGHT = LINE_HEIGHT + ROW_PADDING  # every sheet's default row height
@@ -61,7 +62,9 @@ FUNDS_FORMAT = "#,##0.00"  # the form prints every fund row, zeros included
 # A4 (595 x 842 pt) less the margins set in set_up_page, and how wide a column of width 1 prints
 PRINT_WIDTH = 842 - 2 * 0.4 * 72
 PRINT_HEIGHT = 595 - 2 * 0.6 * 72
-POINTS_PER_CHARACTER = 5.25  # 7 px per character at 96 dpi
+# printed width of one unit of column width in the workbook's 10 pt font, as LibreOffice prints
+# it (measured: a sheet of 112 units printed 688 pt wide at 100 %)
+POINTS_PER_CHARACTER = 6.0
 CELL_PADDING = 3.75  # 5 px per column
 ALMOST_ONE_PAGE = 1.25  # up to this many pages tall, shrink to one page instead
 
@@ -554,7 +557,10 @@ CONTENTS = "目录"
 
 def contents_plan(title: str, entries: Sequence[tuple[str, str]]) -> SheetPlan:
     """序号 | 名称 (a link to the sheet) | 工作表, one line per sheet."""
-    plan = SheetPlan(CONTENTS, widths=[8.0, 70.0, 34.0], landscape=False)
+    # as wide as the longest label and sheet name (within bounds), so it prints at full size
+    name_width = min(70.0, max((width_of(label) for label, _ in entries), default=20.0) + 2)
+    sheet_width = min(34.0, max((width_of(sheet) for _, sheet in entries), default=10.0) + 2)
+    plan = SheetPlan(CONTENTS, widths=[6.0, name_width, sheet_width], landscape=False)
     plan.put(0, 0, clip(title), TITLE, cols=3)
     plan.heights[0] = 30.0
     plan.put(1, 0, CONTENTS, SUBTITLE, cols=3)
@@ -610,17 +616,37 @@ def write_place(sheet: Any, formats: Formats, place: Place) -> None:
         sheet.write_blank(place.row, place.col, None, cell_format)
 
 
+def page_size(plan: SheetPlan) -> tuple[float, float]:
+    return (PRINT_WIDTH, PRINT_HEIGHT) if plan.landscape else (PRINT_HEIGHT, PRINT_WIDTH)
+
+
+def sheet_size(plan: SheetPlan) -> tuple[float, float]:
+    """The printed width and height of a sheet at 100 %, in points."""
+    width = sum(w * POINTS_PER_CHARACTER + CELL_PADDING for w in plan.widths)
+    last_row = max((p.end_row for p in plan.places), default=0)
+    return width, sum(plan.heights.get(r, ROW_HEIGHT) for r in range(last_row + 1))
+
+
+def fit_scale(plan: SheetPlan) -> float:
+    """How much a sheet must shrink to print one page wide (1.0: it fits as it is)."""
+    width, _ = sheet_size(plan)
+    return min(1.0, page_size(plan)[0] / width) if width else 1.0
+
+
 def pages_tall(plan: SheetPlan) -> int:
     """0 (as many pages as needed) for long sheets; 1 for a sheet that would spill only a few rows
     onto a second page, so that a 收支总表 prints on one page as published."""
-    width = sum(w * POINTS_PER_CHARACTER + CELL_PADDING for w in plan.widths)
-    last_row = max((p.end_row for p in plan.places), default=0)
-    height = sum(plan.heights.get(r, ROW_HEIGHT) for r in range(last_row + 1))
-    page_width, page_height = PRINT_WIDTH, PRINT_HEIGHT
-    if not plan.landscape:
-        page_width, page_height = page_height, page_width
-    scale = min(1.0, page_width / width) if width else 1.0
-    return 1 if height * scale <= ALMOST_ONE_PAGE * page_height else 0
+    _, height = sheet_size(plan)
+    return 1 if height * fit_scale(plan) <= ALMOST_ONE_PAGE * page_size(plan)[1] else 0
+
+
+def one_page_scale(plan: SheetPlan) -> float:
+    """The scale at which a sheet prints one page wide and ``pages_tall`` pages tall."""
+    _, height = sheet_size(plan)
+    scale = fit_scale(plan)
+    if pages_tall(plan) == 1 and height:
+        scale = min(scale, page_size(plan)[1] / height)
+    return scale
 
 
 def set_up_page(sheet: Any, plan: SheetPlan) -> None:
@@ -630,7 +656,15 @@ def set_up_page(sheet: Any, plan: SheetPlan) -> None:
         sheet.set_landscape()
     else:
         sheet.set_portrait()
-    sheet.fit_to_pages(1, pages_tall(plan))
+    if one_page_scale(plan) * FONT_SIZE >= MIN_PRINTED_SIZE:
+        sheet.fit_to_pages(1, pages_tall(plan))
+    elif fit_scale(plan) * FONT_SIZE >= MIN_PRINTED_SIZE:
+        sheet.fit_to_pages(1, 0)  # one page wide, as many tall as it needs
+    else:
+        # shrinking so wide a sheet onto one page would print it unreadably small: print it at
+        # the smallest readable size across as many pages as it needs, in reading order
+        sheet.set_print_scale(math.floor(100 * MIN_PRINTED_SIZE / FONT_SIZE))
+        sheet.print_across()
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.center_horizontally()
     sheet.set_footer("&C第 &P 页，共 &N 页")
