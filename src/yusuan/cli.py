@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -25,6 +26,9 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 err = Console(stderr=True)
+
+if TYPE_CHECKING:
+    from yusuan.tables.forms import ProjectForm
 
 
 class TableFormat(StrEnum):
@@ -78,7 +82,16 @@ def tables(
         typer.Option(
             "--table",
             "-t",
-            help="只输出这些表（编号、id 或名称，可重复）/ only these tables (number, id or name; repeatable)",
+            help="只输出这些表或项目申报表（编号、id、表名或项目名称，可重复）/ only these tables or"
+            " project forms (number, id, table name or project name; repeatable)",
+        ),
+    ] = None,
+    width: Annotated[
+        int | None,
+        typer.Option(
+            "--width",
+            help="文本宽度，宽表分段输出；0 为不分段（默认终端宽度）/ text width: wider tables wrap"
+            " into blocks of columns; 0 never wraps (default: the terminal's width)",
         ),
     ] = None,
     fmt: Annotated[
@@ -96,22 +109,34 @@ def tables(
     from yusuan.render.json_out import render_json
     from yusuan.render.text import render_form, render_table
     from yusuan.tables import build_tables, resolve_table_name
-    from yusuan.tables.forms import forms_of
+    from yusuan.tables.forms import find_forms, forms_of
 
     data = _load(dataset)
-    try:
-        only = [resolve_table_name(name) for name in table] if table else None
-    except KeyError as exc:
-        err.print(str(exc.args[0]), markup=False)
-        raise typer.Exit(EXIT_INPUT) from exc
-    built = build_tables(data, only)
-    project_forms = forms_of(data) if forms and only is None else []
+    all_forms = forms_of(data)
+    only: list[str] | None = None
+    picked: list[ProjectForm] = []
+    for name in table or []:
+        try:
+            only = [*(only or []), resolve_table_name(name)]
+        except KeyError as exc:
+            found = find_forms(name, all_forms)
+            if not found:
+                err.print(
+                    f"{exc.args[0]}；也不是唯一的项目名称 / nor one project's name", markup=False
+                )
+                raise typer.Exit(EXIT_INPUT) from exc
+            picked += found
+    built = build_tables(data, only) if only or not picked else []
+    project_forms = picked or (all_forms if forms and not table else [])
     if fmt is TableFormat.json:
         sys.stdout.write(render_json(built, project_forms) + "\n")
     elif fmt is TableFormat.csv:
         sys.stdout.write(render_tidy_csv(built))
     else:
-        chunks = [render_table(t) for t in built] + [render_form(f) for f in project_forms]
+        if width is None and sys.stdout.isatty():
+            width = shutil.get_terminal_size().columns
+        chunks = [render_table(t, width or None) for t in built]
+        chunks += [render_form(f) for f in project_forms]
         sys.stdout.write("\n\n".join(chunks) + "\n")
 
 

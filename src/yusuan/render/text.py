@@ -20,10 +20,7 @@ def _cell_text(table: Table, row_index: int, col_index: int) -> str:
     return text
 
 
-def render_table(table: Table) -> str:
-    grid = [
-        [_cell_text(table, r, c) for c in range(len(table.columns))] for r in range(len(table.rows))
-    ]
+def _widths(table: Table, grid: list[list[str]]) -> list[int]:
     widths = [max([4] + [text_width(row[c]) for row in grid]) for c in range(len(table.columns))]
     # widen columns so that every header cell fits over the columns it spans
     for cell in table.header:
@@ -31,33 +28,90 @@ def render_table(table: Table) -> str:
         need = text_width(cell.text) - span
         if need > 0:
             widths[cell.col + cell.colspan - 1] += need
-    total_width = sum(widths) + len(SEPARATOR) * (len(widths) - 1)
-    out = [pad(table.title, total_width, "^"), f"单位：{table.unit.value}", "=" * total_width]
+    return widths
+
+
+def _line_width(widths: list[int], columns: list[int]) -> int:
+    return sum(widths[c] for c in columns) + len(SEPARATOR) * (len(columns) - 1)
+
+
+def column_blocks(table: Table, widths: list[int], limit: int | None) -> list[list[int]]:
+    """The leaf columns in blocks no wider than ``limit``, each block repeating the leading text
+    columns (codes, names: what identifies a row) within half the width, so a wide table wraps in
+    a terminal instead of running off it."""
+    everything = list(range(len(table.columns)))
+    if limit is None or _line_width(widths, everything) <= limit:
+        return [everything]
+    keys: list[int] = []
+    for c, column in enumerate(table.columns):
+        if column.kind in (AMOUNT, QUANTITY) or _line_width(widths, [*keys, c]) > limit // 2:
+            break
+        keys.append(c)
+    blocks: list[list[int]] = []
+    block = list(keys)
+    for c in everything[len(keys) :]:
+        if len(block) > len(keys) and _line_width(widths, [*block, c]) > limit:
+            blocks.append(block)
+            block = list(keys)
+        block.append(c)
+    blocks.append(block)
+    return blocks
+
+
+def _header_lines(table: Table, widths: list[int], columns: list[int]) -> list[str]:
+    """The header rows over ``columns``: a cell spanning columns outside the block shows over the
+    part inside it."""
+    lines = []
     for header_row in range(table.header_rows):
         parts: list[str] = []
-        col = 0
-        starts = sorted((c for c in table.header if c.row == header_row), key=lambda c: c.col)
-        for cell in starts:
-            while col < cell.col:  # a column covered by a cell from an earlier header row
-                parts.append(" " * widths[col])
-                col += 1
-            span = sum(widths[cell.col : cell.col + cell.colspan]) + len(SEPARATOR) * (
-                cell.colspan - 1
+        position = 0
+        while position < len(columns):
+            col = columns[position]
+            cell = next(
+                (
+                    h
+                    for h in table.header
+                    if h.row <= header_row < h.row + h.rowspan and h.col <= col < h.col + h.colspan
+                ),
+                None,
             )
-            parts.append(pad(cell.text, span, "^"))
-            col = cell.col + cell.colspan
-        while col < len(widths):
-            parts.append(" " * widths[col])
-            col += 1
-        out.append(SEPARATOR.join(parts).rstrip())
-    out.append("-" * total_width)
-    for row in grid:
-        cells = []
-        for c, text in enumerate(row):
-            align = ">" if table.columns[c].kind in (AMOUNT, QUANTITY) else "<"
-            cells.append(pad(text, widths[c], align))
-        out.append(SEPARATOR.join(cells).rstrip())
-    out.append("=" * total_width)
+            covered = [col]
+            if cell is not None:
+                while (
+                    position + len(covered) < len(columns)
+                    and columns[position + len(covered)] == covered[-1] + 1
+                    and columns[position + len(covered)] < cell.col + cell.colspan
+                ):
+                    covered.append(columns[position + len(covered)])
+            span = _line_width(widths, covered)
+            text = cell.text if cell is not None and cell.row == header_row else ""
+            parts.append(pad(text, span, "^"))
+            position += len(covered)
+        lines.append(SEPARATOR.join(parts).rstrip())
+    return lines
+
+
+def render_table(table: Table, width: int | None = None) -> str:
+    """The table as aligned text; with ``width``, wider tables wrap into blocks of columns."""
+    grid = [
+        [_cell_text(table, r, c) for c in range(len(table.columns))] for r in range(len(table.rows))
+    ]
+    widths = _widths(table, grid)
+    blocks = column_blocks(table, widths, width)
+    total_width = max(_line_width(widths, block) for block in blocks)
+    out = [pad(table.title, total_width, "^").rstrip(), f"单位：{table.unit.value}"]
+    for number, block in enumerate(blocks, start=1):
+        if len(blocks) > 1:
+            out.append(f"（第{number}/{len(blocks)}部分 part {number} of {len(blocks)}）")
+        line = _line_width(widths, block)
+        out += ["=" * line, *_header_lines(table, widths, block), "-" * line]
+        for row in grid:
+            cells = []
+            for c in block:
+                align = ">" if table.columns[c].kind in (AMOUNT, QUANTITY) else "<"
+                cells.append(pad(row[c], widths[c], align))
+            out.append(SEPARATOR.join(cells).rstrip())
+        out.append("=" * line)
     out.extend(table.notes)
     return "\n".join(out)
 

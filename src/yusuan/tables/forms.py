@@ -6,6 +6,7 @@ level of government, and the indicator tree (一级 → 二级 → 三级) for e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from yusuan.model.records import (
@@ -103,3 +104,13 @@ def forms_of(dataset: Dataset) -> list[ProjectForm]:
 
 def funds_rows(funds: Funds) -> list[tuple[str, object]]:
     return [(label, getattr(funds, attr)) for label, attr in FUND_ROWS]
+
+
+def find_forms(name: str, forms: Sequence[ProjectForm]) -> list[ProjectForm]:
+    """The form of the project named ``name``, or of the one project whose name contains it."""
+    wanted = name.strip()
+    exact = [f for f in forms if f.project.name == wanted]
+    if exact or not wanted:
+        return exact
+    partial = [f for f in forms if wanted in f.project.name]
+    return partial if len(partial) == 1 else []
