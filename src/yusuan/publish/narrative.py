@@ -449,8 +449,12 @@ def with_share(figure: Figure) -> str:
     return f"{text}，占{percent(figure.share)}" if figure.share is not None else text
 
 
-def rounding_remarks(parts: Sequence[Figure], whole: Figure, *, shares: bool) -> list[str]:
-    """Say so when 四舍五入 makes the shown parts miss the shown whole; never adjust a figure."""
+def rounding_remarks(parts: Sequence[Figure], whole: Figure) -> list[str]:
+    """Say so when 四舍五入 makes the shown amounts miss the shown whole; never adjust a figure.
+
+    Shares are not remarked on: a published explanation does not announce that its rounded
+    percentages add up to 99.99% (the check's rounding note reports such differences to the
+    department instead)."""
     if not parts or sum((_amount(p) for p in parts), ZERO) != _amount(whole):
         return []
     remarks = []
@@ -458,12 +462,6 @@ def rounding_remarks(parts: Sequence[Figure], whole: Figure, *, shares: bool) ->
     gap = shown - round_display(to_unit(_amount(whole), WAN))
     if gap:
         remarks.append(f"因四舍五入，上述各项金额之和与合计相差{format_amount(abs(gap))}万元。")
-    if shares and all(p.share is not None for p in parts):
-        total_share = sum((shown_percent(p.share) for p in parts if p.share is not None), ZERO)
-        if total_share != HUNDRED:
-            remarks.append(
-                f"因四舍五入，上述各项占比之和为{format_amount(total_share)}%，不等于100.00%。"
-            )
     return remarks
 
 
@@ -563,11 +561,11 @@ def overview_part(ctx: _Context) -> _Part:
         f"支出预算合计{wan(spending_total.amount)}。"
     ]
     if sources_shown:
-        remarks = rounding_remarks(sources_shown, income_total, shares=False)
+        remarks = rounding_remarks(sources_shown, income_total)
         paragraphs.append(f"收入预算包括：{_listed(sources_shown)}。{_rounding_note(remarks)}")
         income_total = _with_note(income_total, remarks)
     if classes:
-        remarks = rounding_remarks(classes, spending_total, shares=False)
+        remarks = rounding_remarks(classes, spending_total)
         paragraphs.append(
             f"支出预算按支出功能分类“类”级科目包括：{_listed(classes)}。{_rounding_note(remarks)}"
         )
@@ -595,7 +593,7 @@ def _share_paragraph(
 ) -> tuple[str, tuple[Figure, ...]]:
     """``lead`` + the whole, then each part with its share; parts not written lose their share."""
     shown = [p for p in parts if always or _amount(p)]
-    remarks = rounding_remarks(shown, whole, shares=True)
+    remarks = rounding_remarks(shown, whole)
     text = f"{lead}{wan(whole.amount)}"
     if shown:
         text += f"，其中：{_joined([with_share(p) for p in shown])}"
@@ -668,7 +666,7 @@ def fiscal_part(ctx: _Context) -> _Part:
         unshared = dataclasses.replace(spending_total, share=None, note="")
         return _Part("fiscal", title, (text,), (income_total, unshared))
     shown = [f for f in sources if _amount(f)]
-    remarks = rounding_remarks(shown, income_total, shares=False)
+    remarks = rounding_remarks(shown, income_total)
     text = f"{ctx.name}{ctx.year}年财政拨款收入预算合计{wan(income_total.amount)}"
     text += f"，其中：{_listed(shown)}。" if shown else "。"
     text += _rounding_note(remarks)
@@ -704,7 +702,7 @@ def general_budget_part(ctx: _Context) -> _Part:
         for row in table.rows
         if row.level == 1 and row.code
     ]
-    remarks = rounding_remarks(classes, total, shares=True)
+    remarks = rounding_remarks(classes, total)
     structure = (
         "按支出功能分类，各“类”级科目支出及其占一般公共预算支出的比重为："
         f"{_joined([with_share(f) for f in classes])}。{_rounding_note(remarks)}"
@@ -787,7 +785,7 @@ def basic_part(ctx: _Context) -> _Part:
         text = f"（{chinese_number(number)}）{label}{wan(figure.amount)}"
         text += f"，主要包括：{'、'.join(names)}。" if names else "。"
         paragraphs.append(text)
-    remarks = rounding_remarks(parts, total, shares=False)
+    remarks = rounding_remarks(parts, total)
     paragraphs.append(
         "人员经费按部门预算支出经济分类的工资福利支出、对个人和家庭的补助计列，"
         "公用经费按商品和服务支出等其余经济分类计列。" + _rounding_note(remarks)
@@ -888,7 +886,7 @@ def three_public_part(ctx: _Context) -> _Part:
         if key == "vehicle_subtotal":
             text += f"（其中：{'，'.join(f'{v.label}{wan(v.amount)}' for v in vehicle)}）"
         listed.append(text)
-    remarks = rounding_remarks(items, total, shares=True)
+    remarks = rounding_remarks(items, total)
     paragraphs = [
         f"{ctx.name}{ctx.year}年“三公”经费预算{wan(total.amount)}，其中：{_joined(listed)}。"
         + _rounding_note(remarks)
@@ -937,7 +935,7 @@ def operating_costs_part(ctx: _Context) -> _Part:
     ]
     text = f"{ctx.name}{ctx.year}年机关运行经费预算{wan(total.amount)}"
     if len(units) > 1:
-        remarks = rounding_remarks(units, total, shares=False)
+        remarks = rounding_remarks(units, total)
         text += f"，其中：{_listed(units)}。{_rounding_note(remarks)}"
         total = _with_note(total, remarks)
     else:
@@ -966,7 +964,7 @@ def procurement_part(ctx: _Context) -> _Part:
         ctx.figure(f"其他（品目编码以{letter}开头）", table_id, f"{letter}*", "total")
         for letter in sorted(set(letters) - known)
     ]
-    remarks = rounding_remarks([*kinds, *others], total, shares=False)
+    remarks = rounding_remarks([*kinds, *others], total)
     text = (
         f"{ctx.name}{ctx.year}年政府采购预算总额{wan(total.amount)}，"
         f"其中：{_listed([*kinds, *others])}。" + _rounding_note(remarks)
