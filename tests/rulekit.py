@@ -31,6 +31,7 @@ from yusuan.money import MoneyUnit
 from yusuan.rules import REGISTRY, Finding, Severity, Subject, run_rules, subject_of_dataset
 from yusuan.rules.engine import RuleRun, load_rules, run_rule
 from yusuan.rules.subject import DOCUMENT
+from yusuan.synthetic import explanation_text
 from yusuan.tables.base import Row, Table
 
 B, P = ExpenseKind.BASIC, ExpenseKind.PROJECT
@@ -196,7 +197,14 @@ def clean_dataset() -> Dataset:
             yuan("30000.00"),
         ),
     )
-    return Dataset(manifest, clean_lines(), projects, indicators, procurement)
+    return Dataset(
+        manifest,
+        clean_lines(),
+        projects,
+        indicators,
+        procurement,
+        explanation=explanation_text(manifest.department.name),
+    )
 
 
 # --- spoiling --------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from yusuan.model.records import (
     UnitKind,
 )
 from yusuan.money import MoneyUnit
+from yusuan.synthetic import explanation_text
 
 YEAR = 2021
 _function = function_classification(YEAR)
@@ -102,7 +103,14 @@ def datasets(draw: st.DrawFn, max_lines: int = 40) -> Dataset:
     manifest = Manifest(
         Department("100", "测试部门"), YEAR, tuple(units), display_unit=MoneyUnit.WAN
     )
-    return Dataset(manifest, tuple(lines), tuple(projects), tuple(indicators), tuple(procurement))
+    return Dataset(
+        manifest,
+        tuple(lines),
+        tuple(projects),
+        tuple(indicators),
+        tuple(procurement),
+        explanation=explanation_text(manifest.department.name),
+    )
 
 
 @st.composite

@@ -12,6 +12,7 @@ from paths import EXAMPLE
 from rulekit import clean_dataset
 from yusuan.cli import app
 from yusuan.dataset import load_dataset, save_dataset
+from yusuan.synthetic import explanation_text
 
 runner = CliRunner()
 
@@ -53,6 +54,8 @@ def test_unreadable_input_exit_2(tmp_path: Path) -> None:
 def test_rules_switched_off_or_relevelled_in_the_manifest(tmp_path: Path) -> None:
     folder = tmp_path / "ds"
     shutil.copytree(EXAMPLE, folder)
+    # the seed publishes no 说明 of its own (EXP-001): give the copy one
+    (folder / "说明.md").write_text(explanation_text("中共临汾市委组织部"), "utf-8")
     manifest = folder / "yusuan.toml"
     manifest.write_text(
         manifest.read_text("utf-8")

@@ -93,7 +93,8 @@ def test_catalog_coverage_and_lookup() -> None:
 
 def test_init_and_convert(tmp_path: Path) -> None:
     result = runner.invoke(
-        app, ["init", str(tmp_path / "new"), "--name", "某某局", "--year", "2025"]
+        app,
+        ["init", str(tmp_path / "new"), "--code", "321", "--name", "某某局", "--year", "2025"],
     )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "new" / "yusuan.toml").is_file() and (tmp_path / "new.xlsx").is_file()

@@ -169,7 +169,7 @@ def test_init_template_loads_empty(tmp_path: Path) -> None:
         assert dataset.year == 2024
         assert dataset.manifest.department.name == "某某局"
         assert dataset.lines == () and dataset.projects == ()
-    assert "金额一律以“元”为单位" in (tmp_path / "new" / "README.md").read_text("utf-8")
+    assert "金额以“元”为单位" in (tmp_path / "new" / "README.md").read_text("utf-8")
 
 
 def test_empty_workbook_is_a_clear_error(tmp_path: Path) -> None:
@@ -177,4 +177,4 @@ def test_empty_workbook_is_a_clear_error(tmp_path: Path) -> None:
     wb.save(tmp_path / "empty.xlsx")
     _, problems = read_dataset(tmp_path / "empty.xlsx")
     messages = " ".join(p.message_zh for p in problems)
-    assert "说明" in messages and "预算明细" in messages
+    assert "基本信息" in messages and "预算明细" in messages

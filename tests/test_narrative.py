@@ -286,19 +286,18 @@ def test_text_file_problems_name_the_line_and_what_was_expected(tmp_path: Path) 
             "- 2013201：重复",  # 8: repeated code
             "## 三公经费变动原因",  # 9
             "- 公务车辆：车辆减少",  # 10: unknown item
-            "## 国有资产占用情况",  # 11: empty
+            "## 国有资产占用情况",  # 11: empty (the check's EXP-001 says so, not the file)
             "## 一般公共预算支出用途",  # 12: repeated heading
         ]
     )
     texts, problems = _write_texts(tmp_path, content)
     by_line = {p.row: p for p in problems}  # type: ignore[attr-defined]
-    assert sorted(by_line) == [2, 3, 7, 8, 10, 11, 12]
+    assert sorted(by_line) == [2, 3, 7, 8, 10, 12]
     assert all(p.file == TEXT_FILE for p in by_line.values())
     assert "部门职责及机构设置" in by_line[3].message_zh
     assert "国有资产占用情况" in by_line[3].message_zh
     assert "7位功能分类项级编码" in by_line[7].message_zh
     assert "未知的“三公”经费项目“公务车辆”" in by_line[10].message_zh
-    assert "没有内容" in by_line[11].message_zh
     assert "重复" in by_line[12].message_zh
     assert "部门职责" not in texts and "国有资产占用情况" not in texts
     assert texts["一般公共预算支出用途"].startswith("- 2013201")

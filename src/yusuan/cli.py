@@ -166,12 +166,11 @@ def build(
     """
 
     from yusuan.publish.build import FORMATS, BuildRefused, UnsafeOutput, build_package
-    from yusuan.publish.narrative import read_texts
+    from yusuan.publish.narrative import parse_texts
     from yusuan.rules.report import render_text
 
     data = _load(dataset)
-    texts_dir = dataset if dataset.is_dir() else dataset.parent
-    texts, text_problems = read_texts(texts_dir)
+    texts, text_problems = parse_texts(data.explanation)
     for problem in text_problems:
         err.print(f"  • {problem}", markup=False, highlight=False)
     formats = tuple(only) if only else FORMATS
@@ -386,14 +385,22 @@ def catalog(
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="新数据集文件夹 / new dataset folder")],
-    code: Annotated[str, typer.Option(help="部门编码 / department code")] = "000",
+    code: Annotated[
+        str | None,
+        typer.Option(
+            help="部门编码（必填；在终端中未给出时会询问）/ department code (asked when omitted)"
+        ),
+    ] = None,
     name: Annotated[str, typer.Option(help="部门名称 / department name")] = "某某部门",
-    year: Annotated[int, typer.Option(help="预算年度 / fiscal year")] = 2021,
+    year: Annotated[
+        int, typer.Option(help="预算年度（默认下一年）/ fiscal year (default: next year)")
+    ] = date.today().year + 1,
     force: Annotated[
         bool, typer.Option("--force", help="覆盖已有文件夹 / overwrite an existing folder")
     ] = False,
 ) -> None:
-    """生成空白数据集模板（文件夹与工作簿）/ Write an empty, documented dataset template."""
+    """生成空白数据集模板（文件夹与工作簿，含 说明.md、下拉选项与科目代码表）/ Write an empty,
+    documented dataset template (folder and workbook, with 说明.md, drop-downs and a code sheet)."""
     from yusuan.dataset.template import write_template
 
     if folder.exists() and any(folder.iterdir()) and not force:
@@ -402,8 +409,17 @@ def init(
             markup=False,
         )
         raise typer.Exit(EXIT_INPUT)
+    if not code:
+        if not sys.stdin.isatty():
+            err.print(
+                "请用 --code 指定部门编码，如 --code 104 / give the department code with --code",
+                markup=False,
+            )
+            raise typer.Exit(EXIT_INPUT)
+        code = str(typer.prompt("部门编码 / department code")).strip()
     workbook = write_template(folder, code=code, name=name, year=year)
-    typer.echo(f"已生成 / written: {folder}/  and  {workbook}")
+    typer.echo(f"已生成 {year}年模板 / written: {folder}/  and  {workbook}")
+    typer.echo(f"填写说明见 {folder / 'README.md'}；部门职责等文字写在 {folder / '说明.md'}")
 
 
 @app.command()

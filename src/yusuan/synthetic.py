@@ -230,5 +230,21 @@ def synthetic_dataset(
     ][:50]
     manifest = Manifest(department, year, tuple(unit_list), display_unit=MoneyUnit.WAN)
     return Dataset(
-        manifest, tuple(budget), tuple(project_records), tuple(indicators), tuple(procurement)
+        manifest,
+        tuple(budget),
+        tuple(project_records),
+        tuple(indicators),
+        tuple(procurement),
+        explanation=explanation_text(department.name),
+    )
+
+
+def explanation_text(department: str) -> str:
+    """The parts of a written explanation only a department can write (说明.md), so that a valid
+    budget publishes no placeholder."""
+    return (
+        "## 部门职责及机构设置\n\n"
+        f"{department}负责本行业的政策研究、规划和管理工作。本部门预算包括部门本级及所属单位。\n\n"
+        "## 国有资产占用情况\n\n"
+        "截至上年末，本部门共有车辆2辆，单位价值50万元以上的设备1台（套）。\n"
     )

@@ -72,6 +72,7 @@ class RawDataset:
     rules: dict[str, dict[str, str]] = field(default_factory=dict)
     tables: dict[str, RawTable] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    explanation: str = ""
 
 
 def _manifest(raw: RawDataset) -> tuple[Manifest | None, list[Problem]]:
@@ -415,6 +416,7 @@ def assemble(raw: RawDataset) -> tuple[Dataset | None, list[Problem]]:
             procurement=tuple(records[PROCUREMENT.key]),
             revenue=tuple(records[REVENUE.key]),
             prior_year=tuple(records[PRIOR_YEAR.key]),
+            explanation=raw.explanation,
         ),
         problems,
     )

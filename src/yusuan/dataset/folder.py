@@ -11,6 +11,7 @@ from typing import Any
 
 from yusuan.dataset.assemble import RawDataset, RawTable, RawUnit
 from yusuan.dataset.convert import RawRow, record_cells
+from yusuan.dataset.explanation import read_explanation_file, write_explanation_file
 from yusuan.dataset.problems import Problem
 from yusuan.dataset.schema import MANIFEST_FILE, RECORD_KINDS, RecordKind
 from yusuan.fsutil import atomic_directory
@@ -123,6 +124,8 @@ def read_folder(folder: Path) -> RawDataset:
         },
         problems=problems,
     )
+    raw.explanation, explanation_problems = read_explanation_file(folder)
+    raw.problems.extend(explanation_problems)
     for kind in RECORD_KINDS:
         path = folder / kind.file
         if path.is_file():
@@ -193,6 +196,7 @@ def write_folder(dataset: Dataset, folder: Path) -> None:
             if kind.optional and not records:
                 continue
             (tmp / kind.file).write_text(csv_text(kind, records), "utf-8")
+        write_explanation_file(dataset.explanation, tmp)
 
 
 _ATTR = {

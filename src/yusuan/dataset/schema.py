@@ -236,7 +236,10 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
 )
 
 MANIFEST_FILE = "yusuan.toml"
-MANIFEST_SHEET = "说明"
+MANIFEST_SHEET = "基本信息"
+LEGACY_MANIFEST_SHEETS = ("说明",)  # the manifest sheet's name before the 情况说明 sheet existed
+EXPLANATION_FILE = "说明.md"  # the written explanation's own text, in a dataset folder
+EXPLANATION_SHEET = "情况说明"  # the same text in a workbook: one line of 说明.md per row
 UNITS_SHEET = "单位"
 RULES_SHEET = "规则设置"
 UNIT_KINDS = ("行政单位", "参照公务员法管理事业单位", "事业单位", "其他")

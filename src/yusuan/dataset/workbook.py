@@ -1,4 +1,5 @@
-"""The dataset as one XLSX workbook: a 说明 sheet (the manifest), a 单位 sheet, one sheet per kind.
+"""The dataset as one XLSX workbook: a 基本信息 sheet (the manifest; called 说明 before, still
+read), a 单位 sheet, one sheet per kind, and a 情况说明 sheet (the text of 说明.md).
 
 The workbook holds exactly the folder's content, so ``folder -> workbook -> folder`` gives the same
 files. Amounts are numbers (so officers can sum them in Excel), codes are text (so leading zeros
@@ -18,13 +19,22 @@ from openpyxl.utils import get_column_letter
 
 from yusuan.dataset.assemble import RawDataset, RawTable, RawUnit
 from yusuan.dataset.convert import RawRow, amount_or_text, record_values
+from yusuan.dataset.explanation import SHEET_HEADERS, explanation_from_rows, explanation_rows
 from yusuan.dataset.folder import _ATTR
 from yusuan.dataset.problems import Problem
-from yusuan.dataset.schema import MANIFEST_SHEET, RECORD_KINDS, RULES_SHEET, UNITS_SHEET, RecordKind
+from yusuan.dataset.schema import (
+    EXPLANATION_SHEET,
+    LEGACY_MANIFEST_SHEETS,
+    MANIFEST_SHEET,
+    RECORD_KINDS,
+    RULES_SHEET,
+    UNITS_SHEET,
+    RecordKind,
+)
 from yusuan.fsutil import atomic_write_bytes
 from yusuan.model.records import Dataset, Manifest
 
-# 说明 sheet: (label, section, key)
+# 基本信息 sheet: (label, section, key)
 MANIFEST_KEYS: tuple[tuple[str, str, str], ...] = (
     ("格式版本", "", "format_version"),
     ("部门编码", "department", "code"),
@@ -75,9 +85,13 @@ def read_workbook(path: Path) -> RawDataset:
     department: dict[str, Any] = {}
     budget: dict[str, Any] = {}
     format_version: Any = None
-    if MANIFEST_SHEET in wb.sheetnames:
+    manifest_sheet = next(
+        (name for name in (MANIFEST_SHEET, *LEGACY_MANIFEST_SHEETS) if name in wb.sheetnames),
+        None,
+    )
+    if manifest_sheet is not None:
         labels = {lab: (section, key) for lab, section, key in MANIFEST_KEYS}
-        for cells in _sheet_rows(wb[MANIFEST_SHEET])[1:]:
+        for cells in _sheet_rows(wb[manifest_sheet])[1:]:
             if len(cells) < 2 or cells[0].strip() not in labels:
                 continue
             section, key = labels[cells[0].strip()]
@@ -100,6 +114,12 @@ def read_workbook(path: Path) -> RawDataset:
             )
         )
     units: list[RawUnit] = []
+    explanation = ""
+    if EXPLANATION_SHEET in wb.sheetnames:
+        explanation, explanation_problems = explanation_from_rows(
+            _sheet_rows(wb[EXPLANATION_SHEET])[1:], label
+        )
+        problems.extend(explanation_problems)
     if UNITS_SHEET in wb.sheetnames:
         for number, cells in enumerate(_sheet_rows(wb[UNITS_SHEET])[1:], start=2):
             code, name, unit_kind, parent = ([*cells, "", "", "", ""])[:4]
@@ -121,6 +141,7 @@ def read_workbook(path: Path) -> RawDataset:
             if rule.strip():
                 rules.setdefault(rule.strip(), {})[setting.strip()] = value.strip()
     raw = RawDataset(label, department, budget, format_version, units, rules, problems=problems)
+    raw.explanation = explanation
     for kind in RECORD_KINDS:
         if kind.sheet not in wb.sheetnames:
             continue
@@ -204,6 +225,16 @@ def _manifest_rows(manifest: Manifest) -> list[tuple[str, Any]]:
     return [(label, values[key]) for label, _section, key in MANIFEST_KEYS]
 
 
+def _write_explanation(ws: Any, text: str) -> None:
+    _write_header(ws, SHEET_HEADERS)
+    for number, line in explanation_rows(text):
+        ws.cell(row=number + 1, column=1, value=number)
+        cell = ws.cell(row=number + 1, column=2, value=line)
+        cell.data_type = "s"  # text, never a formula, whatever it starts with
+    ws.column_dimensions["A"].width = 8
+    ws.column_dimensions["B"].width = 100
+
+
 def workbook_bytes(dataset: Dataset, *, include_optional: bool = False) -> bytes:
     wb = Workbook()
     for sheet in list(wb.worksheets):
@@ -234,6 +265,8 @@ def workbook_bytes(dataset: Dataset, *, include_optional: bool = False) -> bytes
         if kind.optional and not records and not include_optional:
             continue
         _write_records(wb.create_sheet(kind.sheet), kind, records)
+    if dataset.explanation.strip() or include_optional:
+        _write_explanation(wb.create_sheet(EXPLANATION_SHEET), dataset.explanation)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -226,6 +226,9 @@ class Dataset:
     procurement: tuple[ProcurementItem, ...] = ()
     revenue: tuple[RevenueItem, ...] = ()
     prior_year: tuple[PriorYearFigure, ...] = ()
+    # the department's own text of the written explanation (说明.md, Markdown): the parts the
+    # figures cannot give (部门职责, 国有资产占用情况, reasons for changes)
+    explanation: str = ""
 
     @property
     def year(self) -> int:

@@ -73,7 +73,7 @@ def build_package(
     on_step: Step | None = None,
 ) -> BuildResult:
     """Check, then write every requested format into ``out_dir`` (replaced whole, atomically)."""
-    from yusuan.publish.narrative import build_narrative
+    from yusuan.publish.narrative import build_narrative, parse_texts
     from yusuan.rules.report import render_html
 
     unknown = set(formats) - set(FORMATS)
@@ -101,6 +101,8 @@ def build_package(
     step("tables")
     tables = build_tables(dataset)
     forms = forms_of(dataset)
+    if texts is None:  # the dataset's own 说明 (说明.md or the 情况说明 sheet)
+        texts, _ = parse_texts(dataset.explanation)
     narrative = build_narrative(dataset, tables, texts)
     sections = [(s.heading, list(s.paragraphs)) for s in narrative.sections]
     seconds["tables"] = time.perf_counter() - start
