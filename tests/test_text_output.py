@@ -72,3 +72,12 @@ def test_width_option_wraps() -> None:
     result = runner.invoke(app, ["tables", str(EXAMPLE), "-t", "procurement", "--width", "80"])
     assert result.exit_code == 0
     assert "（第1/" in result.stdout
+
+
+def test_tables_show_the_unit_tree_first() -> None:
+    result = runner.invoke(app, ["tables", str(EXAMPLE), "--no-forms"])
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("单位层级")
+    # the example's four 二级 units sit under 104001, as its manifest says
+    assert lines[1] == "104001  中共临汾市委组织部（行政单位）"
+    assert "  └ 1040012  中共临汾市委组织部党员教育中心（参照公务员法管理事业单位）" in lines

@@ -107,7 +107,7 @@ def tables(
     """输出公开表 / Print the disclosure tables (and project performance-target forms) of a dataset."""
     from yusuan.render.csv_out import render_tidy_csv
     from yusuan.render.json_out import render_json
-    from yusuan.render.text import render_form, render_table
+    from yusuan.render.text import render_form, render_table, render_units
     from yusuan.tables import build_tables, resolve_table_name
     from yusuan.tables.forms import find_forms, forms_of
 
@@ -135,7 +135,8 @@ def tables(
     else:
         if width is None and sys.stdout.isatty():
             width = shutil.get_terminal_size().columns
-        chunks = [render_table(t, width or None) for t in built]
+        chunks = [render_units(data.manifest.units)] if not table else []
+        chunks += [render_table(t, width or None) for t in built]
         chunks += [render_form(f) for f in project_forms]
         sys.stdout.write("\n\n".join(chunks) + "\n")
 

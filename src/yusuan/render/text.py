@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR
+from collections.abc import Sequence
+
+from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR, Unit
 from yusuan.money import format_amount, to_unit
 from yusuan.render.cells import display, pad, text_width
 from yusuan.tables.base import AMOUNT, NAME, QUANTITY, Table
@@ -146,4 +148,28 @@ def render_form(form: ProjectForm) -> str:
     out.append(
         f"负责人：{p.person_in_charge}  经办人：{p.handler}  联系电话：{p.phone}  填报日期：{filled}"
     )
+    return "\n".join(out)
+
+
+def render_units(units: Sequence[Unit]) -> str:
+    """The unit tree (单位层级): each unit under its ``parent``, as the per-unit tables group them."""
+    children: dict[str, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent, []).append(unit)
+    known = {unit.code for unit in units}
+    out = [
+        "单位层级 / units（下属单位计入其上级单位所在行 / units are counted in their parent's row）"
+    ]
+
+    def walk(parent: str, depth: int) -> None:
+        for unit in sorted(children.get(parent, []), key=lambda u: u.code):
+            out.append(
+                f"{'  ' * depth}{'└ ' if depth else ''}{unit.code}  {unit.name}（{unit.kind.value}）"
+            )
+            walk(unit.code, depth + 1)
+
+    walk("", 0)
+    for unit in units:  # a parent that is not a unit of the dataset
+        if unit.parent and unit.parent not in known:
+            out.append(f"{unit.code}  {unit.name}（上级单位 {unit.parent} 不在本数据集中）")
     return "\n".join(out)
