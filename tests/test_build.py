@@ -6,6 +6,7 @@ import csv
 import json
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -152,3 +153,18 @@ def test_rebuilding_replaces_the_previous_output(tmp_path: Path) -> None:
     (out / "data" / "stale.csv").write_text("old", "utf-8")
     build_package(clean_dataset(), out, formats=("data",))
     assert not (out / "data" / "stale.csv").exists()
+
+
+def test_open_data_stacks_across_departments(built: Path) -> None:
+    """The tidy tables.csv names department, year, table id, row kind and column path, so that
+    many departments' files stack and a sum over 明细 rows counts nothing twice."""
+    rows = list(csv.DictReader((built / "data" / "tables.csv").open(encoding="utf-8-sig")))
+    assert {(r["部门编码"], r["部门"], r["年度"]) for r in rows} == {
+        ("104", "中共临汾市委组织部", "2021")
+    }
+    expenditure = [r for r in rows if r["表id"] == "expenditure" and r["列"] == "total"]
+    details = sum(Decimal(r["值（元）"]) for r in expenditure if r["行类型"] == "明细")
+    total = next(Decimal(r["值（元）"]) for r in expenditure if r["行类型"] == "合计")
+    assert details == total == Decimal("123478300.00")  # seed: 12,347.83万元
+    paths = {r["列路径"] for r in rows if r["表id"] == "three-public"}
+    assert "2021年预算数据 / 公务用车费 / 小计" in paths

@@ -318,14 +318,26 @@ def test_csv_files_have_a_bom_and_exact_amounts(
         assert page_of(site, table).with_suffix(".csv").read_bytes().startswith(b"\xef\xbb\xbf")
     path = page_of(site, example_tables["expenditure"]).with_suffix(".csv")
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    assert rows[0] == ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]
-    assert rows[1] == ["", "合计", "12347.83", "992.27", "11355.56"]
-    assert ["2013201", "行政运行", "700.08", "700.08", "0.00"] in rows
+    # each column under its full header path; each row with its department, year and kind
+    assert rows[0] == [
+        "部门编码",
+        "部门",
+        "年度",
+        "行类型",
+        "项目 / 科目编码",
+        "项目 / 科目名称",
+        "2021年预算数 / 合计",
+        "2021年预算数 / 基本支出",
+        "2021年预算数 / 项目支出",
+    ]
+    assert rows[1] == ["", "", "", "合计", "", "合计", "12347.83", "992.27", "11355.56"]
+    assert ["", "", "", "明细", "2013201", "行政运行", "700.08", "700.08", "0.00"] in rows
+    assert ["", "", "", "汇总", "20132", "组织事务", "2478.30", "786.30", "1692.00"] in rows
     path = page_of(site, example_tables["three-public"]).with_suffix(".csv")
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    assert rows[0][5] == "公务用车费/小计"
+    assert rows[0][4 + 5] == "2021年预算数据 / 公务用车费 / 小计"
     expected = ["104001", "中共临汾市委组织部", "31.06", "0.00", "22.05", "9.01", "9.01", "0.00"]
-    assert rows[1][:10] == [*expected, "31.32", "129.12"]
+    assert rows[1][4:14] == [*expected, "31.32", "129.12"]
 
 
 def tiny_table(name: str, yuan: str, table_id: str = "expenditure") -> Table:

@@ -131,7 +131,7 @@ def tables(
     if fmt is TableFormat.json:
         sys.stdout.write(render_json(built, project_forms) + "\n")
     elif fmt is TableFormat.csv:
-        sys.stdout.write(render_tidy_csv(built))
+        sys.stdout.write(render_tidy_csv(built, data.manifest.department, data.year))
     else:
         if width is None and sys.stdout.isatty():
             width = shutil.get_terminal_size().columns

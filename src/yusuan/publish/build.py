@@ -170,4 +170,6 @@ def _write_format(
         forms=forms,
         narrative=sections,
         downloads=downloads,
+        department=dataset.manifest.department,
+        year=dataset.year,
     )

@@ -89,10 +89,30 @@ def lines_csv(dataset: Dataset) -> str:
     return "\ufeff" + out.getvalue()
 
 
-def datapackage(dataset: Dataset, lines_path: str) -> dict[str, Any]:
-    department = dataset.manifest.department
+# The tidy tables.csv (render/csv_out.py): (column, Frictionless type, description)
+TIDY_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("表号", "integer", "table number in the disclosure"),
+    ("表", "string", "table title as published"),
+    ("单位", "string", "the table's display unit (元/万元/亿元)"),
+    ("行编码", "string", "row code (功能/经济分类科目编码, unit code) or empty"),
+    ("行名称", "string", "row name"),
+    ("层级", "integer", "row level: 0 合计, 1 类, 2 款, 3 项"),
+    ("列", "string", "column key (docs/json-contract.md)"),
+    ("列名", "string", "column label"),
+    ("值", "string", "exact value in the table's unit (amounts) or the text/quantity"),
+    ("部门编码", "string", "department code"),
+    ("部门", "string", "department name"),
+    ("年度", "integer", "fiscal year"),
+    ("表id", "string", "stable table id"),
+    ("行类型", "string", "合计 / 汇总 (sums rows below it) / 明细: sum 明细 rows only"),
+    ("列路径", "string", "the column's full header path, ' / '-separated"),
+    ("值（元）", "number", "exact amount in 元 (amount columns only)"),
+)
+
+
+def _fields(specs: Sequence[tuple[str, str, str, str]]) -> list[dict[str, Any]]:
     fields = []
-    for name, title, kind, column_type in LINE_FIELDS:
+    for name, title, kind, column_type in specs:
         field: dict[str, Any] = {"name": name, "title": title, "type": kind}
         if column_type:
             field["columnType"] = column_type
@@ -100,8 +120,15 @@ def datapackage(dataset: Dataset, lines_path: str) -> dict[str, Any]:
             field["bareNumber"] = True
             field["decimalChar"] = "."
         fields.append(field)
+    return fields
+
+
+def datapackage(dataset: Dataset, lines_path: str) -> dict[str, Any]:
+    """Every file of the open data as a resource with its schema (the JSON one with its own)."""
+    department = dataset.manifest.department
+    tidy = [(name, description, kind, "") for name, kind, description in TIDY_FIELDS]
     return {
-        "profile": "tabular-data-package",
+        "profile": "data-package",
         "name": f"yusuan-{department.code}-{dataset.year}".lower(),
         "title": f"{department.name}{dataset.year}年部门预算",
         "description": "部门预算明细（支出），由 yusuan 从数据集生成；金额单位：元。",
@@ -117,8 +144,28 @@ def datapackage(dataset: Dataset, lines_path: str) -> dict[str, Any]:
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8-sig",
-                "schema": {"fields": fields},
-            }
+                "schema": {"fields": _fields(LINE_FIELDS)},
+            },
+            {
+                "name": "tables",
+                "profile": "tabular-data-resource",
+                "title": "公开表（长表）every table cell, tidy",
+                "path": "tables.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "schema": {"fields": _fields(tidy)},
+            },
+            {
+                "name": "tables-json",
+                "profile": "data-resource",
+                "title": "公开表与项目申报表（JSON）tables and forms as JSON",
+                "path": "tables.json",
+                "format": "json",
+                "mediatype": "application/json",
+                "encoding": "utf-8",
+                "description": "the JSON contract of `yusuan tables -f json` (docs/json-contract.md)",
+            },
         ],
     }
 
@@ -141,6 +188,7 @@ def write_open_data(
     tables_json.write_text(render_json(list(tables), list(forms)), "utf-8")
     written.append(tables_json)
     tidy = folder / "tables.csv"
-    tidy.write_text(render_tidy_csv(list(tables)), "utf-8")
+    department = dataset.manifest.department
+    tidy.write_text(render_tidy_csv(list(tables), department, dataset.year), "utf-8")
     written.append(tidy)
     return written

@@ -82,6 +82,15 @@ class Table:
     def header_rows(self) -> int:
         return max((c.row + c.rowspan for c in self.header), default=0)
 
+    def column_path(self, index: int) -> tuple[str, ...]:
+        """The header texts standing over leaf column ``index``, top to bottom (its full name:
+        ``("资金来源", "政府预算资金", "一般公共预算资金")``)."""
+        over = sorted(
+            (c for c in self.header if c.col <= index < c.col + c.colspan), key=lambda c: c.row
+        )
+        path = tuple(dict.fromkeys(c.text for c in over if c.text))
+        return path or (self.columns[index].label,)
+
     def value_columns(self) -> list[Column]:
         return [c for c in self.columns if c.kind in (AMOUNT, QUANTITY, TEXT)]
 

@@ -28,6 +28,7 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from yusuan.fsutil import atomic_directory
+from yusuan.model.records import Department
 from yusuan.render.site.overview import by_id, charts, key_figures
 from yusuan.render.site.views import (
     csv_text,
@@ -104,6 +105,8 @@ def build_pages(
     forms: Sequence[ProjectForm],
     narrative: Sequence[tuple[str, Sequence[str]]] = (),
     downloads: Sequence[tuple[str, str]] = (),
+    department: Department | None = None,
+    year: int | None = None,
 ) -> dict[str, str]:
     """Every generated file of the site (not the static assets): relative path -> text."""
     env = environment()
@@ -148,7 +151,7 @@ def build_pages(
         pages[view.page] = render(
             "table.html", view.page, table=view, neighbours=neighbours(table_pages, i)
         )
-        pages[view.csv] = csv_text(table)
+        pages[view.csv] = csv_text(table, department, year)
     form_pages = [v.page for v in form_views]
     for i, form in enumerate(form_views):
         pages[form.page] = render(
@@ -193,6 +196,8 @@ def write_site(
     forms: Sequence[ProjectForm],
     narrative: Sequence[tuple[str, Sequence[str]]] = (),
     downloads: Sequence[tuple[str, str]] = (),
+    department: Department | None = None,
+    year: int | None = None,
 ) -> list[Path]:
     """Write ``out_dir/site/`` whole (replacing an earlier one) and return the files written.
 
@@ -206,6 +211,8 @@ def write_site(
         forms=forms,
         narrative=narrative,
         downloads=downloads,
+        department=department,
+        year=year,
     )
     target = Path(out_dir) / SITE_DIR
     assets = static_files()

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR, Funds
+from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR, Department, Funds
 from yusuan.render.cells import display, exact
+from yusuan.render.csv_out import PATH_SEPARATOR, row_kind
 from yusuan.tables.base import (
     AMOUNT,
     CODE,
@@ -153,32 +154,24 @@ def table_view(table: Table, position: int) -> TableView:
 # CSV (wide layout: the leaf columns, then one line per row)
 
 
-def leaf_labels(table: Table) -> list[str]:
-    """Each column's label; a label used twice, or a bare 小计, is qualified by the cell above it."""
-    labels = [c.label for c in table.columns]
-    header = _header(table)
-    qualified = []
-    for position, label in enumerate(labels):
-        if labels.count(label) == 1 and label != "小计":
-            qualified.append(label)
-            continue
-        above = [
-            c
-            for c in header
-            if c.col <= position < c.col + c.colspan and c.text != label and c.colspan > 1
-        ]
-        parent = max(above, key=lambda c: c.row).text if above else ""
-        qualified.append(f"{parent}/{label}" if parent else label)
-    return qualified
+def csv_text(table: Table, department: Department | None = None, year: int | None = None) -> str:
+    """UTF-8 text with a BOM (for Excel); amounts as exact decimal strings in the table's unit.
 
-
-def csv_text(table: Table) -> str:
-    """UTF-8 text with a BOM (for Excel); amounts as exact decimal strings in the table's unit."""
+    Each row starts with the department, the year and the row's kind (合计 / 汇总 / 明细), and each
+    column is headed by its full header path, so the files of many departments stack and a sum
+    over 明细 rows counts nothing twice."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(leaf_labels(table))
+    paths = [PATH_SEPARATOR.join(table.column_path(i)) for i in range(len(table.columns))]
+    writer.writerow(["部门编码", "部门", "年度", "行类型", *paths])
+    lead = [
+        department.code if department else "",
+        department.name if department else "",
+        year or "",
+    ]
     for row in table.rows:
-        writer.writerow(exact(c, row.cell(c), table.unit) or "" for c in table.columns)
+        cells = [exact(c, row.cell(c), table.unit) or "" for c in table.columns]
+        writer.writerow([*lead, row_kind(row.kind), *cells])
     return "\ufeff" + out.getvalue()
 
 
