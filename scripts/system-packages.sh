@@ -6,9 +6,10 @@
 #   fonts-arphic-gbsn00lp    AR PL SungtiL GB, a TrueType 宋体 embedded in generated PDFs
 #                            (Arphic Public License: redistribution allowed)
 #   libreoffice-calc-nogui   tests convert generated workbooks to prove they open cleanly
+#   libreoffice-writer-nogui the same for the generated Word document
 #   chromium                 browser tests of the generated web site
 set -euo pipefail
-packages=(poppler-utils poppler-data fonts-arphic-gbsn00lp libreoffice-calc-nogui chromium)
+packages=(poppler-utils poppler-data fonts-arphic-gbsn00lp libreoffice-calc-nogui libreoffice-writer-nogui chromium)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

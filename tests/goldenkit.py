@@ -35,3 +35,9 @@ def shown(published: str) -> str:
     """A golden amount as the tables show it: thousands separators, two decimals
     ("12347.83" -> "12,347.83")."""
     return f"{Decimal(published):,.2f}"
+
+
+def typographic(value: str) -> str:
+    """A seed indicator value as yusuan prints it: the seed types >= and <= in some forms and
+    ≥ ≤ in others; published output always uses ≥ ≤."""
+    return value.replace(">=", "≥").replace("<=", "≤")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from goldenkit import typographic
 from yusuan.audit.document import RecognisedDocument, to_subject
 from yusuan.model.records import (
     BasicCategory,
@@ -348,11 +349,12 @@ DOCUMENT_ONLY = frozenset({"ARITH-090", "XT-015"})
 
 
 def finding_identity(finding: Finding) -> tuple[str, Severity, tuple[tuple[str, str], ...]]:
-    """A finding by rule, severity and values (not location: a document may repeat one per table)."""
+    """A finding by rule, severity and values (not location: a document may repeat one per table;
+    not the operators' typography: yusuan prints the dataset's >= as ≥)."""
     return (
         finding.rule,
         finding.severity,
-        tuple(sorted((k, str(v)) for k, v in finding.values.items())),
+        tuple(sorted((k, typographic(str(v))) for k, v in finding.values.items())),
     )
 
 

@@ -44,6 +44,7 @@ def test_forced_build_writes_every_part_and_the_findings(built: Path) -> None:
     for part in (
         f"{NAME}.xlsx",
         f"{NAME}.pdf",
+        f"{NAME}.docx",
         "检查结果.html",
         "site/index.html",
         "data/datapackage.json",

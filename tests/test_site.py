@@ -28,7 +28,7 @@ import pytest
 
 from golden import seed_tables as gold
 from golden.seed_forms import FORMS
-from goldenkit import shown
+from goldenkit import shown, typographic
 from paths import ROOT
 from yusuan.money import MoneyUnit
 from yusuan.render.csv_out import render_tidy_csv
@@ -271,7 +271,7 @@ def test_project_page_merges_indicator_levels(site: Path) -> None:
                 expected = [(label.split("|")[1], n) for label, n in expected]
             assert [(html.unescape(t), int(n or 1)) for n, t in cells] == expected, key
         values = re.findall(r'<td class="value">([^<]*)</td>', section)
-        assert [html.unescape(v) for v in values] == [i[3] for i in indicators]
+        assert [html.unescape(v) for v in values] == [typographic(i[3]) for i in indicators]
 
 
 def test_three_public_header_keeps_the_published_merges(

@@ -158,7 +158,9 @@ def build(
     ] = False,
     only: Annotated[
         list[str] | None,
-        typer.Option("--only", help="只生成这些格式 / only these formats: xlsx, pdf, data, site"),
+        typer.Option(
+            "--only", help="只生成这些格式 / only these formats: xlsx, pdf, docx, data, site"
+        ),
     ] = None,
 ) -> None:
     """生成公开文件包（Excel、PDF、网站、开放数据）/ Build the disclosure package.
@@ -180,6 +182,7 @@ def build(
         "tables": "编表 tables",
         "xlsx": "Excel",
         "pdf": "PDF",
+        "docx": "Word",
         "data": "开放数据 open data",
         "site": "网站 web site",
     }

@@ -122,6 +122,10 @@ class Funds:
         return (self.central, self.provincial, self.city, self.county, self.self_raised)
 
 
+# how comparison operators typed in ASCII are printed
+TYPOGRAPHIC_OPERATORS = {">=": "≥", "<=": "≤", "!=": "≠", "<>": "≠"}
+
+
 @dataclass(frozen=True, slots=True)
 class Indicator:
     """绩效指标: one third-level indicator with its first- and second-level parents."""
@@ -139,8 +143,14 @@ class Indicator:
 
     @property
     def display_value(self) -> str:
-        """The value as published: operator + value + unit (e.g. ``>=90%``)."""
+        """The value as recorded: operator + value + unit (e.g. ``>=90%``)."""
         return f"{self.operator}{self.value}{self.unit}"
+
+    @property
+    def published_value(self) -> str:
+        """The value as yusuan publishes it: typographic operators (``≥90%``, never ``>=90%``)."""
+        operator = TYPOGRAPHIC_OPERATORS.get(self.operator.strip(), self.operator)
+        return f"{operator}{self.value}{self.unit}"
 
 
 PERIOD_IMPLEMENTATION = "实施期"

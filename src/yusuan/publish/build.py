@@ -21,7 +21,7 @@ from yusuan.tables import build_tables
 from yusuan.tables.base import Table
 from yusuan.tables.forms import ProjectForm, forms_of
 
-FORMATS = ("xlsx", "pdf", "data", "site")
+FORMATS = ("xlsx", "pdf", "docx", "data", "site")
 MARKER = ".yusuan-build"
 FINDINGS_FILE = "检查结果.html"
 
@@ -153,6 +153,16 @@ def _write_format(
             pdf_bytes(tables, forms, title=name, subtitle=subtitle, narrative=sections)
         )
         downloads.append(("PDF 文件", path.name))
+        return [path]
+    if fmt == "docx":
+        from yusuan.render.docx import docx_bytes
+
+        path = tmp / f"{name}.docx"
+        subtitle = dataset.manifest.department.region
+        path.write_bytes(
+            docx_bytes(tables, forms, title=name, subtitle=subtitle, narrative=sections)
+        )
+        downloads.append(("Word 文档（可编辑）", path.name))
         return [path]
     if fmt == "data":
         from yusuan.publish.opendata import write_open_data

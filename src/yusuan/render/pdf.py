@@ -756,10 +756,10 @@ def indicator_grid(form: ProjectForm) -> FormGrid:
                 "",
                 "",
                 p.name if p else "",
-                p.display_value if p else "",
+                p.published_value if p else "",
                 "",
                 y.name if y else "",
-                y.display_value if y else "",
+                y.published_value if y else "",
             ]
         )
     top = len(g.rows)

@@ -142,7 +142,7 @@ def render_form(form: ProjectForm) -> str:
             for indicator in branch.indicators:
                 out.append(
                     f"  {pad(branch.level1, 12)}{pad(branch.level2, 20)}{pad(indicator.name, 40)}"
-                    f"{indicator.display_value}"
+                    f"{indicator.published_value}"
                 )
     filled = p.filled_on.isoformat() if p.filled_on else ""
     out.append(

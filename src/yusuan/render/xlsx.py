@@ -419,10 +419,10 @@ def place_half(
         plan.put(row, col, branch.level2, LABEL, rows=count)
         for indicator in branch.indicators:
             plan.put(row, col + 1, clip(indicator.name), TEXT_CELL)
-            plan.put(row, col + 2, clip(indicator.display_value), LABEL)
+            plan.put(row, col + 2, clip(indicator.published_value), LABEL)
             lines = max(
                 lines_needed(indicator.name, FORM_WIDTHS[col + 1]),
-                lines_needed(indicator.display_value, FORM_WIDTHS[col + 2]),
+                lines_needed(indicator.published_value, FORM_WIDTHS[col + 2]),
             )
             plan.fit_height(row, height_for(lines))
             row += 1

@@ -263,7 +263,7 @@ def indicator_rows(branches: Sequence[IndicatorBranch]) -> tuple[IndicatorRow, .
                     Span(branch.level1, level1_span) if first and starts_level1 else None,
                     Span(branch.level2, len(branch.indicators)) if first else None,
                     indicator.name,
-                    indicator.display_value,
+                    indicator.published_value,
                 )
             )
     return tuple(rows)
