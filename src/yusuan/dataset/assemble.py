@@ -24,6 +24,7 @@ from yusuan.dataset.schema import (
     UNIT_KINDS,
 )
 from yusuan.model.records import (
+    Acceptance,
     BudgetLine,
     Dataset,
     Department,
@@ -72,6 +73,7 @@ class RawDataset:
     rules: dict[str, dict[str, str]] = field(default_factory=dict)
     tables: dict[str, RawTable] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    accepted: list[Acceptance] = field(default_factory=list)
 
 
 def _manifest(raw: RawDataset) -> tuple[Manifest | None, list[Problem]]:
@@ -213,7 +215,14 @@ def _manifest(raw: RawDataset) -> tuple[Manifest | None, list[Problem]]:
         str(raw.department.get("level", "") or ""),
     )
     return Manifest(
-        department, year, tuple(units), kind, display_unit, int(raw.format_version), raw.rules
+        department,
+        year,
+        tuple(units),
+        kind,
+        display_unit,
+        int(raw.format_version),
+        raw.rules,
+        accepted=tuple(raw.accepted),
     ), problems
 
 
