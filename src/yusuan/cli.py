@@ -207,6 +207,12 @@ def check(
         list[str] | None,
         typer.Option("--rule", "-r", help="只运行这些规则 / only these rules (repeatable)"),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="列出无法运行的规则及原因 / list the rules that could not run"
+        ),
+    ] = False,
 ) -> None:
     """检查预算数据，列出问题 / Check a budget and list what is wrong.
 
@@ -221,7 +227,7 @@ def check(
         CheckFormat.json: render_json,
         CheckFormat.html: render_html,
     }[fmt]
-    sys.stdout.write(render(report) + "\n")
+    sys.stdout.write(render(report, verbose=verbose) + "\n")
     raise typer.Exit(EXIT_FINDINGS if report.has_fatal else EXIT_OK)
 
 
@@ -251,6 +257,12 @@ def audit(
     progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="显示进度 / show progress")
     ] = True,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="列出无法运行的规则及原因 / list the rules that could not run"
+        ),
+    ] = False,
 ) -> None:
     """审计已公开的预算文件：读回数据，找出自相矛盾之处 / Audit published disclosures.
 
@@ -258,7 +270,7 @@ def audit(
     """
     from yusuan.audit.run import audit_command
 
-    raise typer.Exit(audit_command(files, fmt.value, out, export, progress))
+    raise typer.Exit(audit_command(files, fmt.value, out, export, progress, verbose=verbose))
 
 
 class RulesFormat(StrEnum):
