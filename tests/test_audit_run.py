@@ -170,14 +170,14 @@ def test_text_names_the_tables_and_the_real_defects(result: AuditResult) -> None
         ), (code, column)
     # the invalid economic code of a procurement item
     assert any("[CAT-006]" in line and "[31080]" in line for line in lines)
-    assert "致命 40 · 警告" in text
+    assert "致命 31 · 警告" in text
 
 
 def test_exit_status_1_with_fatal_findings(capsys: pytest.CaptureFixture[str]) -> None:
     assert audit_command([SEED], "text", None, None, False) == EXIT_FINDINGS
     out = capsys.readouterr().out
     assert out.startswith(f"══ {SEED}")
-    assert "【致命 fatal】40 项" in out
+    assert "【致命 fatal】31 项" in out
 
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -193,7 +193,7 @@ def test_json_follows_the_contract(
     assert data["summary"] == {
         "documents": 1,
         "unreadable": 0,
-        "fatal": 40,
+        "fatal": 31,  # one per fact: the same sum on 3 rows of one table is one finding
         "warning": result.count(Severity.WARNING),
         "info": result.count(Severity.INFO),
         "exit_status": 1,
@@ -276,7 +276,7 @@ def test_folder_with_an_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFi
         "11",
         "12347.83",
         "12347.83",
-        "40",
+        "31",
     ]
     assert Path(broken_row[0]).name == "broken.pdf"
     assert broken_row[4] == "0" and broken_row[7:10] == ["0", "0", "0"]

@@ -219,7 +219,7 @@ def render_text(report: Report, *, verbose: bool = False) -> str:
                 f"无法运行的规则 / rules that could not run: {len(skipped)} 条（{ids}；"
                 "--verbose 列出原因 / for the reasons）"
             )
-    out.append("")
+    out += ["", report.summary_zh(), report.summary_en()]
     return "\n".join(out)
 
 
