@@ -316,16 +316,16 @@ def test_html_pages_show_findings_beside_their_figures(tmp_path: Path) -> None:
     assert "党员&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;经费" in html
     # a blank subtotal: the 20131 row with its 项 below, the blank cell highlighted
     finding = html.split("行 20131 党委办公厅（室）及相关机构 列 项目支出")[0].rsplit(
-        "<div class='finding", 1
+        "<tr class='f'", 1
     )[1]
-    rest = html.split("行 20131 党委办公厅（室）及相关机构 列 项目支出")[1].split(
-        "<div class='finding"
-    )[0]
+    rest = html.split("行 20131 党委办公厅（室）及相关机构 列 项目支出")[1].split("<tr class='f'")[
+        0
+    ]
     assert "ARITH-001" in finding
     assert "<td>20131</td>" in rest and "<td>2013102</td>" in rest
     assert "<td class='num hit'><span class='blank'>（空白）</span></td>" in rest
     # a disagreement between tables shows both tables' rows
-    xt = html.split("<code>XT-011</code>")[1].split("<div class='finding")[0]
+    xt = html.split("data-rule='XT-011'")[1].split("<tr class='f'")[0]
     assert "2021年一般公共预算支出预算表（单位：万元；第144行）" in xt
     assert "2021年预算支出汇总表（单位：万元；第73行）" in xt
     assert "<td class='num hit'>786.30</td>" in xt
