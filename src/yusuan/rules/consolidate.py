@@ -149,6 +149,11 @@ def leaves(finding: Finding) -> tuple[Finding, ...]:
     return finding.parts or (finding,)
 
 
+def amend(finding: Finding, **changes: object) -> Finding:
+    """``finding`` with some fields changed, still standing for the findings the rules made."""
+    return replace(finding, parts=leaves(finding), **changes)  # type: ignore[arg-type]
+
+
 def _unique(items: Iterable[object]) -> list[object]:
     seen: list[object] = []
     for item in items:
@@ -339,7 +344,7 @@ def link_consequences(findings: Sequence[Finding]) -> list[Finding]:
                 None,
             )
             if cause is not None:
-                out[i] = replace(finding, caused_by=_root(cause, out).key)
+                out[i] = amend(finding, caused_by=_root(cause, out).key)
     return _raise_causes(out)
 
 
@@ -363,7 +368,7 @@ def _raise_causes(findings: Sequence[Finding]) -> list[Finding]:
     for f in findings:
         following = by_cause.get(f.key, [])
         if following:
-            f = replace(f, severity=worst([f.severity, *(c.severity for c in following)]))
+            f = amend(f, severity=worst([f.severity, *(c.severity for c in following)]))
         out.append(f)
     return out
 
@@ -417,10 +422,7 @@ def group_patterns(findings: Sequence[Finding], rules: Mapping[str, Rule]) -> li
         return merged
 
     out = _merge_buckets(findings, _pattern_fact, merge, minimum=GROUP_MIN)
-    return [
-        replace(f, caused_by=renamed.get(f.caused_by, f.caused_by)) if f.caused_by else f
-        for f in out
-    ]
+    return [amend(f, caused_by=renamed[f.caused_by]) if f.caused_by in renamed else f for f in out]
 
 
 # --- all together ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pkgutil
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from yusuan.model.records import Acceptance
 from yusuan.rules.base import (
@@ -26,7 +26,7 @@ from yusuan.rules.base import (
     Severity,
     format_message,
 )
-from yusuan.rules.consolidate import consolidate, place_matches
+from yusuan.rules.consolidate import amend, consolidate, place_matches
 from yusuan.rules.subject import Subject
 
 
@@ -246,7 +246,7 @@ def apply_acceptances(
             and any(place_matches(p, acceptance.place, keys) for p in f.places)
         ]
         for i in hits:
-            out[i] = replace(out[i], accepted=acceptance.reason)
+            out[i] = amend(out[i], accepted=acceptance.reason)
         if not hits:
             hit = _unmatched_acceptance(acceptance)
             zh, en = format_message(ACCEPTANCE_RULE, hit.values)

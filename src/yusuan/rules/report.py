@@ -214,10 +214,9 @@ def render_text(report: Report, *, verbose: bool = False) -> str:
             out.append(f"无法运行的规则 / rules that could not run: {len(skipped)} 条")
             out += [f"  [{r.rule.id}] {r.rule.title_zh}：{r.reason}" for r in skipped]
         else:
-            ids = "、".join(r.rule.id for r in skipped)
             out.append(
-                f"无法运行的规则 / rules that could not run: {len(skipped)} 条（{ids}；"
-                "--verbose 列出原因 / for the reasons）"
+                f"无法运行的规则 / rules that could not run: {len(skipped)} 条"
+                "（--verbose 列出规则与原因 / lists them with the reasons）"
             )
     out += ["", report.summary_zh(), report.summary_en()]
     return "\n".join(out)
