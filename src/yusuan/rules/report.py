@@ -230,7 +230,7 @@ h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:1.6rem}
 .summary{padding:.6rem 1rem;background:#f4f6f8;border-radius:6px}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccd;padding:.3rem .5rem;
 vertical-align:top;text-align:left}th{background:#eef2f7}
-table.findings{width:100%}table.findings td.msg{min-width:22rem}table.findings td.fig{max-width:40rem;overflow-x:auto}
+table.findings{width:100%;table-layout:fixed}col.sev{width:4.5rem}col.rule{width:6.5rem}col.fig{width:48%}.fig .scroll{overflow-x:auto;max-width:100%}.fig th,.fig td{white-space:nowrap}td.title{min-width:10rem}
 .nowrap,td.sev,td.rule,td.num{white-space:nowrap}td.num{text-align:right}
 .致命,.sev-fatal{color:#b00020;font-weight:bold}.警告,.sev-warning{color:#a15c00}.提示,.sev-info{color:#2d5e9e}
 code{font-size:.9em}small{color:#555}.where{color:#444;font-size:.9em}.also{color:#666;font-size:.85em}
@@ -358,7 +358,7 @@ def finding_row(
         f"<td class='rule'><code>{_e(finding.rule)}</code></td>"
         f"<td class='msg'>{_both(finding.message_zh, finding.message_en)}"
         f"{_where_html(finding, source)}{also}{accepted}{follows}</td>"
-        f"<td class='fig'>{shown}</td>"
+        f"<td class='fig'><div class='scroll'>{shown}</div></td>"
         "</tr>"
     )
 
@@ -367,7 +367,7 @@ def _summary_html(report: Report) -> str:
     rows = "".join(
         f"<tr><td class='sev sev-{line.severity.english}'>{_e(line.severity.value)}</td>"
         f"<td class='rule'><code>{_e(line.rule)}</code></td>"
-        f"<td>{_both(line.title_zh, line.title_en)}</td>"
+        f"<td class='title'>{_both(line.title_zh, line.title_en)}</td>"
         f"<td class='num'>{line.findings}</td><td class='num'>{line.places}</td>"
         f"<td>{_both(line.example.message_zh, line.example.message_en)}</td></tr>"
         for line in by_rule(report)
@@ -429,6 +429,7 @@ def findings_html(
         finding_row(f, report, n, figures, source) for n, f in enumerate(report.reported, 1)
     )
     head = (
+        "<colgroup><col class='sev'><col class='rule'><col><col class='fig'></colgroup>"
         "<thead><tr><th>级别</th><th>规则</th><th>说明与位置</th><th>数字 / figures</th>"
         "</tr></thead>"
     )
