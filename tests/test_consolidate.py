@@ -17,6 +17,7 @@ from yusuan.rules.consolidate import (
     FOLLOWS,
     GROUP_MIN,
     SUPERSEDES,
+    Scope,
     consolidate,
     leaves,
 )
@@ -160,10 +161,59 @@ def test_folding_loses_nothing_and_never_lowers_a_severity() -> None:
 def test_the_tables_name_registered_rules_and_follow_without_cycles() -> None:
     for entry in SUPERSEDES:
         assert {entry.winner, entry.loser} <= set(RULES)
-    edges = {(c, e.consequence) for e in FOLLOWS for c in e.causes}
+    edges = {(c, e.consequence): e.scope for e in FOLLOWS for c in e.causes}
     assert {r for edge in edges for r in edge} <= set(RULES)
-    for cause, consequence in edges:
-        assert (consequence, cause) not in edges
+    for (cause, consequence), scope in edges.items():
+        # two rules may follow from each other only where the places exclude each other: a
+        # comparison naming the sum's own cell, a sum of which the comparison names a part
+        back = edges.get((consequence, cause))
+        assert back is None or {scope, back} == {Scope.NAMES_CELL, Scope.NAMES_PART}
+
+
+def sum_finding(row: str, column: str, gap: str) -> Finding:
+    values = {"relation": "= Σ 下级科目", "difference": gap}
+    place = Location(table="支出汇总表", row=row, column=column)
+    return Finding("ARITH-001", Severity.FATAL, f"{row} 不平 {gap}", "sum", place, values)
+
+
+def comparison(cell: str, gap: str) -> Finding:
+    values = {
+        "a_table": "一般公共预算支出表",
+        "a_cell": cell,
+        "b_table": "支出汇总表",
+        "b_cell": cell,
+    }
+    place = Location(table="一般公共预算支出表", row=cell.rsplit(" ", 1)[0])
+    return Finding(
+        "XT-011",
+        Severity.WARNING,
+        f"{cell} 超出 {gap}",
+        "cmp",
+        place,
+        {**values, "difference": gap},
+    )
+
+
+def test_a_comparison_of_a_cell_that_does_not_add_up_follows_from_the_sum() -> None:
+    blank = sum_finding("20132 组织事务", "基本支出", "-786.30万元")
+    against = comparison("20132 组织事务 基本支出", "786.30万元")
+    other = comparison("208 社会保障和就业支出 基本支出", "786.30万元")
+    out = consolidate([against, blank, other], RULES)
+    assert (
+        next(f for f in out if f.message_zh.startswith("20132 组织事务 基本")).caused_by
+        == blank.key
+    )
+    assert not next(f for f in out if f.message_zh.startswith("208")).caused_by
+
+
+def test_a_total_follows_from_a_wrong_part_but_not_from_its_parent() -> None:
+    part = comparison("20132 组织事务 项目支出", "5.00万元")
+    total = sum_finding("201 一般公共服务支出", "项目支出", "5.00万元")
+    grand = sum_finding("合计", "项目支出", "5.00万元")
+    child = sum_finding("2013201 行政运行", "项目支出", "5.00万元")
+    out = consolidate([total, grand, child, part], RULES)
+    caused = {f.location.row: f.caused_by for f in out if f.rule == "ARITH-001"}
+    assert caused == {"201 一般公共服务支出": part.key, "合计": part.key, "2013201 行政运行": ""}
 
 
 # --- the seed --------------------------------------------------------------------------------------
@@ -294,3 +344,22 @@ def test_every_real_defect_of_the_seed_is_still_found(seed: Report) -> None:
     }
     missing = [d for d in REAL_DEFECTS if d not in found]
     assert missing == []
+
+
+def test_seed_audit_comparisons_against_blank_subtotals_follow_from_them() -> None:
+    from paths import SHARED
+    from yusuan.audit.run import audit_paths
+
+    [result] = audit_paths([next((SHARED / "seed").glob("*.txt"))])
+    assert result.report is not None
+    report = result.report
+    blank = next(
+        f
+        for f in report.reported
+        if f.rule == "ARITH-001"
+        and f.location.row == "20132 组织事务"
+        and f.location.column == "基本支出"
+    )
+    [following] = report.consequences_of(blank)
+    assert following.rule == "XT-011" and "786.30万元" in following.message_zh
+    assert following not in report.reported

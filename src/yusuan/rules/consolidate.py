@@ -61,6 +61,12 @@ class Scope(enum.Enum):
     RECORD = "record"  # the same project form
     AMOUNT = "amount"  # the consequence's difference is the cause's amount or difference
     ANY = "any"  # a total over every project: follows from any finding of the cause rule
+    # a comparison between tables that names, with the same difference, the cell a sum already
+    # flagged (the comparison follows from the sum)
+    NAMES_CELL = "names-cell"
+    # a sum whose difference is that of a comparison naming one of its parts (same table and
+    # column, another row): the sum follows from the part
+    NAMES_PART = "names-part"
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,9 @@ SUPERSEDES: tuple[Supersedes, ...] = (
     ),
 )
 
+_SUMS = tuple(f"ARITH-00{n}" for n in range(1, 7))
+_COMPARISONS = tuple(f"XT-0{n:02d}" for n in range(1, 16))
+
 # A project's 年度资金总额 that is wrong shows first in its own sources (PRJ-004), then against the
 # budget lines (PRJ-001, XT-018), and then in everything computed from it.
 _FUNDS_CAUSES = ("PRJ-004", "PRJ-001", "XT-018")
@@ -133,6 +142,14 @@ FOLLOWS: tuple[Follows, ...] = (
     ),
     Follows(
         "XT-015", ("CAT-011",), Scope.AMOUNT, "the lines filed in the wrong category are the gap"
+    ),
+    *(
+        Follows(comparison, _SUMS, Scope.NAMES_CELL, "compares a cell that does not add up")
+        for comparison in _COMPARISONS
+    ),
+    *(
+        Follows(total, _COMPARISONS, Scope.NAMES_PART, "one of its parts is already wrong")
+        for total in _SUMS
     ),
 )
 
@@ -315,9 +332,49 @@ def _magnitude(value: object) -> str:
     return str(value).strip().lstrip("-+－ ").strip()
 
 
+def _cell(place: Location) -> tuple[str, str]:
+    return place.table, f"{place.row} {place.column}".strip()
+
+
+def _named_cells(finding: Finding) -> set[tuple[str, str]]:
+    """The table cells a comparison names (“{a_table}“{a_cell}”…{b_table}“{b_cell}””)."""
+    values = finding.values
+    return {
+        (str(values[t]), str(values[c]))
+        for t, c in (("a_table", "a_cell"), ("b_table", "b_cell"))
+        if values.get(t) and values.get(c)
+    }
+
+
+def _is_part(row: str, total: str) -> bool:
+    """Whether ``row`` is below ``total``: a longer code under a code (类 → 款 → 项), or any coded
+    row under an uncoded total (合计)."""
+    code, total_code = row.split(" ")[0], total.split(" ")[0]
+    if not code.isdigit():
+        return False
+    if not total_code.isdigit():
+        return True
+    return code.startswith(total_code) and len(code) > len(total_code)
+
+
+def _same_gap(a: Finding, b: Finding) -> bool:
+    gap = _magnitude(a.values.get("difference", ""))
+    return bool(gap) and gap == _magnitude(b.values.get("difference", ""))
+
+
 def _follows(consequence: Finding, cause: Finding, scope: Scope) -> bool:
     if scope is Scope.ANY:
         return True
+    if scope is Scope.NAMES_CELL:
+        return _same_gap(consequence, cause) and _cell(cause.location) in _named_cells(consequence)
+    if scope is Scope.NAMES_PART:
+        total = consequence.location
+        return _same_gap(consequence, cause) and any(
+            t == total.table
+            and cell.endswith(f" {total.column}")
+            and _is_part(cell.removesuffix(f" {total.column}"), total.row)
+            for t, cell in _named_cells(cause)
+        )
     if scope is Scope.AMOUNT:
         gap = _magnitude(consequence.values.get("difference", ""))
         return bool(gap) and gap in {
@@ -343,8 +400,9 @@ def link_consequences(findings: Sequence[Finding]) -> list[Finding]:
                 ),
                 None,
             )
-            if cause is not None:
-                out[i] = amend(finding, caused_by=_root(cause, out).key)
+            root = _root(cause, out) if cause is not None else None
+            if root is not None and root.key != finding.key:
+                out[i] = amend(finding, caused_by=root.key)
     return _raise_causes(out)
 
 
