@@ -172,11 +172,11 @@ def amend(finding: Finding, **changes: object) -> Finding:
 
 
 def _unique(items: Iterable[object]) -> list[object]:
-    seen: list[object] = []
+    """The items in order, each once (values may be unhashable: compared as text)."""
+    seen: dict[object, object] = {}
     for item in items:
-        if item not in seen:
-            seen.append(item)
-    return seen
+        seen.setdefault(item if isinstance(item, (str, Location)) else repr(item), item)
+    return list(seen.values())
 
 
 def combine(
@@ -312,13 +312,19 @@ def _same_place(a: Finding, b: Finding, scope: Scope) -> bool:
 def fold_superseded(findings: Sequence[Finding]) -> list[Finding]:
     out: list[Finding | None] = list(findings)
     for entry in SUPERSEDES:
+        winners: dict[object, list[int]] = {}
+        for j, found in enumerate(out):
+            if found is not None and found.rule == entry.winner:
+                for point in _meeting_points(found, entry.scope, as_cause=True):
+                    winners.setdefault(point, []).append(j)
         for i, loser in enumerate(out):
             if loser is None or loser.rule != entry.loser:
                 continue
-            for j, winner in enumerate(out):
-                if winner is None or winner.rule != entry.winner:
-                    continue
-                if _same_place(winner, loser, entry.scope):
+            points = _meeting_points(loser, entry.scope, as_cause=False)
+            candidates = sorted({j for p in points for j in winners.get(p, ())})
+            for j in candidates:
+                winner = out[j]
+                if winner is not None and _same_place(winner, loser, entry.scope):
                     out[j] = combine(winner, [loser], fold_rules=True)
                     out[i] = None
                     break
@@ -383,38 +389,70 @@ def _follows(consequence: Finding, cause: Finding, scope: Scope) -> bool:
     return _same_place(cause, consequence, scope)
 
 
+def _meeting_points(finding: Finding, scope: Scope, as_cause: bool) -> set[object]:
+    """Where a cause and its consequence must meet under ``scope`` (an index, so that linking
+    compares only findings that can meet; ``_follows`` then decides)."""
+    if scope is Scope.RECORD:
+        return {finding.location.project} if finding.location.project else set()
+    if scope is Scope.CELL:
+        return set(finding.places)
+    if scope is Scope.AMOUNT:
+        keys = ("amount", "difference") if as_cause else ("difference",)
+        return {_magnitude(finding.values[k]) for k in keys if k in finding.values}
+    if scope is Scope.NAMES_CELL:
+        return {_cell(finding.location)} if as_cause else set(_named_cells(finding))
+    if scope is Scope.NAMES_PART:
+        return {t for t, _ in _named_cells(finding)} if as_cause else {finding.location.table}
+    return {None}
+
+
 def link_consequences(findings: Sequence[Finding]) -> list[Finding]:
-    """Set ``caused_by`` to the key of the first finding each consequence follows from, and
-    raise that finding to the severity of its consequences."""
+    """Set ``caused_by`` to the key of the first finding each consequence follows from (followed
+    up to the first cause), and raise that finding to the severity of its consequences."""
     out = list(findings)
+    keys = [f.key for f in out]
+    index_of = {key: i for i, key in reversed(list(enumerate(keys)))}
+    by_rule: dict[str, list[int]] = {}
+    for i, f in enumerate(out):
+        by_rule.setdefault(f.rule, []).append(i)
     for entry in FOLLOWS:
-        for i, finding in enumerate(out):
-            if finding.rule != entry.consequence or finding.caused_by:
+        causes: dict[object, list[int]] = {}
+        for rule_id in entry.causes:
+            for j in by_rule.get(rule_id, ()):
+                for point in _meeting_points(out[j], entry.scope, as_cause=True):
+                    causes.setdefault(point, []).append(j)
+        for i in by_rule.get(entry.consequence, ()):
+            finding = out[i]
+            if finding.caused_by:
                 continue
-            cause = next(
-                (
-                    c
-                    for rule_id in entry.causes
-                    for c in out
-                    if c.rule == rule_id and c is not finding and _follows(finding, c, entry.scope)
-                ),
-                None,
+            candidates = sorted(
+                {
+                    j
+                    for p in _meeting_points(finding, entry.scope, False)
+                    for j in causes.get(p, ())
+                },
+                key=lambda j: (entry.causes.index(out[j].rule), j),
             )
-            root = _root(cause, out) if cause is not None else None
-            if root is not None and root.key != finding.key:
-                out[i] = amend(finding, caused_by=root.key)
+            cause = next(
+                (j for j in candidates if j != i and _follows(finding, out[j], entry.scope)), None
+            )
+            if cause is None:
+                continue
+            root = _root(cause, out, index_of)
+            if root != i:
+                out[i] = amend(finding, caused_by=keys[root])
     return _raise_causes(out)
 
 
-def _root(finding: Finding, findings: Sequence[Finding]) -> Finding:
-    seen = {finding.key}
-    while finding.caused_by:
-        above = next((f for f in findings if f.key == finding.caused_by), None)
-        if above is None or above.key in seen:
+def _root(index: int, findings: Sequence[Finding], index_of: Mapping[str, int]) -> int:
+    seen = {index}
+    while findings[index].caused_by:
+        above = index_of.get(findings[index].caused_by)
+        if above is None or above in seen:
             break
-        seen.add(above.key)
-        finding = above
-    return finding
+        seen.add(above)
+        index = above
+    return index
 
 
 def _raise_causes(findings: Sequence[Finding]) -> list[Finding]:
