@@ -221,12 +221,14 @@ def check(
     from yusuan.rules import check_dataset
     from yusuan.rules.report import render_html, render_json, render_text
 
-    report = check_dataset(_load(dataset), only=rule_ids)
-    render = {
-        CheckFormat.text: render_text,
-        CheckFormat.json: render_json,
-        CheckFormat.html: render_html,
-    }[fmt]
+    loaded = _load(dataset)
+    report = check_dataset(loaded, only=rule_ids)
+    if fmt is CheckFormat.html:  # each finding beside the figures of the tables and forms
+        from yusuan.audit.report import dataset_figures
+
+        sys.stdout.write(render_html(report, figures=dataset_figures(loaded)) + "\n")
+        raise typer.Exit(EXIT_FINDINGS if report.has_fatal else EXIT_OK)
+    render = {CheckFormat.text: render_text, CheckFormat.json: render_json}[fmt]
     sys.stdout.write(render(report, verbose=verbose) + "\n")
     raise typer.Exit(EXIT_FINDINGS if report.has_fatal else EXIT_OK)
 

@@ -23,7 +23,7 @@ import html
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +32,7 @@ from typing import Any
 from yusuan.audit.document import ReadProblem, RecognisedDocument
 from yusuan.audit.run import UNREADABLE, AuditResult, exit_status
 from yusuan.fsutil import atomic_write_text
+from yusuan.model.records import Dataset
 from yusuan.money import MoneyUnit, exact_string, to_unit
 from yusuan.render.cells import display
 from yusuan.render.json_out import form_object, table_object
@@ -39,6 +40,7 @@ from yusuan.rules.base import REGISTRY, Finding, Severity
 from yusuan.rules.report import STYLE as CHECK_STYLE
 from yusuan.rules.report import findings_html, report_object
 from yusuan.rules.report import render_text as render_check_text
+from yusuan.rules.subject import subject_of_dataset
 from yusuan.tables.base import AMOUNT, CODE, NAME, TOTAL, Column, Row, Table
 from yusuan.tables.forms import FUND_ROWS, TEXT_FIELDS, ProjectForm
 
@@ -591,11 +593,25 @@ def _funds_html(form: ProjectForm, part: str) -> str:
 
 
 def figures_html(finding: Finding, doc: RecognisedDocument) -> str:
-    """The figures behind a finding: the table rows it points at, or the form's rows."""
+    """The figures behind a finding: the table rows it points at, or the form's rows ("" when
+    it points at neither)."""
     figures = "".join(excerpt_html(e) for e in excerpts(finding, doc))
     if finding.location.project:
         figures += form_excerpt_html(finding, doc)
-    return figures or "<p><small>（没有可显示的数字 / no figure to show）</small></p>"
+    return figures
+
+
+def dataset_figures(dataset: Dataset) -> Callable[[Finding], str]:
+    """``figures_html`` for a dataset's check: its computed tables and forms, as a document."""
+    subject = subject_of_dataset(dataset)
+    doc = RecognisedDocument(
+        dataset.manifest.department.name,
+        dataset.year,
+        dataset.manifest.department.name,
+        subject.tables,
+        forms=tuple(subject.forms),
+    )
+    return lambda finding: figures_html(finding, doc)
 
 
 def source_link(result: AuditResult) -> str:

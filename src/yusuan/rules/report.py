@@ -283,8 +283,11 @@ def _e(text: object) -> str:
 
 
 def _both(zh: str, en: str) -> str:
-    """Both languages; the page shows one at a time (the toggle switches)."""
-    return f"<span class='zh'>{_e(zh)}</span><span class='en'>{_e(en)}</span>"
+    """Both languages; the page shows one at a time (the toggle switches), the other on hover."""
+    return (
+        f"<span class='zh' title='{_e(en)}'>{_e(zh)}</span>"
+        f"<span class='en' title='{_e(zh)}'>{_e(en)}</span>"
+    )
 
 
 def values_html(finding: Finding) -> str:
@@ -346,7 +349,11 @@ def finding_row(
         f"{_both(c.message_zh, c.message_en)}</div>"
         for c in report.consequences_of(finding)
     )
-    shown = (figures(finding) if figures else "") or values_html(finding)
+    shown = (
+        (figures(finding) if figures else "")
+        or values_html(finding)
+        or "<small>（没有可显示的数字 / no figure to show）</small>"
+    )
     first = finding.location
     data = (
         f"data-n='{number}' data-sev='{_e(sev.value)}' data-rule='{_e(finding.rule)}' "
@@ -463,9 +470,16 @@ def html_page(title: str, body: str, style: str = "") -> str:
     )
 
 
-def render_html(report: Report, *, fragment: bool = False, verbose: bool = False) -> str:
+def render_html(
+    report: Report,
+    *,
+    fragment: bool = False,
+    verbose: bool = False,
+    figures: Callable[[Finding], str] | None = None,
+) -> str:
+    """The check page; ``figures`` shows the table rows or form fields beside each finding."""
     del verbose  # the page lists the rules that could not run in its summary
-    body = f"<h1>检查结果 {_e(report.title)}</h1>" + findings_html(report)
+    body = f"<h1>检查结果 {_e(report.title)}</h1>" + findings_html(report, figures=figures)
     if fragment:
         return f"<style>{STYLE}</style><div class='lang-zh'>{body}</div>"
     return html_page("检查结果", body)
