@@ -79,9 +79,19 @@ def test_html_filters_toggles_language_and_keeps_columns_from_wrapping() -> None
     page = render_html(check_dataset(load_dataset(EXAMPLE)))
     for select in ("by-sev", "by-rule", "by-table", "by-project", "group"):
         assert f"id='{select}'" in page
-    assert "<span class='zh'>" in page and "<span class='en'>" in page and "id='lang'" in page
+    assert (
+        "<span class='zh' title=" in page
+        and "<span class='en' title=" in page
+        and "id='lang'" in page
+    )
     assert ".lang-zh .en" in page and "white-space:nowrap" in page
     assert "data-rule='PRJ-006'" in page and " src=" not in page and "http" not in page
+
+
+def test_cli_html_shows_each_finding_beside_the_dataset_figures() -> None:
+    page = runner.invoke(app, ["check", str(EXAMPLE), "-f", "html"]).output
+    cost = page.split("data-rule='IND-008'")[1].split("<tr class='f'")[0]
+    assert "<td class='hit'>≤1210000万</td>" in cost  # the indicator row of the form
 
 
 def test_cli_verbose_option() -> None:
