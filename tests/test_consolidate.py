@@ -363,3 +363,8 @@ def test_seed_audit_comparisons_against_blank_subtotals_follow_from_them() -> No
     [following] = report.consequences_of(blank)
     assert following.rule == "XT-011" and "786.30万元" in following.message_zh
     assert following not in report.reported
+    # quantities of different units added up on every summary row of table 9: one pattern
+    [units] = [f for f in report.reported if f.rule == "PRC-007"]
+    assert units.group == 5 and units.message_zh.startswith(
+        "5行的数量 373 是不同计量单位的数量相加"
+    )

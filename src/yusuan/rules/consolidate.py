@@ -42,7 +42,6 @@ PLACE_FIGURES: Mapping[str, tuple[str, ...]] = {
     "IND-009": ("funds",),
     "IND-010": ("funds",),
     "PRJ-002": ("period_funds", "year_funds"),
-    "PRC-007": ("quantity", "parts"),
 }
 
 # Values that name the form's labels at a place (a half prints its 二级 label as “服务对象满意度”,
@@ -471,8 +470,6 @@ def _raise_causes(findings: Sequence[Finding]) -> list[Finding]:
 
 # --- 5. patterns -------------------------------------------------------------------------------
 
-_HOLE = "\x00"
-
 
 def _pattern_fact(finding: Finding) -> object | None:
     if finding.caused_by or finding.group:
@@ -482,20 +479,38 @@ def _pattern_fact(finding: Finding) -> object | None:
     return (finding.rule, finding.severity, fact)
 
 
+# How a count names the places of a pattern, by the value the message named one place with.
+_COUNTED = {
+    "project": (("项目“{}”", "{}个项目"), ("project “{}”", "{} projects")),
+    "row": (("“{}”", "{}行"), ("“{}”", "{} rows")),
+}
+
+
 def pattern_message(rule: Rule, values: Mapping[str, object], count: int) -> tuple[str, str]:
-    """The rule's message for ``count`` places at once: the place named by a count, the
-    per-place figures by “…”."""
-    holed = dict(values)
-    for key in PLACE_VALUES:
-        holed[key] = _HOLE
+    """The rule's message for ``count`` projects or rows at once: the place named by a count
+    (“24个项目”, “5行”), the per-place figures by “…”."""
+    holes = {key: f"\x00{n}\x00" for n, key in enumerate(sorted(PLACE_VALUES))}
+    holed = {**values, **holes}
     for key in PLACE_FIGURES.get(rule.id, ()):
         holed[key] = "…"
     zh, en = format_message(rule, holed)
-    zh = zh.replace(f"项目“{_HOLE}”", f"{count}个项目").replace(f"“{_HOLE}”", f"{count}处")
-    en = en.replace(f"project “{_HOLE}”", f"{count} projects").replace(
-        f"“{_HOLE}”", f"{count} places"
-    )
-    return zh.replace(_HOLE, f"{count}处"), en.replace(_HOLE, f"{count} places")
+    for key, hole in holes.items():
+        (zh_place, zh_count), (en_place, en_count) = _COUNTED.get(
+            key, (("“{}”", "{}处"), ("“{}”", "{} places"))
+        )
+        zh = zh.replace(zh_place.format(hole), zh_count.format(count))
+        zh = zh.replace(hole, zh_count.format(count))
+        en = en.replace(en_place.format(hole), en_count.format(count))
+        en = en.replace(hole, en_count.format(count))
+    return zh, en
+
+
+def pattern_size(findings: Sequence[Finding]) -> int:
+    """How many projects (or, for findings not on a form, places) a pattern covers."""
+    places = [p for f in findings for p in f.places]
+    if all(p.project for p in places):
+        return len({p.project for p in places})
+    return len(set(places))
 
 
 def group_patterns(findings: Sequence[Finding], rules: Mapping[str, Rule]) -> list[Finding]:
@@ -503,21 +518,22 @@ def group_patterns(findings: Sequence[Finding], rules: Mapping[str, Rule]) -> li
 
     def merge(group: list[Finding]) -> Finding | None:
         rule = rules.get(group[0].rule)
-        if rule is None:
+        size = pattern_size(group)
+        if rule is None or size < GROUP_MIN:
             return None
         values = {k: v for k, v in group[0].values.items() if k not in PLACE_VALUES}
         merged = combine(
             group[0],
             group[1:],
-            message=pattern_message(rule, values, len(group)),
+            message=pattern_message(rule, values, size),
             values=values,
-            group=len(group),
+            group=size,
         )
         for member in group:
             renamed[member.key] = merged.key
         return merged
 
-    out = _merge_buckets(findings, _pattern_fact, merge, minimum=GROUP_MIN)
+    out = _merge_buckets(findings, _pattern_fact, merge)
     return [amend(f, caused_by=renamed[f.caused_by]) if f.caused_by in renamed else f for f in out]
 
 
