@@ -120,7 +120,8 @@ def test_json_keeps_the_old_keys_and_adds_places_also_and_groups() -> None:
     cost = next(f for f in data["findings"] if f["rule"] == "IND-008")
     assert cost["also"] == ["IND-005"] and [p["line"] for p in cost["places"]] == [222, 230]
     signoff = next(f for f in data["findings"] if f["rule"] == "PRJ-006")
-    assert signoff["group"] == {"count": 24}
+    assert signoff["group"]["count"] == 24 and len(signoff["group"]["members"]) == 48
+    assert signoff["group"]["members"][0]["message"].startswith("项目“")
     assert {"rule": "PRJ-006", "count": 24}.items() <= data["summary"]["patterns"][
         -1
     ].items() or any(

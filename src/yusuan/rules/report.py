@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from yusuan.rules.base import REGISTRY, Finding, Location, Outcome, Severity
+from yusuan.rules.consolidate import leaves
 from yusuan.rules.engine import Report, RuleRun
 
 CONTRACT_VERSION = 1
@@ -144,7 +145,15 @@ def finding_object(finding: Finding, report: Report | None = None) -> dict[str, 
         "places": [place.as_dict() for place in finding.places],
         "also": list(finding.also),
         "caused_by": finding.caused_by or None,
-        "group": {"count": finding.group} if finding.group else None,
+        "group": {
+            "count": finding.group,
+            "members": [
+                {"message": leaf.message_zh, "location": leaf.location.as_dict()}
+                for leaf in leaves(finding)
+            ],
+        }
+        if finding.group
+        else None,
         "accepted": {"reason": finding.accepted} if finding.accepted else None,
         "consequences": [finding_object(c, report) for c in consequences],
     }
