@@ -166,6 +166,23 @@ def test_accepted_findings_stay_listed_apart_and_do_not_block(tmp_path: Path) ->
     assert (tmp_path / "out").is_dir()
 
 
+def test_accepting_one_member_of_a_pattern_or_a_cause(tmp_path: Path) -> None:
+    folder = with_manifest(
+        tmp_path,
+        '\n[[accepted]]\nrule = "PRJ-006"\nproject = "人才专项资金"\nreason = "纸质件已签"\n'
+        '\n[[accepted]]\nrule = "CAT-011"\nplace = "budget_lines.csv:9"\nreason = "福利费按规定列支"\n',
+    )
+    report = check_dataset(load_dataset(folder))
+    [signoff] = [f for f in report.reported if f.rule == "PRJ-006"]
+    assert signoff.group == 23 and signoff.message_zh.startswith("23个项目")
+    [one] = [f for f in report.accepted if f.rule == "PRJ-006"]
+    assert one.location.project == "人才专项资金" and len(one.places) == 2
+    assert one.accepted == "纸质件已签"
+    # what is listed under an accepted finding is accepted with it
+    assert {f.rule for f in report.accepted} == {"PRJ-006", "CAT-011", "XT-014"}
+    assert not [f for f in report.reported if f.rule in ("CAT-011", "XT-014")]
+
+
 def test_an_acceptance_that_matches_nothing_is_a_note(tmp_path: Path) -> None:
     folder = with_manifest(
         tmp_path,

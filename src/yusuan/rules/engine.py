@@ -26,7 +26,7 @@ from yusuan.rules.base import (
     Severity,
     format_message,
 )
-from yusuan.rules.consolidate import amend, consolidate, place_matches
+from yusuan.rules.consolidate import amend, consolidate, leaves, place_matches
 from yusuan.rules.subject import Subject
 
 
@@ -188,8 +188,8 @@ def run_rules(
         runs.append(run_rule(rule, subject, severity))
     if accepted is None:
         accepted = subject.dataset.manifest.accepted if subject.dataset is not None else ()
-    folded = consolidate([f for run in runs for f in run.findings], REGISTRY)
-    folded, unmatched = apply_acceptances(folded, accepted)
+    raw = [f for run in runs for f in run.findings]
+    folded, unmatched = apply_acceptances(raw, accepted, REGISTRY)
     if accepted:
         runs.append(
             RuleRun(
@@ -231,26 +231,39 @@ ACCEPTANCE_RULE = Rule(
 
 
 def apply_acceptances(
-    findings: Sequence[Finding], accepted: Sequence[Acceptance]
+    findings: Sequence[Finding], accepted: Sequence[Acceptance], rules: Mapping[str, Rule]
 ) -> tuple[list[Finding], list[Finding]]:
-    """Mark the findings a reviewer accepted (with the reason); each acceptance that matches no
-    finding becomes a 提示 of its own."""
-    out = list(findings)
+    """Fold the findings with the reviewer's acceptances: an accepted finding (with what follows
+    from it) is folded apart and carries the reason; of a pattern, only the members at the
+    accepted place are accepted. Each acceptance that matches no finding becomes a 提示."""
+    folded = consolidate(findings, rules)
+    reasons: dict[int, str] = {}
     unmatched = []
     for acceptance in accepted:
         keys = dict(acceptance.keys)
         hits = [
-            i
-            for i, f in enumerate(out)
+            f
+            for f in folded
             if acceptance.rule in f.rules
             and any(place_matches(p, acceptance.place, keys) for p in f.places)
         ]
-        for i in hits:
-            out[i] = amend(out[i], accepted=acceptance.reason)
+        for hit in hits:
+            following = [leaf for c in folded if c.caused_by == hit.key for leaf in leaves(c)]
+            members = [
+                leaf
+                for leaf in leaves(hit)
+                if not hit.group or place_matches(leaf.location, acceptance.place, keys)
+            ]
+            for leaf in [*members, *following]:
+                reasons.setdefault(id(leaf), acceptance.reason)
         if not hits:
-            hit = _unmatched_acceptance(acceptance)
-            zh, en = format_message(ACCEPTANCE_RULE, hit.values)
+            note = _unmatched_acceptance(acceptance)
+            zh, en = format_message(ACCEPTANCE_RULE, note.values)
             unmatched.append(
-                Finding(ACCEPTANCE_RULE.id, Severity.INFO, zh, en, hit.location, hit.values)
+                Finding(ACCEPTANCE_RULE.id, Severity.INFO, zh, en, note.location, note.values)
             )
-    return out, unmatched
+    if not reasons:
+        return folded, unmatched
+    kept = consolidate([f for f in findings if id(f) not in reasons], rules)
+    taken = consolidate([f for f in findings if id(f) in reasons], rules)
+    return [*kept, *(amend(f, accepted=reasons[id(leaves(f)[0])]) for f in taken)], unmatched
