@@ -187,6 +187,8 @@ def summary_text(report: Report) -> list[str]:
 def finding_text(finding: Finding, report: Report, indent: str = "  ") -> list[str]:
     out = [f"{indent}[{finding.rule}] {finding.message_zh}"]
     count = f"（{len(finding.places)}处）" if len(finding.places) > 1 else ""
+    if finding.group and all(p.project for p in finding.places):
+        count = f"（{finding.group}个项目）"
     out.append(f"{indent}    位置{count}：{place_list(finding)}")
     if finding.also:
         out.append(f"{indent}    同一处另有规则 / also: {'、'.join(finding.also)}")
