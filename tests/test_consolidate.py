@@ -277,6 +277,7 @@ def test_one_wrong_year_total_is_one_finding_with_its_consequences(tmp_path: Pat
     assert {"XT-016", "XT-017"} <= {f.rule for f in report.findings}
     [cause] = [f for f in report.reported if f.rule == "PRJ-004"]
     following = report.consequences_of(cause)
+    assert sorted(f.rule for f in following) == ["PRJ-001", "PRJ-003", "XT-016"]
     assert {r for f in following for r in f.rules} == {
         "PRJ-001",
         "XT-018",

@@ -115,6 +115,12 @@ SUPERSEDES: tuple[Supersedes, ...] = (
         "负责人 and 联系电话 swapped: one mistake seen from both fields",
     ),
     Supersedes(
+        "XT-016",
+        "XT-017",
+        Scope.CELL,
+        "the forms' sum is more than the project expenditure, so it also differs from it",
+    ),
+    Supersedes(
         "PRJ-001",
         "XT-018",
         Scope.RECORD,
