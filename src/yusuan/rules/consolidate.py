@@ -59,7 +59,6 @@ class Scope(enum.Enum):
     CELL = "cell"  # the same places (one cell, one field, one indicator row)
     RECORD = "record"  # the same project form
     AMOUNT = "amount"  # the consequence's difference is the cause's amount or difference
-    ANY = "any"  # a total over every project: follows from any finding of the cause rule
     # a comparison between tables that names, with the same difference, the cell a sum already
     # flagged (the comparison follows from the sum)
     NAMES_CELL = "names-cell"
@@ -140,8 +139,8 @@ FOLLOWS: tuple[Follows, ...] = (
     Follows("PRJ-001", ("PRJ-004",), Scope.RECORD, "the total already disagrees with its sources"),
     Follows("XT-018", ("PRJ-004",), Scope.RECORD, "the total already disagrees with its sources"),
     Follows("PRJ-003", _FUNDS_CAUSES, Scope.RECORD, "实施期 < 年度 because 年度 is wrong"),
-    Follows("XT-016", _FUNDS_CAUSES, Scope.ANY, "the forms' sum includes the wrong total"),
-    Follows("XT-017", _FUNDS_CAUSES, Scope.ANY, "the forms' sum includes the wrong total"),
+    Follows("XT-016", _FUNDS_CAUSES, Scope.AMOUNT, "the forms' sum includes the wrong total"),
+    Follows("XT-017", _FUNDS_CAUSES, Scope.AMOUNT, "the forms' sum includes the wrong total"),
     Follows(
         "XT-014", ("CAT-011",), Scope.AMOUNT, "the lines filed in the wrong category are the gap"
     ),
@@ -374,8 +373,6 @@ def _same_gap(a: Finding, b: Finding) -> bool:
 
 
 def _follows(consequence: Finding, cause: Finding, scope: Scope) -> bool:
-    if scope is Scope.ANY:
-        return True
     if scope is Scope.NAMES_CELL:
         return _same_gap(consequence, cause) and _cell(cause.location) in _named_cells(consequence)
     if scope is Scope.NAMES_PART:
@@ -406,9 +403,7 @@ def _meeting_points(finding: Finding, scope: Scope, as_cause: bool) -> set[objec
         return {_magnitude(finding.values[k]) for k in keys if k in finding.values}
     if scope is Scope.NAMES_CELL:
         return {_cell(finding.location)} if as_cause else set(_named_cells(finding))
-    if scope is Scope.NAMES_PART:
-        return {t for t, _ in _named_cells(finding)} if as_cause else {finding.location.table}
-    return {None}
+    return {t for t, _ in _named_cells(finding)} if as_cause else {finding.location.table}
 
 
 def link_consequences(findings: Sequence[Finding]) -> list[Finding]:
