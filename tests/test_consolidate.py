@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -369,3 +370,25 @@ def test_seed_audit_comparisons_against_blank_subtotals_follow_from_them() -> No
     assert units.group == 5 and units.message_zh.startswith(
         "5行的数量 373 是不同计量单位的数量相加"
     )
+
+
+def test_a_finding_on_the_same_form_with_another_difference_is_not_a_consequence() -> None:
+    sources = Finding(
+        "PRJ-004",
+        Severity.FATAL,
+        "来源不平",
+        "s",
+        Location(project="甲"),
+        {"difference": "1.00万元"},
+    )
+    lines = Finding(
+        "PRJ-001",
+        Severity.FATAL,
+        "与明细不符",
+        "l",
+        Location(project="甲"),
+        {"difference": "360.00万元"},
+    )
+    assert all(not f.caused_by for f in consolidate([sources, lines], RULES))
+    same = replace(lines, values={"difference": "1.00万元"})
+    assert next(f for f in consolidate([sources, same], RULES) if f.rule == "PRJ-001").caused_by

@@ -58,6 +58,7 @@ class Scope(enum.Enum):
 
     CELL = "cell"  # the same places (one cell, one field, one indicator row)
     RECORD = "record"  # the same project form
+    RECORD_AMOUNT = "record-amount"  # the same project form, and the same difference
     AMOUNT = "amount"  # the consequence's difference is the cause's amount or difference
     # a comparison between tables that names, with the same difference, the cell a sum already
     # flagged (the comparison follows from the sum)
@@ -136,8 +137,12 @@ _COMPARISONS = tuple(f"XT-0{n:02d}" for n in range(1, 16))
 _FUNDS_CAUSES = ("PRJ-004", "PRJ-001", "XT-018")
 
 FOLLOWS: tuple[Follows, ...] = (
-    Follows("PRJ-001", ("PRJ-004",), Scope.RECORD, "the total already disagrees with its sources"),
-    Follows("XT-018", ("PRJ-004",), Scope.RECORD, "the total already disagrees with its sources"),
+    Follows(
+        "PRJ-001", ("PRJ-004",), Scope.RECORD_AMOUNT, "the total already disagrees with its sources"
+    ),
+    Follows(
+        "XT-018", ("PRJ-004",), Scope.RECORD_AMOUNT, "the total already disagrees with its sources"
+    ),
     Follows("PRJ-003", _FUNDS_CAUSES, Scope.RECORD, "实施期 < 年度 because 年度 is wrong"),
     Follows("XT-016", _FUNDS_CAUSES, Scope.AMOUNT, "the forms' sum includes the wrong total"),
     Follows("XT-017", _FUNDS_CAUSES, Scope.AMOUNT, "the forms' sum includes the wrong total"),
@@ -373,6 +378,8 @@ def _same_gap(a: Finding, b: Finding) -> bool:
 
 
 def _follows(consequence: Finding, cause: Finding, scope: Scope) -> bool:
+    if scope is Scope.RECORD_AMOUNT:
+        return _same_place(cause, consequence, Scope.RECORD) and _same_gap(consequence, cause)
     if scope is Scope.NAMES_CELL:
         return _same_gap(consequence, cause) and _cell(cause.location) in _named_cells(consequence)
     if scope is Scope.NAMES_PART:
@@ -394,7 +401,7 @@ def _follows(consequence: Finding, cause: Finding, scope: Scope) -> bool:
 def _meeting_points(finding: Finding, scope: Scope, as_cause: bool) -> set[object]:
     """Where a cause and its consequence must meet under ``scope`` (an index, so that linking
     compares only findings that can meet; ``_follows`` then decides)."""
-    if scope is Scope.RECORD:
+    if scope in (Scope.RECORD, Scope.RECORD_AMOUNT):
         return {finding.location.project} if finding.location.project else set()
     if scope is Scope.CELL:
         return set(finding.places)
