@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from yusuan.model.records import Acceptance
 from yusuan.rules.base import (
@@ -61,7 +62,7 @@ class Report:
         found = [f for run in self.runs for f in run.findings]
         return sorted(found, key=lambda f: (f.severity.rank, f.rule, f.location.describe()))
 
-    @property
+    @cached_property
     def folded(self) -> tuple[Finding, ...]:
         """Every consolidated finding: reported, consequences and accepted ones."""
         if self.consolidated is not None:
