@@ -392,3 +392,30 @@ def test_a_finding_on_the_same_form_with_another_difference_is_not_a_consequence
     assert all(not f.caused_by for f in consolidate([sources, lines], RULES))
     same = replace(lines, values={"difference": "1.00万元"})
     assert next(f for f in consolidate([sources, same], RULES) if f.rule == "PRJ-001").caused_by
+
+
+def test_a_gap_equal_to_misfiled_lines_follows_from_them() -> None:
+    misfiled = Finding(
+        "CAT-011",
+        Severity.WARNING,
+        "福利费列为人员经费",
+        "m",
+        Location(file="budget_lines.csv", line=9),
+        {"amount": "10.63万元"},
+    )
+    gap = Finding(
+        "XT-014",
+        Severity.WARNING,
+        "机关运行经费相差",
+        "g",
+        Location(table="机关运行经费表", row="合计"),
+        {"difference": "-10.63万元"},
+    )
+    other = replace(
+        gap,
+        location=Location(table="机关运行经费表", row="104"),
+        values={"difference": "-3.00万元"},
+    )
+    out = consolidate([gap, other, misfiled], RULES)
+    caused = {f.location.row: f.caused_by for f in out if f.rule == "XT-014"}
+    assert caused == {"合计": misfiled.key, "104": ""}
