@@ -413,6 +413,7 @@ def test_a_gap_equal_to_misfiled_lines_follows_from_them() -> None:
     )
     other = replace(
         gap,
+        message_zh="机关运行经费相差 3.00万元",
         location=Location(table="机关运行经费表", row="104"),
         values={"difference": "-3.00万元"},
     )
