@@ -39,7 +39,6 @@ def copies(findings: list[Finding], times: int) -> list[Finding]:
                 message_zh=f"{f.message_zh}（{n}）",
                 message_en=f"{f.message_en} ({n})",
                 location=location,
-                places=(location,),
                 values=values,
             )
 

@@ -150,16 +150,17 @@ class Finding:
     message_en: str
     location: Location
     values: Mapping[str, object] = field(default_factory=dict)
-    places: tuple[Location, ...] = ()
+    other_places: tuple[Location, ...] = ()
     also: tuple[str, ...] = ()
     caused_by: str = ""
     group: int = 0
     accepted: str = ""
     parts: tuple[Finding, ...] = ()
 
-    def __post_init__(self) -> None:
-        if not self.places:
-            object.__setattr__(self, "places", (self.location,))
+    @property
+    def places(self) -> tuple[Location, ...]:
+        """Every place the finding applies to, ``location`` first."""
+        return (self.location, *self.other_places)
 
     @property
     def fact(self) -> tuple[tuple[str, str], ...]:

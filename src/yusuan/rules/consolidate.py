@@ -199,7 +199,7 @@ def combine(
 ) -> Finding:
     """``first`` standing for itself and ``others``: every place, every part, the worst severity."""
     members = (first, *others)
-    places = tuple(_unique(p for f in members for p in f.places))
+    places = [p for p in _unique(p for f in members for p in f.places) if p != first.location]
     also = [a for f in members for a in f.also]
     if fold_rules:
         also += [f.rule for f in others]
@@ -211,7 +211,7 @@ def combine(
         message_zh=zh,
         message_en=en,
         values=dict(values) if values is not None else first.values,
-        places=places,  # type: ignore[arg-type]
+        other_places=tuple(places),  # type: ignore[arg-type]
         also=also_ids,
         group=group or first.group,
         parts=tuple(leaf for f in members for leaf in leaves(f)),
