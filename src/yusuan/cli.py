@@ -236,6 +236,12 @@ def check(
         list[str] | None,
         typer.Option("--rule", "-r", help="只运行这些规则 / only these rules (repeatable)"),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="列出无法运行的规则及原因 / list the rules that could not run"
+        ),
+    ] = False,
 ) -> None:
     """检查预算数据，列出问题 / Check a budget and list what is wrong.
 
@@ -244,13 +250,15 @@ def check(
     from yusuan.rules import check_dataset
     from yusuan.rules.report import render_html, render_json, render_text
 
-    report = check_dataset(_load(dataset), only=rule_ids)
-    render = {
-        CheckFormat.text: render_text,
-        CheckFormat.json: render_json,
-        CheckFormat.html: render_html,
-    }[fmt]
-    sys.stdout.write(render(report) + "\n")
+    loaded = _load(dataset)
+    report = check_dataset(loaded, only=rule_ids)
+    if fmt is CheckFormat.html:  # each finding beside the figures of the tables and forms
+        from yusuan.audit.report import dataset_figures
+
+        sys.stdout.write(render_html(report, figures=dataset_figures(loaded)) + "\n")
+        raise typer.Exit(EXIT_FINDINGS if report.has_fatal else EXIT_OK)
+    render = {CheckFormat.text: render_text, CheckFormat.json: render_json}[fmt]
+    sys.stdout.write(render(report, verbose=verbose) + "\n")
     raise typer.Exit(EXIT_FINDINGS if report.has_fatal else EXIT_OK)
 
 
@@ -280,6 +288,12 @@ def audit(
     progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="显示进度 / show progress")
     ] = True,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="列出无法运行的规则及原因 / list the rules that could not run"
+        ),
+    ] = False,
 ) -> None:
     """审计已公开的预算文件：读回数据，找出自相矛盾之处 / Audit published disclosures.
 
@@ -287,7 +301,7 @@ def audit(
     """
     from yusuan.audit.run import audit_command
 
-    raise typer.Exit(audit_command(files, fmt.value, out, export, progress))
+    raise typer.Exit(audit_command(files, fmt.value, out, export, progress, verbose=verbose))
 
 
 class RulesFormat(StrEnum):

@@ -23,7 +23,7 @@ import html
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -32,12 +32,15 @@ from typing import Any
 from yusuan.audit.document import ReadProblem, RecognisedDocument
 from yusuan.audit.run import UNREADABLE, AuditResult, exit_status
 from yusuan.fsutil import atomic_write_text
+from yusuan.model.records import Dataset
 from yusuan.money import MoneyUnit, exact_string, to_unit
 from yusuan.render.cells import display
 from yusuan.render.json_out import form_object, table_object
 from yusuan.rules.base import REGISTRY, Finding, Severity
+from yusuan.rules.report import STYLE as CHECK_STYLE
+from yusuan.rules.report import findings_html, report_object
 from yusuan.rules.report import render_text as render_check_text
-from yusuan.rules.report import report_object
+from yusuan.rules.subject import subject_of_dataset
 from yusuan.tables.base import AMOUNT, CODE, NAME, TOTAL, Column, Row, Table
 from yusuan.tables.forms import FUND_ROWS, TEXT_FIELDS, ProjectForm
 
@@ -101,7 +104,7 @@ def all_problems(result: AuditResult) -> list[ReadProblem]:
 # --- text --------------------------------------------------------------------------------------
 
 
-def render_document_text(result: AuditResult) -> str:
+def render_document_text(result: AuditResult, *, verbose: bool = False) -> str:
     doc = result.document
     out = [f"══ {result.path}"]
     if doc is None or not result.readable:
@@ -140,7 +143,7 @@ def render_document_text(result: AuditResult) -> str:
         out.append(f"注意 / note: {problem.message_zh} / {problem.message_en}")
     if result.report is not None:
         out.append("")
-        out.append(render_check_text(result.report))
+        out.append(render_check_text(result.report, verbose=verbose))
     return "\n".join(out)
 
 
@@ -165,8 +168,8 @@ def render_overview(results: Sequence[AuditResult]) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_text(results: Sequence[AuditResult]) -> str:
-    chunks = [render_document_text(r) for r in results]
+def render_text(results: Sequence[AuditResult], *, verbose: bool = False) -> str:
+    chunks = [render_document_text(r, verbose=verbose) for r in results]
     if len(results) > 1:
         chunks.append(render_overview(results).rstrip("\n"))
     return "\n\n".join(chunks) + "\n"
@@ -589,24 +592,33 @@ def _funds_html(form: ProjectForm, part: str) -> str:
     )
 
 
-def finding_html(finding: Finding, doc: RecognisedDocument, number: int) -> str:
-    severity = finding.severity
+def figures_html(finding: Finding, doc: RecognisedDocument) -> str:
+    """The figures behind a finding: the table rows it points at, or the form's rows ("" when
+    it points at neither)."""
     figures = "".join(excerpt_html(e) for e in excerpts(finding, doc))
     if finding.location.project:
         figures += form_excerpt_html(finding, doc)
-    if not figures:
-        figures = "<p><small>（没有可显示的数字 / no figure to show）</small></p>"
-    return (
-        f"<div class='finding {severity.english}' id='f{number}'>"
-        "<div class='what'>"
-        f"<span class='sev'>{_e(severity.value)} {_e(severity.english)}</span> "
-        f"<code>{_e(finding.rule)}</code>"
-        f"<p>{_e(finding.message_zh)}<br><small>{_e(finding.message_en)}</small></p>"
-        f"<p><small>位置 / where: {_e(finding.location.describe())}</small></p>"
-        "</div>"
-        f"<div class='figures'>{figures}</div>"
-        "</div>"
+    return figures
+
+
+def dataset_figures(dataset: Dataset) -> Callable[[Finding], str]:
+    """``figures_html`` for a dataset's check: its computed tables and forms, as a document."""
+    subject = subject_of_dataset(dataset)
+    doc = RecognisedDocument(
+        dataset.manifest.department.name,
+        dataset.year,
+        dataset.manifest.department.name,
+        subject.tables,
+        forms=tuple(subject.forms),
     )
+    return lambda finding: figures_html(finding, doc)
+
+
+def source_link(result: AuditResult) -> str:
+    """The original PDF, for the page links of the findings (works from file://)."""
+    if result.path.suffix.lower() != ".pdf" or not result.path.exists():
+        return ""
+    return result.path.resolve().as_uri()
 
 
 def full_table_html(doc: RecognisedDocument, table: Table, hits: set[tuple[int, str]]) -> str:
@@ -659,10 +671,6 @@ def document_body_html(result: AuditResult, level: int = 1) -> str:
         out.append("</ul>")
         return "".join(out)
     report = result.report
-    if report is not None:
-        out.append(
-            f"<p class='summary'>{_e(report.summary_zh())}<br><small>{_e(report.summary_en())}</small></p>"
-        )
     for problem in result.problems:
         out.append(f"<p class='summary'>{_e(problem.message_zh)} / {_e(problem.message_en)}</p>")
     out.append(f"<{h2}>识别的表 / tables recognised</{h2}>")
@@ -682,10 +690,13 @@ def document_body_html(result: AuditResult, level: int = 1) -> str:
         pages = "、".join(str(p) for p in result.unreadable_pages)
         out.append(f"<p>无法读取的页 / unreadable pages: {_e(pages)}</p>")
     hits: dict[str, set[tuple[int, str]]] = {}
-    if report is not None and report.findings:
-        out.append(f"<{h2}>发现的问题 / findings</{h2}>")
-        for number, finding in enumerate(report.findings, start=1):
-            out.append(finding_html(finding, doc, number))
+    if report is not None:
+        out.append(
+            findings_html(
+                report, figures=lambda f: figures_html(f, doc), source=source_link(result)
+            )
+        )
+        for finding in report.folded:
             for excerpt in excerpts(finding, doc):
                 hits.setdefault(excerpt.table.id, set()).update(excerpt.hits)
     if doc.unread or doc.problems:
@@ -706,7 +717,8 @@ def page(title: str, body: str) -> str:
     return (
         "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body>{body}</body></html>\n"
+        f"<title>{_e(title)}</title><style>{CHECK_STYLE}{_STYLE}</style></head>"
+        f"<body class='lang-zh'>{body}</body></html>\n"
     )
 
 
@@ -751,15 +763,17 @@ def document_page_name(result: AuditResult, number: int) -> str:
     return f"{number:03d}-{stem}.html"
 
 
-def render(results: Sequence[AuditResult], fmt: str) -> str:
+def render(results: Sequence[AuditResult], fmt: str, *, verbose: bool = False) -> str:
     if fmt == "json":
         return render_json(results)
     if fmt == "html":
         return render_html(results)
-    return render_text(results)
+    return render_text(results, verbose=verbose)
 
 
-def write_outputs(results: Sequence[AuditResult], folder: Path, fmt: str) -> list[Path]:
+def write_outputs(
+    results: Sequence[AuditResult], folder: Path, fmt: str, *, verbose: bool = False
+) -> list[Path]:
     """The report in ``folder``: ``audit.txt``/``audit.json``, or for HTML ``index.html`` and one
     page per document; and always ``summary.csv``."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -775,7 +789,7 @@ def write_outputs(results: Sequence[AuditResult], folder: Path, fmt: str) -> lis
         written.insert(0, folder / "index.html")
     else:
         name = "audit.json" if fmt == "json" else "audit.txt"
-        atomic_write_text(folder / name, render(results, fmt))
+        atomic_write_text(folder / name, render(results, fmt, verbose=verbose))
         written.append(folder / name)
     atomic_write_text(folder / "summary.csv", summary_csv(results))
     written.append(folder / "summary.csv")

@@ -249,6 +249,7 @@ def audit_command(
     out_dir: Path | None,
     export_dataset: Path | None,
     progress: bool,
+    verbose: bool = False,
 ) -> int:
     """``yusuan audit FILE... [--format text|json|html] [-o DIR] [--export-dataset DIR]``.
 
@@ -282,11 +283,11 @@ def audit_command(
         results = audit_paths(documents)
 
     if out_dir is not None:
-        written = out.write_outputs(results, out_dir, fmt)
+        written = out.write_outputs(results, out_dir, fmt, verbose=verbose)
         sys.stdout.write(out.render_overview(results))
         sys.stdout.write(f"已写入 / written: {', '.join(str(p) for p in written)}\n")
     else:
-        sys.stdout.write(out.render(results, fmt))
+        sys.stdout.write(out.render(results, fmt, verbose=verbose))
 
     if export_dataset is not None:
         from yusuan.audit.export import export_dataset as export

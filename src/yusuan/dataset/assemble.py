@@ -24,6 +24,7 @@ from yusuan.dataset.schema import (
     UNIT_KINDS,
 )
 from yusuan.model.records import (
+    Acceptance,
     BudgetLine,
     Dataset,
     Department,
@@ -73,6 +74,7 @@ class RawDataset:
     tables: dict[str, RawTable] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     explanation: str = ""
+    accepted: list[Acceptance] = field(default_factory=list)
 
 
 def _manifest(raw: RawDataset) -> tuple[Manifest | None, list[Problem]]:
@@ -214,7 +216,14 @@ def _manifest(raw: RawDataset) -> tuple[Manifest | None, list[Problem]]:
         str(raw.department.get("level", "") or ""),
     )
     return Manifest(
-        department, year, tuple(units), kind, display_unit, int(raw.format_version), raw.rules
+        department,
+        year,
+        tuple(units),
+        kind,
+        display_unit,
+        int(raw.format_version),
+        raw.rules,
+        accepted=tuple(raw.accepted),
     ), problems
 
 

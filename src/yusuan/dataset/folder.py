@@ -15,7 +15,7 @@ from yusuan.dataset.explanation import read_explanation_file, write_explanation_
 from yusuan.dataset.problems import Problem
 from yusuan.dataset.schema import MANIFEST_FILE, RECORD_KINDS, RecordKind
 from yusuan.fsutil import atomic_directory
-from yusuan.model.records import Dataset, Manifest
+from yusuan.model.records import ACCEPTANCE_KEYS, Acceptance, Dataset, Manifest
 
 
 def _read_csv(path: Path, label: str) -> tuple[RawTable | None, list[Problem]]:
@@ -84,6 +84,45 @@ def read_manifest_toml(path: Path) -> tuple[dict[str, Any], list[Problem]]:
         ]
 
 
+def read_acceptances(entries: object, label: str) -> tuple[list[Acceptance], list[Problem]]:
+    """The manifest's ``[[accepted]]`` entries: rule and reason required, a place or its keys."""
+    accepted: list[Acceptance] = []
+    problems: list[Problem] = []
+    for number, entry in enumerate(entries if isinstance(entries, list) else [], start=1):
+        entry = entry if isinstance(entry, dict) else {}
+        rule = str(entry.get("rule", "")).strip()
+        reason = str(entry.get("reason", "")).strip()
+        keys = tuple(
+            (key, str(entry[key]).strip())
+            for key in ACCEPTANCE_KEYS
+            if str(entry.get(key, "")).strip()
+        )
+        place = str(entry.get("place", "")).strip()
+        if not keys and place:  # a workbook cell may name the keys: "project=…；field=…"
+            pairs = [part.partition("=") for part in place.split("；")]
+            if all(sep and key.strip() in ACCEPTANCE_KEYS for key, sep, _ in pairs):
+                keys = tuple((key.strip(), value.strip()) for key, _, value in pairs)
+                place = ""
+        missing = [name for name, value in (("rule", rule), ("reason", reason)) if not value]
+        if not place and not keys:
+            missing.append("place")
+        if missing:
+            problems.append(
+                Problem(
+                    "manifest",
+                    label,
+                    0,
+                    "accepted",
+                    f"第{number}项 [[accepted]] 缺少 {'、'.join(missing)}（需要 rule、place 与 reason）",
+                    f"[[accepted]] entry {number} lacks {', '.join(missing)} "
+                    "(rule, place and reason are required)",
+                )
+            )
+            continue
+        accepted.append(Acceptance(rule, reason, place, keys))
+    return accepted, problems
+
+
 def read_folder(folder: Path) -> RawDataset:
     manifest_path = folder / MANIFEST_FILE
     problems: list[Problem] = []
@@ -126,6 +165,8 @@ def read_folder(folder: Path) -> RawDataset:
     )
     raw.explanation, explanation_problems = read_explanation_file(folder)
     raw.problems.extend(explanation_problems)
+    raw.accepted, accepted_problems = read_acceptances(data.get("accepted", []), MANIFEST_FILE)
+    raw.problems.extend(accepted_problems)
     for kind in RECORD_KINDS:
         path = folder / kind.file
         if path.is_file():
@@ -175,6 +216,12 @@ def manifest_toml(manifest: Manifest) -> str:
     for rule, settings in manifest.rules.items():
         lines += ["", f"[rules.{_toml_string(rule)}]"]
         lines += [f"{_toml_string(k)} = {_toml_string(v)}" for k, v in settings.items()]
+    for acceptance in manifest.accepted:
+        lines += ["", "[[accepted]]", f"rule = {_toml_string(acceptance.rule)}"]
+        if acceptance.place:
+            lines.append(f"place = {_toml_string(acceptance.place)}")
+        lines += [f"{key} = {_toml_string(value)}" for key, value in acceptance.keys]
+        lines.append(f"reason = {_toml_string(acceptance.reason)}")
     return "\n".join(lines) + "\n"
 
 

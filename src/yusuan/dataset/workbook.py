@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from yusuan.dataset.assemble import RawDataset, RawTable, RawUnit
 from yusuan.dataset.convert import RawRow, amount_or_text, record_values
 from yusuan.dataset.explanation import SHEET_HEADERS, explanation_from_rows, explanation_rows
-from yusuan.dataset.folder import _ATTR
+from yusuan.dataset.folder import _ATTR, read_acceptances
 from yusuan.dataset.problems import Problem
 from yusuan.dataset.schema import (
     EXPLANATION_SHEET,
@@ -47,6 +47,9 @@ MANIFEST_KEYS: tuple[tuple[str, str, str], ...] = (
 )
 UNIT_HEADERS = ("单位编码", "单位名称", "单位性质", "上级单位编码")
 RULE_HEADERS = ("规则编号", "设置", "值")
+# [[accepted]] in a workbook: one accepted finding a row (the place as a check report prints it).
+ACCEPTED_SHEET = "已接受的问题"
+ACCEPTED_HEADERS = ("规则编号", "位置", "理由")
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -142,6 +145,14 @@ def read_workbook(path: Path) -> RawDataset:
                 rules.setdefault(rule.strip(), {})[setting.strip()] = value.strip()
     raw = RawDataset(label, department, budget, format_version, units, rules, problems=problems)
     raw.explanation = explanation
+    if ACCEPTED_SHEET in wb.sheetnames:
+        entries = [
+            dict(zip(("rule", "place", "reason"), [*cells, "", "", ""][:3], strict=True))
+            for cells in _sheet_rows(wb[ACCEPTED_SHEET])[1:]
+            if any(c.strip() for c in cells)
+        ]
+        raw.accepted, accepted_problems = read_acceptances(entries, f"{label}:{ACCEPTED_SHEET}")
+        raw.problems.extend(accepted_problems)
     for kind in RECORD_KINDS:
         if kind.sheet not in wb.sheetnames:
             continue
@@ -260,6 +271,12 @@ def workbook_bytes(dataset: Dataset, *, include_optional: bool = False) -> bytes
         for rule, settings in dataset.manifest.rules.items():
             for key, value in settings.items():
                 ws_rules.append([rule, key, value])
+    if dataset.manifest.accepted:
+        ws_accepted = wb.create_sheet(ACCEPTED_SHEET)
+        _write_header(ws_accepted, ACCEPTED_HEADERS)
+        for acceptance in dataset.manifest.accepted:
+            place = acceptance.place or "；".join(f"{k}={v}" for k, v in acceptance.keys)
+            ws_accepted.append([acceptance.rule, place, acceptance.reason])
     for kind in RECORD_KINDS:
         records = getattr(dataset, _ATTR[kind.key])
         if kind.optional and not records and not include_optional:

@@ -89,6 +89,25 @@ class Manifest:
     display_unit: MoneyUnit = MoneyUnit.WAN
     format_version: int = 1
     rules: dict[str, dict[str, str]] = field(default_factory=dict)
+    accepted: tuple[Acceptance, ...] = ()
+
+
+# The keys an acceptance may name a place by (those of a finding's location).
+ACCEPTANCE_KEYS = ("table", "row", "column", "project", "field")
+
+
+@dataclass(frozen=True, slots=True)
+class Acceptance:
+    """已接受: a reviewer accepted one finding (``[[accepted]]`` in yusuan.toml), with the reason.
+
+    ``place`` is the place as a check report prints it (位置); ``keys`` name it instead by some of
+    table/row/column/project/field.
+    """
+
+    rule: str
+    reason: str
+    place: str = ""
+    keys: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

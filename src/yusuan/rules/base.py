@@ -10,6 +10,7 @@ and ``MissingData`` when the input lacks what the rule needs: such a rule never 
 from __future__ import annotations
 
 import enum
+import hashlib
 import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -133,7 +134,15 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One thing found: which rule, how severe, the message in Chinese and English, and where."""
+    """One thing found: which rule, how severe, the message in Chinese and English, and where.
+
+    A rule yields one finding per place; the engine then folds the findings that state one fact
+    (``rules.consolidate``) so that a finding names every place it applies to (``places``, the
+    first of which is ``location``), the other rules that said the same thing at its place
+    (``also``), the finding it follows from (``caused_by``, a ``key``), the number of projects or
+    rows of a grouped pattern (``group``) and, when a reviewer accepted it, the reason
+    (``accepted``). ``parts`` keeps the findings folded into this one, so nothing is lost.
+    """
 
     rule: str
     severity: Severity
@@ -141,6 +150,41 @@ class Finding:
     message_en: str
     location: Location
     values: Mapping[str, object] = field(default_factory=dict)
+    other_places: tuple[Location, ...] = ()
+    also: tuple[str, ...] = ()
+    caused_by: str = ""
+    group: int = 0
+    accepted: str = ""
+    parts: tuple[Finding, ...] = ()
+
+    @property
+    def places(self) -> tuple[Location, ...]:
+        """Every place the finding applies to, ``location`` first."""
+        return (self.location, *self.other_places)
+
+    @property
+    def fact(self) -> tuple[tuple[str, str], ...]:
+        """The values that make the message, minus those naming its place."""
+        return tuple(sorted((k, str(v)) for k, v in self.values.items() if k not in PLACE_VALUES))
+
+    @property
+    def key(self) -> str:
+        """Rule + place + fact: stable across runs, what ``caused_by`` and acceptance refer to."""
+        digest = hashlib.sha1(repr(self.fact).encode()).hexdigest()[:6]
+        return f"{self.rule}@{self.location.describe()}#{digest}"
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """This finding's rule and the rules folded into it."""
+        return (self.rule, *self.also)
+
+    def where(self) -> str:
+        """Every place, as a report prints them."""
+        return "；".join(place.describe() for place in self.places)
+
+
+# Values that name where a finding is rather than what it says (the place half of a key).
+PLACE_VALUES = frozenset({"project", "row", "file", "line", "page", "table", "column"})
 
 
 class _Lenient(dict[str, object]):

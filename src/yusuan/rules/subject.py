@@ -79,7 +79,57 @@ class Subject:
         """
         if self.exact:
             return Decimal(0)
-        return table.unit.factor * Decimal("0.005") * (terms + 1)
+        return half_unit(table.unit.factor) * (terms + 1)
+
+    def agree(self, table: Table, a: Decimal, b: Decimal, terms: int = 1) -> bool:
+        """Whether two figures of ``table`` agree: exactly for a dataset, within the printed
+        precision for a document (``agree_as_printed``)."""
+        if self.exact:
+            return a == b
+        return agree_as_printed(a, b, unit=table.unit.factor, terms=terms)
+
+
+# --- comparing printed figures ------------------------------------------------------------------
+
+HALF = Decimal("0.5")
+
+
+def half_unit(unit: Decimal = Decimal(1), decimals: int = 2) -> Decimal:
+    """Half a unit of the last printed digit: 0.005 of ``unit`` for two decimals (in 元 when
+    ``unit`` is the table's unit in 元: 50元 on a table in 万元)."""
+    return unit * HALF * Decimal(1).scaleb(-decimals)
+
+
+def agree_as_printed(
+    a: Decimal, b: Decimal, *, unit: Decimal = Decimal(1), decimals: int = 2, terms: int = 1
+) -> bool:
+    """Whether two printed figures may be the same exact amount: each printed figure is within half
+    a unit of its last digit of the exact value, so ``a`` (a total of ``terms`` printed parts, or a
+    single figure) and ``b`` may differ by (terms + 1) halves. ``unit`` is the value of 1 in the
+    printed unit (10000 for 万元), the amounts being in 元."""
+    return abs(a - b) <= half_unit(unit, decimals) * (terms + 1)
+
+
+def share_agrees(
+    printed: Decimal,
+    part: Decimal,
+    whole: Decimal,
+    *,
+    unit: Decimal = Decimal(1),
+    decimals: int = 2,
+    share_decimals: int = 2,
+) -> bool:
+    """Whether a printed share (in %) follows from a printed part and whole: the amounts are
+    each within half a printed unit, so the share lies between (part − h)/(whole + h) and
+    (part + h)/(whole − h), and the printed share within half a unit of its own last digit
+    (0.005% for two decimals) of a value in that range."""
+    if whole <= 0:
+        return False
+    h = half_unit(unit, decimals)
+    low = (part - h) / (whole + h) * 100
+    high = (part + h) / (whole - h) * 100 if whole > h else Decimal("Infinity")
+    slack = half_unit(Decimal(1), share_decimals)
+    return low - slack <= printed <= high + slack
 
 
 def subject_of_dataset(dataset: Dataset) -> Subject:
