@@ -30,7 +30,14 @@ from yusuan.rules.subject import DOCUMENT
 from yusuan.tables.base import DETAIL, GROUP, TOTAL, Column, Row, Table, Value
 
 REALDOCS = SHARED / "realdocs"
-OURS = [f"TT-{n:03d}" for n in range(1, 12)] + ["NR-002", "NR-004", "NR-005", "NR-006", "NR-007"]
+OURS = [f"TT-{n:03d}" for n in range(1, 13)] + [
+    "NR-002",
+    "NR-004",
+    "NR-005",
+    "NR-006",
+    "NR-007",
+    "NR-008",
+]
 
 # Added to the clean narrative so that every rule has something to look at: a figure stated
 # twice (基本支出, as the 支出 section states it too), a comparison with last year, and a 政府性
@@ -66,6 +73,12 @@ def narrated(*changes: tuple[str, str], exact: bool = True) -> Subject:
     return with_narrative(subject, stated_figures(lines, dataset.year))
 
 
+def without(subject: Subject, *table_ids: str) -> Subject:
+    """The subject without some of its tables (a document that does not print them)."""
+    tables = {k: v for k, v in subject.tables.items() if k not in table_ids}
+    return replace(subject, tables=tables)
+
+
 def spoiled(*changes: tuple[str, str]) -> Callable[[], Subject]:
     return lambda: narrated(*changes)
 
@@ -88,9 +101,15 @@ CASES = [
     ),
     RuleCase(
         "TT-003",
+        spoiled(("基本支出320.50万元，占56.18%", "基本支出321.50万元，占56.18%")),
+        quiet,
+        expect="321.50万元",
+    ),
+    RuleCase(
+        "TT-012",
         spoiled(("基本支出320.50万元，占56.18%", "基本支出320.50万元，占57.18%")),
         quiet,
-        expect="占",
+        expect="重算应为56.18%",
     ),
     RuleCase(
         "TT-004",
@@ -118,12 +137,34 @@ CASES = [
         name="zero-base",
     ),
     RuleCase("NR-004", spoiled(("占43.82%", "占33.82%")), quiet, expect="90.00%"),
+    # where no table decides which statement is right (with the 支出总表, TT-003 says it)
     RuleCase(
-        "NR-005", spoiled(("基本支出预算数为320.50万元", "基本支出预算数为321.50万元")), quiet
+        "NR-005",
+        lambda: without(
+            narrated(("基本支出预算数为320.50万元", "基本支出预算数为321.50万元")), "expenditure"
+        ),
+        lambda: without(quiet(), "expenditure"),
+    ),
+    # the shares say the two incomes are the whole: their amounts must add up to it
+    RuleCase(
+        "NR-008",
+        spoiled(("政府性基金200.00万元，占35.06%", "政府性基金210.00万元，占35.06%")),
+        quiet,
+        expect="580.50",
     ),
     RuleCase("NR-006", spoiled(("占56.18%", "占56.2%")), quiet, expect="两位小数"),
     RuleCase("NR-006", spoiled(("占56.18%", "占56.18")), quiet, expect="%号", name="sign"),
-    RuleCase("NR-007", spoiled(("占本年支出合计的64.94%", "占本年支出合计的65.94%")), quiet),
+    # a share of a stated whole whose part no table prints (TT-012 cannot recompute it)
+    RuleCase(
+        "NR-007",
+        lambda: without(
+            narrated(("占本年支出合计的64.94%", "占本年支出合计的65.94%")),
+            "general-budget",
+            "fiscal",
+        ),
+        lambda: without(quiet(), "general-budget", "fiscal"),
+        expect="重算应为64.94%",
+    ),
 ]
 
 
@@ -657,9 +698,9 @@ def test_procuratorate_narrative_inconsistencies() -> None:
         ("NR-002", 27, "称减少35.77%"),
         # 住房公积金 1442.74, +368.97: 368.97 / 1073.77 = 34.36%, printed 34.38%
         ("NR-002", 29, "称增加34.38%"),
-        # 基本支出 15,844.04 of 24,169.74 = 65.553% -> 65.55%, printed 65.56%
-        ("NR-007", 26, "占65.56%"),
-        ("TT-003", 26, "占65.56%"),
+        # 基本支出 15,844.04 of 24,169.74 = 65.553% -> 65.55%, printed 65.56%: a share, not an
+        # amount, so TT-012 (a warning) and only it (not NR-007 again, not the fatal TT-003)
+        ("TT-012", 26, "占65.56%"),
         # names of 2080505 and 2080506 not as the catalogue has them
         ("TT-011", 28, "机关事业单位基本养老保险费"),
         ("TT-011", 28, "机关事业单位职业年金"),
@@ -691,16 +732,18 @@ def test_putuo_narrative_inconsistencies() -> None:
     机关运行经费 (443.18万元, a column of the 三公 table) included."""
     subject = real_subject("shanghai-putuo-wanli-street-2024-budget", 2024, putuo_tables())
     found = findings(subject)
-    assert sorted((r, p) for r, p, _ in found) == [
-        ("NR-002", 7),
-        ("NR-002", 9),
-        ("NR-005", 9),
-        ("TT-005", 9),
-    ]
+    # one finding for the one wrong figure: the table decides that 352.67 is the wrong one
+    # (TT-005); the rate 0.53% follows from the table's 350.35, and the paragraph's other
+    # statement of 350.35 agrees with the table
+    assert sorted((r, p) for r, p, _ in found) == [("NR-002", 7), ("TT-005", 9)]
     messages = {r: m for r, p, m in found if p == 9}
     assert "352.67万元" in messages["TT-005"] and "350.35万元" in messages["TT-005"]
-    assert "350.35万元" in messages["NR-005"]
     assert any("上年数为0" in m for r, p, m in found if p == 7)
+    # without the table nothing decides: the two statements disagree, and the rate follows
+    # from neither 352.67 nor the paragraph's figure
+    alone = findings(without(subject, "general-budget"))
+    assert sorted((r, p) for r, p, _ in alone) == [("NR-002", 7), ("NR-002", 9), ("NR-005", 9)]
+    assert any("350.35万元" in m for r, p, m in alone if r == "NR-005")
     assert run("TT-008", subject).outcome is Outcome.PASSED
     assert run("TT-010", subject).outcome is Outcome.COULD_NOT_RUN, "no 政府采购 table printed"
 
@@ -717,11 +760,11 @@ def test_putuo_narrative_inconsistencies() -> None:
             + [("NR-002", 26)]
             + [("NR-002", 27)] * 3
             + [("NR-002", 29)] * 2
-            + [("NR-007", 26), ("TT-003", 26), ("TT-011", 28), ("TT-011", 28)],
+            + [("TT-012", 26), ("TT-011", 28), ("TT-011", 28)],
         ),
         (
             "shanghai-putuo-wanli-street-2024-budget",
-            [("NR-002", 7), ("NR-002", 9), ("NR-005", 9), ("TT-005", 9)],
+            [("NR-002", 7), ("TT-005", 9)],
         ),
     ],
 )

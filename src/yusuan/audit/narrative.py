@@ -50,6 +50,11 @@ HUNDRED = Decimal(100)
 INCOME_TOTAL = "收入合计"
 EXPENDITURE_TOTAL = "支出合计"
 BOTH_TOTALS = "收支总计"
+# 收入支出总计 / 收入总计 / 支出总计: the grand totals, carry-overs included (本年收入合计 +
+# 上年结转 = 本年支出合计 + 结转下年), never the year's own 本年收入合计
+GRAND_TOTAL = "收入支出总计"
+INCOME_GRAND = "收入总计"
+EXPENDITURE_GRAND = "支出总计"
 FISCAL = "财政拨款"
 FISCAL_INCOME = "财政拨款收入"
 FISCAL_EXPENDITURE = "财政拨款支出"
@@ -104,8 +109,14 @@ _PROTECT = (
 # A label's core (protected terms as Ⓖ/Ⓕ/Ⓢ, 预算 dropped, full-width brackets as ASCII) matched
 # from its end: the first pattern that matches names the subject. Order matters: specific first.
 _END = r"(?:总额|总计|合计|小计|金额|资金|支出|数|安排|拨款|总)*$"
+# what stands before 收入/支出 when they mean the whole (the body's name, a bracket, 本年)
+_WHOLE = r"(?:^|[^\u4e00-\u9fff]|部|厅|室|院|处|局|委|会|中心)"
 SUBJECTS: tuple[tuple[str, str], ...] = (
-    (FISCAL_BOTH, r"财政拨款(?:收入?、支出?|收支)" + _END),
+    (FISCAL_BOTH, r"财政拨款(?:收入?、?支出?|收支)" + _END),
+    # 总计 (not 本年…合计) is the grand total, carry-overs included
+    (GRAND_TOTAL, r"(?<!本年)(?<!当年)(?:收入?、?支出?|收支)总计$"),
+    (INCOME_GRAND, _WHOLE + r"收入总计$"),
+    (EXPENDITURE_GRAND, _WHOLE + r"支出总计$"),
     (BOTH_TOTALS, r"收入?、支出?" + _END),
     (FISCAL_BASIC, r"(?:财政拨款|Ⓖ|Ⓖ财政拨款|Ⓖ拨款)基本支出" + _END),
     (BASIC, r"基本支出" + _END),
@@ -121,10 +132,10 @@ SUBJECTS: tuple[tuple[str, str], ...] = (
     (RECEPTION, r"公务接待费" + _END),
     (MEETING, r"会议费" + _END),
     (TRAINING, r"培训费" + _END),
-    (GOODS, r"(?:拟采购|采购)?货物" + _END),
-    (WORKS, r"(?:拟采购|采购)?工程" + _END),
-    (SERVICES, r"(?:拟购买|购买|拟采购|采购)?服务" + _END),
-    (PROCUREMENT, r"政府采购(?:支出)?" + _END),
+    (GOODS, r"(?:拟采购|采购)?货物(?:类)?(?:采购)?" + _END),
+    (WORKS, r"(?:拟采购|采购)?工程(?:类)?(?:采购)?" + _END),
+    (SERVICES, r"(?:拟购买|购买|拟采购|采购)?服务(?:类)?(?:采购)?" + _END),
+    (PROCUREMENT, r"政府采购(?:支出|预算)?" + _END),
     (RESERVE, r"预留机动经费" + _END),
     (CARRY_FORWARD, r"结转下年(?:资金)?" + _END),
     (CARRYOVER, r"上年结转(?:和结余|结余)?(?:资金)?" + _END),
@@ -145,11 +156,8 @@ SUBJECTS: tuple[tuple[str, str], ...] = (
     (SUPERIOR_GRANTS, r"上级补助收入" + _END),
     (SUBORDINATE_PAYMENTS, r"附属单位上缴收入" + _END),
     (OTHER_INCOME, r"其他收入" + _END),
-    (INCOME_TOTAL, r"(?:^|[^\u4e00-\u9fff]|部|厅|室|院|处|局|委|会|中心|本年|当年)收入" + _END),
-    (
-        EXPENDITURE_TOTAL,
-        r"(?:^|[^\u4e00-\u9fff]|部|厅|室|院|处|局|委|会|中心|本年|当年)支出" + _END,
-    ),
+    (INCOME_TOTAL, r"(?:" + _WHOLE + r"|本年|当年)收入" + _END),
+    (EXPENDITURE_TOTAL, r"(?:" + _WHOLE + r"|本年|当年)支出" + _END),
 )
 _SUBJECTS = tuple((key, re.compile(pattern)) for key, pattern in SUBJECTS)
 
@@ -449,9 +457,17 @@ _BOOK_TITLE = re.compile(r"《[^》]*》")
 _YEAR_WORD = re.compile(r"(?:19|20)\d{2}\s*年(?:度)?")
 _CODE = re.compile(r"^(\d{7}|\d{5}|\d{3})(?!\d)\s*")
 _PRIOR_MARK = re.compile(r"上年|上一年|去年|执行数|上年度")
-_LEAD_WORDS = re.compile(r"其中|包括|如下|分别为|具体情况")
+_LEAD_WORDS = re.compile(r"其中|包括|如下|以下|分别为|具体情况")
 # a clause giving reasons: figures in it are asides, not statements of the budget's figures
 _REASON = re.compile(r"原因|一是|二是|三是|四是")
+_ASIDE_END = re.compile(
+    r"如下[:：]|[:：；;]\s*(?:\d{1,2}\s*[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）])"
+)
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    matches = list(pattern.finditer(text))
+    return matches[-1] if matches else None
 
 
 def _places(number: str) -> int:
@@ -498,18 +514,28 @@ def function_ref(label: str, context: str, class_names: frozenset[str]) -> Funct
     code_match = _CODE.match(text)
     code = code_match.group(1) if code_match else ""
     rest = text[code_match.end() :] if code_match else text
-    pieces = re.split(r"[(（](类|款|项)[)）]", rest)
+    # "行政运行（项）", or with the level's code digits inside: "公共安全支出（204类）司法（06款）"
+    pieces = re.split(r"[(（](\d{0,3})(类|款|项)[)）]", rest)
     names = tuple(
-        (pieces[i + 1], pieces[i].strip('“”"、,，'))
-        for i in range(0, len(pieces) - 1, 2)
+        (pieces[i + 2], pieces[i].strip('“”"、,，'))
+        for i in range(0, len(pieces) - 2, 3)
         if pieces[i].strip('“”"、,，')
     )
+    digits = "".join(pieces[i + 1] for i in range(0, len(pieces) - 2, 3))
+    if not code and _is_function_code(digits):
+        code = digits
     if names or code:
         return FunctionRef(code, names, context)
-    bare = re.sub(r"(?:支出)?$", "", rest)
-    if rest in class_names or bare in class_names or f"{bare}支出" in class_names:
-        return FunctionRef("", (("类", rest),), context)
-    return None
+    # a 类 named bare, "社会保障和就业支出1,890.27万元", also as a total: "…支出合计"
+    whole = re.sub(r"(?:合计|总计|小计|总额)$", "", rest)
+    bare = re.sub(r"支出$", "", whole)
+    named = next((x for x in (rest, whole, bare, f"{bare}支出") if x in class_names), "")
+    return FunctionRef("", (("类", named),), context) if named else None
+
+
+def _is_function_code(digits: str) -> bool:
+    """Digits pieced together from "（204类）（06款）（01项）": a 类, 款 or 项 code."""
+    return len(digits) in (3, 5, 7) and digits.isdigit()
 
 
 def topic_of(text: str) -> str:
@@ -550,9 +576,12 @@ class _Reader:
         if is_heading_like(text):
             self.heading(text)
             return
-        for lead_in in re.finditer(r"([^。：:，,；;]*?)如下[:：]", text):
-            if topic_of(lead_in.group(1)) in LEAD_IN_TOPICS:
-                self.lead_in = lead_in.group(1)
+        # a lead-in ("财政拨款支出主要内容如下：") sets the topic of the figures after it
+        lead_ins = [
+            (found.end(), found.group(1))
+            for found in re.finditer(r"([^。：:，,；;]*?)如下[:：]", text)
+            if topic_of(found.group(1)) in LEAD_IN_TOPICS
+        ]
         last: _Working | None = None  # the figure a change or share belongs to
         for start, sentence in split_sentences(text):
             self.sentence_count += 1
@@ -579,11 +608,17 @@ class _Reader:
                 before = sentence[cursor : found.start()]
                 offset = start + found.start()
                 page, line = para.where(offset)
+                while lead_ins and lead_ins[0][0] <= offset:
+                    self.lead_in = lead_ins.pop(0)[1]
                 flat = _FLAT.search(before)
                 if flat and last is not None and "direction" not in last.change:
                     last.change.update(direction=FLAT, word=flat.group(0))
-                if _REASON.search(before):
+                reason = _last(_REASON, before)
+                if reason is not None:
                     aside = True
+                # the reasons end where a list of figures begins ("…如下：1、…")
+                if aside and _ASIDE_END.search(before, reason.end() if reason else 0):
+                    aside = False
                 if aside:
                     cursor = found.end()
                     continue
@@ -717,6 +752,10 @@ class _Reader:
         if role != "prior":
             function = function_ref(label, self.class_context, self.class_names)
             subjects = (FUNCTION,) if function else subjects_of(label)
+            if self._class_total(label, subjects):
+                # "支出合计" under the heading of a 类 is that 类's total, not the document's
+                function = FunctionRef("", (("类", self.class_context),), self.class_context)
+                subjects = (FUNCTION,)
             if role == "restated":
                 subjects = ()
         return StatedFigure(
@@ -739,6 +778,13 @@ class _Reader:
             sentence_index=self.sentence_count,
             paragraph_index=paragraph_index,
         )
+
+    def _class_total(self, label: str, subjects: tuple[str, ...]) -> bool:
+        """A bare total ("支出合计") stated under a 类 heading, without 本年/部门 wording."""
+        if not self.class_context or subjects not in ((INCOME_TOTAL,), (EXPENDITURE_TOTAL,)):
+            return False
+        core = _core(_strip_enumerator(label))
+        return bool(re.fullmatch(r"(?:支出|收入)" + _END, core))
 
     def _earlier_year(self, label: str) -> bool:
         if self.year is None:
