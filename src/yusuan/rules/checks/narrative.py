@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from yusuan.audit import narrative as n
 from yusuan.audit.narrative import StatedFigure
@@ -719,6 +719,35 @@ def share_checks(subject: Subject) -> Iterator[ShareCheck]:
             yield ShareCheck(check, whole_value, bounds[0], bounds[1])
 
 
+def closing_adjustment(
+    figure: StatedFigure, figures: Sequence[StatedFigure], whole: Decimal
+) -> bool:
+    """Is the share moved by one unit of its last digit so that the shares of its sentence add
+    up to exactly 100% (尾差调整)? Only when the shares rounded from the amounts do not add up
+    to 100% (an adjustment was needed) and the printed ones do."""
+    if figure.share is None or whole <= 0:
+        return False
+    siblings = [
+        f
+        for f in figures
+        if f.share is not None
+        and f.role != "prior"
+        and f.sentence_index == figure.sentence_index
+        and f.share_of == figure.share_of
+    ]
+    if len(siblings) < 2 or sum((f.share or ZERO for f in siblings), ZERO) != 1:
+        return False
+    rounded = sum(
+        (
+            (f.amount / whole).quantize(Decimal(10) ** -(f.share_places + 2), ROUND_HALF_UP)
+            for f in siblings
+        ),
+        ZERO,
+    )
+    unit = Decimal(10) ** -(figure.share_places + 2)
+    return rounded != 1 and abs(figure.share - figure.amount / whole) <= unit
+
+
 def shares_in_tables(subject: Subject) -> set[int]:
     """The stated shares (by index) that TT-012 recomputes from the tables."""
     try:
@@ -903,6 +932,7 @@ _amount_rule(
     },
 )
 def shares_against_tables(subject: Subject) -> Iterator[Hit]:
+    figures = narrative_figures(subject)
     shares = list(share_checks(subject))
     if not shares:
         raise NotApplicable("情况说明没有可按表中金额重算的占比 / no share to recompute")
@@ -910,7 +940,8 @@ def shares_against_tables(subject: Subject) -> Iterator[Hit]:
         figure, value = found.check.figure, found.check.value
         assert figure.share is not None
         half = percent_half(figure.share_places)
-        if figure.share + half < found.low or figure.share - half > found.high:
+        outside = figure.share + half < found.low or figure.share - half > found.high
+        if outside and not closing_adjustment(figure, figures, found.whole.value):
             yield _hit(
                 figure,
                 where(
@@ -1403,7 +1434,8 @@ def shares_of_stated_amounts(subject: Subject) -> Iterator[Hit]:
         if bounds is None or figure.share is None:
             continue
         half = percent_half(figure.share_places)
-        if figure.share + half < bounds[0] or figure.share - half > bounds[1]:
+        outside = figure.share + half < bounds[0] or figure.share - half > bounds[1]
+        if outside and not closing_adjustment(figure, figures, whole.amount):
             yield _hit(
                 figure,
                 what=_what(figure),
