@@ -251,6 +251,14 @@ def audit(
     progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="显示进度 / show progress")
     ] = True,
+    tidy: Annotated[
+        Path | None,
+        typer.Option(
+            "--tidy",
+            help="把所有文件的每个数写成一张长表（.csv，或 .parquet 需 pyarrow）/ "
+            "write every figure of every document as one long table (.csv, or .parquet)",
+        ),
+    ] = None,
 ) -> None:
     """审计已公开的预算文件：读回数据，找出自相矛盾之处 / Audit published disclosures.
 
@@ -258,7 +266,7 @@ def audit(
     """
     from yusuan.audit.run import audit_command
 
-    raise typer.Exit(audit_command(files, fmt.value, out, export, progress))
+    raise typer.Exit(audit_command(files, fmt.value, out, export, progress, tidy))
 
 
 class RulesFormat(StrEnum):

@@ -250,6 +250,7 @@ def audit_command(
     out_dir: Path | None,
     export_dataset: Path | None,
     progress: bool,
+    tidy: Path | None = None,
 ) -> int:
     """``yusuan audit FILE... [--format text|json|html] [-o DIR] [--export-dataset DIR]``.
 
@@ -264,6 +265,14 @@ def audit_command(
     if fmt not in out.FORMATS:
         err.print(f"未知的输出格式 / unknown format {fmt!r}; choose {', '.join(out.FORMATS)}")
         return EXIT_INPUT
+    if tidy is not None:
+        from yusuan.audit.tidy import check_target
+
+        try:
+            check_target(tidy)
+        except ValueError as cannot:
+            err.print(str(cannot), markup=False)
+            return EXIT_INPUT
     documents = expand_paths(files)
     if not documents:
         err.print(
@@ -306,4 +315,13 @@ def audit_command(
                 markup=False,
                 highlight=False,
             )
+    if tidy is not None:
+        from yusuan.audit.tidy import write_tidy
+
+        figures = write_tidy([(str(r.path), r.document) for r in results if r.document], tidy)
+        err.print(
+            f"已写入长表 / tidy table written: {tidy}（{figures} 个数 figures）",
+            markup=False,
+            highlight=False,
+        )
     return exit_status(results)
