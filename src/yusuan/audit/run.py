@@ -300,6 +300,7 @@ def audit_command(
 
     if export_dataset is not None:
         from yusuan.audit.export import export_dataset as export
+        from yusuan.audit.export import export_summary
 
         for result, target in _export_folders(results, export_dataset):
             assert result.document is not None
@@ -308,12 +309,8 @@ def audit_command(
             except (ValueError, OSError) as failure:
                 err.print(f"无法导出 / cannot export {result.path}: {failure}", markup=False)
                 continue
-            reproduced = ", ".join(exported.reproduced()) or "—"
             err.print(
-                f"已导出数据集 / dataset exported: {target}（复现 reproduced: {reproduced}；"
-                f"选定 {len(exported.choices)} 处，不能导出 gaps {len(exported.gaps)} 处）",
-                markup=False,
-                highlight=False,
+                export_summary(target, exported), markup=False, highlight=False, soft_wrap=True
             )
     if tidy is not None:
         from yusuan.audit.tidy import write_tidy
