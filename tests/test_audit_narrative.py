@@ -178,6 +178,29 @@ def test_a_reason_without_a_full_stop_does_not_swallow_the_list_after_it() -> No
     assert item.subject == n.FUNCTION and item.topic == "fiscal-expenditure"
 
 
+def test_final_accounts_measures_and_the_item_they_are_of() -> None:
+    """A 决算's narrative: 年初预算 / 全年预算 / 决算 figures, of the total they follow or of the
+    科目 the enumerated sentence names; "完成全年预算数的98.69%" is the 决算's share of it."""
+    figures = read(
+        "  一般公共预算财政拨款支出年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元。"
+        "其中：\n"
+        "  1、一般公共服务支出（类）社会工作事务（款）行政运行（项）。主要用于：人员支出。"
+        "全年预算为52.00万元，支出决算为51.32万元，完成全年预算数的98.69%。\n",
+        2024,
+    )
+    measures = [(f.text, f.measure, f.subject) for f in figures]
+    assert measures == [
+        ("0万元", n.INITIAL, n.GENERAL_EXPENDITURE),
+        ("321.02万元", n.ADJUSTED, n.GENERAL_EXPENDITURE),
+        ("307.82万元", n.FINAL, n.GENERAL_EXPENDITURE),
+        ("52.00万元", n.ADJUSTED, n.FUNCTION),
+        ("51.32万元", n.FINAL, n.FUNCTION),
+    ]
+    item = one(figures, "51.32万元")
+    assert item.function is not None and item.function.name("项") == "行政运行"
+    assert (item.share_text, item.share_of) == ("98.69%", n.ADJUSTED)
+
+
 def test_prior_restated_and_reason_figures() -> None:
     figures = read(
         "2024年部门预算编制说明\n"

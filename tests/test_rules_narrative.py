@@ -743,6 +743,42 @@ def test_a_share_moved_only_to_close_at_100_percent_is_not_a_finding() -> None:
         assert all("65.56%" in m for m in found)
 
 
+def test_social_work_final_accounts_narrative() -> None:
+    """中共上海市普陀区委社会工作部 2024 部门决算 (pages 17–22), checked by hand: the nine 项
+    listed under 一般公共预算财政拨款支出 add up to its 全年预算 321.02 (52.00 + 17.68 + 202.24 +
+    9.00 + 5.74 + 2.23 + 2.29 + 18.12 + 11.72) and its 决算 307.82 (51.32 + 11.31 + 202.24 + 6.18 +
+    4.64 + 2.22 + 0.49 + 17.70 + 11.72); "完成年初预算的95.89%" is 307.82 of the 全年预算 321.02, the
+    年初预算 being 0; the body was set up in 2024, so every "增长100.00%" is a rate on 0."""
+    subject = real_subject("shanghai-putuo-social-work-2024-final", 2024, [])
+    found = findings(subject)
+    assert sorted((r, p) for r, p, _ in found if r != "NR-006") == [
+        ("NR-002", 17),
+        ("NR-002", 17),
+        ("NR-002", 17),
+        ("NR-002", 21),
+        ("NR-007", 18),
+    ]
+    (completion,) = [m for r, _, m in found if r == "NR-007"]
+    assert "95.89%" in completion and "0万元" in completion
+    assert run("NR-008", subject).outcome is Outcome.PASSED
+
+
+def test_items_listed_under_a_final_accounts_total_must_not_exceed_it() -> None:
+    text = (
+        "  一般公共预算财政拨款支出年初预算为100.00万元，全年预算为120.00万元，支出决算为110.00万元。"
+        "其中：\n"
+        "  1、一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）行政运行（项）。"
+        "全年预算为80.00万元，支出决算为75.00万元。\n"
+        "  2、一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）一般行政管理事务（项）。"
+        "全年预算为{second}万元，支出决算为35.00万元。\n"
+    )
+    for second, fires in (("40.00", False), ("45.00", True)):
+        figures = stated_figures(text_lines(text.format(second=second)), 2024)
+        found = findings(with_narrative(document(2024, []), figures), ["NR-008"])
+        assert bool(found) is fires, (second, found)
+        assert all("120.00万元" in m and "125.00" in m for _, _, m in found)
+
+
 def test_putuo_narrative_inconsistencies() -> None:
     """上海市普陀区万里街道 2024: item 31 states 住房公积金 as 350.35万元 and then "2024年预算
     安排352.67万元" (the table has 3,503,499元 = 350.35万元; 0.53% is 350.35 on 348.52); item 9

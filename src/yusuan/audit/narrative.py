@@ -187,6 +187,20 @@ LEAD_IN_TOPICS = frozenset(
     {"fiscal-expenditure", "fiscal", "general-budget", "fund", "state-capital", "basic"}
 )
 
+# what a figure measures, in a 决算's narrative: 年初预算, 全年预算 (调整预算) or 决算 ("" for the
+# year's figure of a 预算); the label's words that say so, at its end
+INITIAL, ADJUSTED, FINAL = "年初预算", "全年预算", "决算"
+MEASURES: tuple[tuple[str, str], ...] = (
+    (INITIAL, r"年初预算(?:数)?"),
+    (ADJUSTED, r"(?:全年|调整后?)预算(?:数)?"),
+    (FINAL, r"决算(?:数)?"),
+)
+_MEASURE_END = tuple(
+    (measure, re.compile(words + r"(?:为|是|达到|共计)?$")) for measure, words in MEASURES
+)
+# a completion rate: "完成全年预算数的98.69%", "完成年初预算的95.89%"
+_COMPLETION = re.compile(r"完成(?P<of>" + "|".join(words for _, words in MEASURES) + r")的\s*$")
+
 UP, DOWN, FLAT = "增加", "减少", "持平"
 _UP_WORDS = ("增加", "增长", "上升", "增幅", "提高", "增")
 _DOWN_WORDS = ("减少", "下降", "降低", "减幅", "降幅", "压减", "减")
@@ -260,6 +274,8 @@ class StatedFigure:
       figure said again, "2024年预算安排25.77万元"); ``lead``: index of the whole the figure is
       a part of (the sentence's first figure, when this one follows 其中/包括), else -1;
     - ``section`` (heading), ``topic`` (what the section is about), ``page``, ``line``;
+    - ``measure``: in a 决算's narrative, what the figure measures (``年初预算``, ``全年预算``,
+      ``决算``), its subject the item it stands under; "" otherwise;
     - ``index``: position in the narrative; ``sentence_index`` and ``paragraph_index``.
     """
 
@@ -281,6 +297,7 @@ class StatedFigure:
     section: str = ""
     topic: str = ""
     lead_in: str = ""
+    measure: str = ""
     page: int = 0
     line: int = 0
     index: int = 0
@@ -491,6 +508,16 @@ def _core(label: str) -> str:
     return text
 
 
+def measure_of(label: str) -> tuple[str, str]:
+    """The measure a label ends with (年初预算/全年预算/决算) and the words before it."""
+    text = label.strip()
+    for measure, pattern in _MEASURE_END:
+        found = pattern.search(text)
+        if found is not None:
+            return measure, text[: found.start()]
+    return "", text
+
+
 def subjects_of(label: str) -> tuple[str, ...]:
     """The canonical subject keywords a label names, the main one first."""
     core = _core(label)
@@ -560,6 +587,17 @@ class _Reader:
         self.class_context = ""
         self.figures: list[_Working] = []
         self.sentence_count = 0
+        # the item a paragraph is about, for the 决算 figures that do not name it again
+        self.item: tuple[tuple[str, ...], FunctionRef | None] | None = None
+
+    def _item_heading(self, text: str) -> tuple[tuple[str, ...], FunctionRef | None] | None:
+        """The 科目 an enumerated sentence names without an amount, the item the 决算 figures
+        after it are of ("1、一般公共服务支出（类）社会工作事务（款）行政运行（项）。")."""
+        first = re.sub(r"^(?:其中|包括|具体如下|如下)[:：]?", "", text.strip())
+        if not _ENUMERATOR.match(first) or _FIGURE.search(first):
+            return None
+        ref = function_ref(first.rstrip("。.；;，, "), self.class_context, self.class_names)
+        return ((FUNCTION,), ref) if ref is not None else None
 
     def heading(self, text: str) -> None:
         if "(类)" in unicodedata.normalize("NFKC", text):
@@ -583,7 +621,9 @@ class _Reader:
             if topic_of(found.group(1)) in LEAD_IN_TOPICS
         ]
         last: _Working | None = None  # the figure a change or share belongs to
+        self.item = None
         for start, sentence in split_sentences(text):
+            self.item = self._item_heading(sentence) or self.item
             self.sentence_count += 1
             prior: _Working | None = None  # last year's figure stated in this sentence
             sentence_first: _Working | None = None
@@ -688,6 +728,18 @@ class _Reader:
     ) -> _Working | None:
         share = _SHARE_BEFORE.search(before)
         change = _CHANGE_BEFORE.search(before)
+        completion = _COMPLETION.search(before)
+        if completion is not None and last is not None and share is None:
+            # "完成全年预算数的98.69%": the 决算 as a share of the measure named
+            of = measure_of(completion.group("of"))[0]
+            last.figure = _replace(
+                last.figure,
+                share=_decimal(number) / HUNDRED,
+                share_text=f"{number}{unit}",
+                share_places=_places(number),
+                share_of=of,
+            )
+            return last
         if last is None or (share is None and change is None):
             return last
         if not unit and (change is not None and last.change.get("amount") is None):
@@ -749,7 +801,11 @@ class _Reader:
             role = "restated"
         subjects: tuple[str, ...] = ()
         function = None
-        if role != "prior":
+        measure, rest = measure_of(label)
+        if measure and role != "prior":
+            role = "current"
+            subjects, function = self._measured(rest)
+        elif role != "prior":
             function = function_ref(label, self.class_context, self.class_names)
             subjects = (FUNCTION,) if function else subjects_of(label)
             if self._class_total(label, subjects):
@@ -772,12 +828,27 @@ class _Reader:
             section=self.section,
             topic=topic_of(self.lead_in) or self.topic,
             lead_in=self.lead_in,
+            measure=measure if role != "prior" else "",
             page=page,
             line=line,
             index=index,
             sentence_index=self.sentence_count,
             paragraph_index=paragraph_index,
         )
+
+    def _measured(self, rest: str) -> tuple[tuple[str, ...], FunctionRef | None]:
+        """What a 决算 figure ("…支出年初预算为", "全年预算为", "支出决算为") is of: the words
+        before its measure, else the item it stands under (the paragraph's 科目 heading, or
+        the figure before it that named one)."""
+        function = function_ref(rest, self.class_context, self.class_names) if rest else None
+        subjects: tuple[str, ...] = (FUNCTION,) if function else ()
+        if not subjects and re.sub(r"^(?:支出|收入)", "", _core(_strip_enumerator(rest))):
+            subjects = subjects_of(rest)
+        if subjects:
+            self.item = (subjects, function)
+        elif self.item is not None:
+            subjects, function = self.item
+        return subjects, function
 
     def _class_total(self, label: str, subjects: tuple[str, ...]) -> bool:
         """A bare total ("支出合计") stated under a 类 heading, without 本年/部门 wording."""

@@ -195,8 +195,8 @@ class Resolver:
         They are alternatives for one cell (the first the subject has is meant), except for a
         figure that states two totals at once (see ``cells``).
         """
-        if figure.role == "prior":
-            return ()
+        if figure.role == "prior" or figure.measure:
+            return ()  # last year's, or a 决算's 年初预算/全年预算/决算: not a 预算 table's cell
         if figure.index not in self._cache:
             if figure.subject == n.FUNCTION and figure.function is not None:
                 found = self.function_targets(figure.function, figure.topic)
@@ -1230,6 +1230,36 @@ def listed_parts(
             yield by_index[index], parts
 
 
+def measured_lists(
+    figures: Sequence[StatedFigure],
+) -> Iterator[tuple[StatedFigure, list[StatedFigure]]]:
+    """In a 决算's narrative, each total's 年初预算/全年预算/决算 with the same measure of the
+    科目 listed after it ("…支出年初预算为…，全年预算为…，支出决算为…。其中：1、…（项）。…全年
+    预算为…，支出决算为…"), up to the next figure of something else."""
+    wholes: dict[str, StatedFigure] = {}
+    parts: dict[str, list[StatedFigure]] = {}
+
+    def close() -> Iterator[tuple[StatedFigure, list[StatedFigure]]]:
+        for measure, whole in wholes.items():
+            if len(parts[measure]) >= 2:
+                yield whole, parts[measure]
+        wholes.clear()
+        parts.clear()
+
+    for figure in figures:
+        if figure.role != "current":
+            continue
+        if figure.measure and figure.subject not in ("", n.FUNCTION):
+            if figure.measure in wholes:
+                yield from close()
+            wholes[figure.measure], parts[figure.measure] = figure, []
+        elif figure.measure and figure.function is not None and figure.measure in wholes:
+            parts[figure.measure].append(figure)
+        elif not figure.measure and figure.subject:
+            yield from close()
+    yield from close()
+
+
 def parts_relation(parts: Sequence[StatedFigure]) -> str:
     """``complete`` when the parts make up their whole (a known set of parts, or shares that
     add up to 100%), ``siblings`` when they are parts of one kind that cannot overlap (科目 of
@@ -1274,7 +1304,7 @@ def parts_relation(parts: Sequence[StatedFigure]) -> str:
 def listed_items_add_up(subject: Subject) -> Iterator[Hit]:
     figures = narrative_figures(subject)
     checked = 0
-    for whole, parts in listed_parts(figures):
+    for whole, parts in [*listed_parts(figures), *measured_lists(figures)]:
         relation = parts_relation(parts)
         if not relation:
             continue
@@ -1428,7 +1458,19 @@ def shares_of_stated_amounts(subject: Subject) -> Iterator[Hit]:
         if figure.index in in_tables:
             continue  # TT-012 recomputes it from the tables
         whole = _stated_whole(resolver, by_key, figure)
-        if whole is None or whole.amount <= 0 or whole is figure:
+        if whole is None or whole is figure:
+            continue
+        if abs(whole.amount) <= whole.half_unit and figure.amount > figure.half_unit:
+            yield _hit(
+                figure,
+                what=_what(figure),
+                stated=figure.text,
+                share=figure.share_text,
+                whole=whole.text,
+                computed="（分母为0，不能计算 / the whole is 0）",
+            )
+            continue
+        if whole.amount <= 0:
             continue
         bounds = ratio_range(figure.amount, figure.half_unit, whole.amount, whole.half_unit)
         if bounds is None or figure.share is None:
@@ -1446,6 +1488,25 @@ def shares_of_stated_amounts(subject: Subject) -> Iterator[Hit]:
             )
 
 
+MEASURE_NAMES = frozenset(m for m, _ in n.MEASURES)
+
+
+def measured_whole(figures: Sequence[StatedFigure], figure: StatedFigure) -> StatedFigure | None:
+    """The figure a completion rate is of ("完成全年预算数的98.69%"): the same item's figure of
+    that measure, stated before it in its paragraph."""
+    return next(
+        (
+            f
+            for f in reversed(figures[: figures.index(figure)])
+            if f.paragraph_index == figure.paragraph_index
+            and f.measure == figure.share_of
+            and f.subjects == figure.subjects
+            and f.function == figure.function
+        ),
+        None,
+    )
+
+
 def _stated_whole(
     resolver: Resolver,
     by_key: Mapping[tuple[str, str, str], StatedFigure],
@@ -1453,6 +1514,8 @@ def _stated_whole(
 ) -> StatedFigure | None:
     if not figure.share_of:
         return resolver.by_index.get(figure.lead)
+    if figure.share_of in MEASURE_NAMES:
+        return measured_whole(resolver.figures, figure)
     found = n.subjects_of(figure.share_of)
     if not found:
         return None
