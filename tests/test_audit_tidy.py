@@ -161,3 +161,61 @@ def test_parquet_without_pyarrow_is_refused_before_anything_runs(tmp_path: Path)
     assert result.exit_code == 2
     assert "pyarrow" in result.output
     assert not (tmp_path / "t.parquet").exists()
+
+
+def test_rows_are_named_by_their_own_side() -> None:
+    """In a two-sided summary the income amount belongs to the income item printed left of it;
+    in a table without a side of named rows (政府采购表: 品目, 项目, 物品 as text) the row's name."""
+    from yusuan.audit.document import RecognisedDocument
+    from yusuan.audit.tidy import table_records
+    from yusuan.money import MoneyUnit
+    from yusuan.tables.base import AMOUNT, NAME, TEXT, TOTAL, Column, Row, Table
+
+    summary = Table(
+        "income-expenditure",
+        "收支预算总表",
+        MoneyUnit.WAN,
+        (),
+        (
+            Column("income_item", "项目", TEXT),
+            Column("income", "金额", AMOUNT),
+            Column("name", "项目", NAME),
+            Column("expenditure", "金额", AMOUNT),
+        ),
+        (
+            Row(
+                "201",
+                "一般公共服务支出",
+                1,
+                {"income_item": "一、财政拨款", "income": Decimal(5), "expenditure": Decimal(3)},
+            ),
+            Row(
+                "",
+                "支出合计",
+                0,
+                {"income_item": "收入合计", "income": Decimal(5), "expenditure": Decimal(5)},
+                TOTAL,
+            ),
+        ),
+    )
+    procurement = Table(
+        "procurement",
+        "政府采购预算表",
+        MoneyUnit.WAN,
+        (),
+        (Column("item", "采购物品名称", TEXT), Column("total", "总计", AMOUNT)),
+        (Row("", "办公设备购置费", 2, {"item": "台式计算机", "total": Decimal(2)}),),
+    )
+    doc = RecognisedDocument("d", 2024, "某局", {"a": summary, "b": procurement})
+    named = [
+        (r.table, r.row_code, r.row_name, r.row_level, r.column)
+        for t in (summary, procurement)
+        for r in table_records(doc, "d", t)
+    ]
+    assert named == [
+        ("income-expenditure", "", "一、财政拨款", "", "income"),
+        ("income-expenditure", "201", "一般公共服务支出", "类", "expenditure"),
+        ("income-expenditure", "", "收入合计", "total", "income"),
+        ("income-expenditure", "", "支出合计", "total", "expenditure"),
+        ("procurement", "", "办公设备购置费", "", "total"),  # no code: no 类/款/项
+    ]

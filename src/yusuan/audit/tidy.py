@@ -79,7 +79,10 @@ def row_level(row: Row) -> str:
 
 def labelling_column(table: Table, column: Column) -> Column | None:
     """The column that names the rows of an amount column: the nearest name or text column to
-    its left (a two-sided summary prints its income items left of the income amounts)."""
+    its left (a two-sided summary prints its income items left of the income amounts). Only a
+    table with a side of named rows has other sides; elsewhere the rows name themselves."""
+    if not any(c.kind == NAME for c in table.columns):
+        return None
     labels = None
     for candidate in table.columns:
         if candidate is column:
