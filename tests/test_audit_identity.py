@@ -129,3 +129,15 @@ def test_an_area_alone_is_not_a_body_and_a_listed_unit_is_not_the_department() -
 def test_without_any_sign_the_readers_findings_stand() -> None:
     found = identify(_doc(["一、主要职能", "负责全省财政工作。"], department="某某厅", year=2020))
     assert (found.department, found.year, found.level) == ("某某厅", 2020, "")
+
+
+def test_a_sentence_is_not_a_cover() -> None:
+    """No cover: a first line that is a sentence about another year's 预算 does not set the year."""
+    found = identify(
+        _doc(
+            ["根据2023年预算执行情况，本部门2025年预算编制如下。", "一、主要职能"],
+            department="某某厅",
+            year=2025,
+        )
+    )
+    assert (found.department, found.year) == ("某某厅", 2025)

@@ -204,11 +204,12 @@ def _body_name(text: str) -> str:
 
 
 def cover_lines(doc: RecognisedDocument) -> list[str]:
-    """The document's first lines up to its table of contents (目录): its cover."""
+    """The document's first lines up to its table of contents (目录), while they are short and
+    not sentences: its cover."""
     lines: list[str] = []
     for text_line in doc.narrative[:8]:
         text = _squeeze(text_line.text)
-        if _CONTENTS.match(text):
+        if _CONTENTS.match(text) or len(text) > 40 or re.search(r"[，。；,;]", text):
             break
         lines.append(text)
     return lines[:4]
