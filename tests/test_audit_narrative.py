@@ -92,7 +92,7 @@ def test_layout_breaks_spaced_characters_and_page_numbers() -> None:
         2019,
     )
     both = one(figures, "13,377.11万元")
-    assert both.subject == n.BOTH_TOTALS and both.page == 1
+    assert both.subject == n.GRAND_TOTAL and both.page == 1
     assert both.change is not None and both.change.rate_text == "31.79%"
     project = one(figures, "4,968.34万元")
     assert project.subject == n.PROJECT and project.page == 2
@@ -119,6 +119,86 @@ def test_function_items_by_code_by_names_and_under_a_class_heading() -> None:
     assert full is not None and full.name("类") == "住房保障支出"
     bare = one(figures, "143.35万元").function
     assert bare is not None and bare.names == (("类", "社会保障和就业支出"),)
+
+
+def test_codes_inside_the_level_brackets_and_class_totals() -> None:
+    """上海's "公共安全支出（204类）司法（06款）行政运行（01项）" pieces the code together; a 类
+    total named bare ("…支出合计"), or under its 类 heading, is that 类, never the document's."""
+    figures = read(
+        "  财政拨款支出主要内容如下：\n"
+        "  1、公共安全支出（204类）司法（06款）行政运行（01项）1672.67万元。\n"
+        "  2、住房保障支出（221类）住房改革支出（02款）住房公积金（01项）208.8万元。\n"
+        "  社会保障和就业支出合计1,890.27万元。\n"
+        "  （一）一般公共服务支出（类）\n"
+        "  支出合计3,918.30万元。\n",
+        2026,
+    )
+    run = one(figures, "1672.67万元").function
+    assert run is not None and run.code == "2040601" and run.name("项") == "行政运行"
+    fund = one(figures, "208.8万元").function
+    assert fund is not None and fund.code == "2210201"
+    total = one(figures, "1,890.27万元")
+    assert total.subject == n.FUNCTION and total.function is not None
+    assert total.function.names == (("类", "社会保障和就业支出"),)
+    under = one(figures, "3,918.30万元")
+    assert under.subject == n.FUNCTION and under.function is not None
+    assert under.function.name("类") == "一般公共服务支出"
+
+
+def test_grand_totals_are_not_the_years_totals() -> None:
+    """收入支出总计 / 收入总计 include the carry-overs; 本年收入合计 does not."""
+    figures = read(
+        "  某某局2024年度收入支出总计307.82万元。\n"
+        "  收入预算总计320.00万元，其中：财政拨款收入预算总计300.00万元。\n"
+        "  本年收入合计290.00万元。支出总计320.00万元。\n",
+        2024,
+    )
+    assert one(figures, "307.82万元").subject == n.GRAND_TOTAL
+    assert one(figures, "300.00万元").subject == n.FISCAL_INCOME
+    assert one(figures, "290.00万元").subject == n.INCOME_TOTAL
+    assert [f.subject for f in figures if f.text == "320.00万元"] == [
+        n.INCOME_GRAND,
+        n.EXPENDITURE_GRAND,
+    ]
+
+
+def test_a_reason_without_a_full_stop_does_not_swallow_the_list_after_it() -> None:
+    """ "…增加的主要原因是工作量增加" (no 。) then "…如下：1、…": the list's figures are read,
+    and the lead-in's topic applies only after it, not to the income figures before it."""
+    figures = read(
+        "  2026年，某某局收入预算9628.22万元，其中：财政拨款收入9628.22万元。"
+        "财政拨款收入支出增加的主要原因是工作量增加 财政拨款支出主要内容如下："
+        "1、公共安全支出（204类）司法（06款）行政运行（01项）1672.67万元。\n",
+        2026,
+    )
+    total, fiscal = (f for f in figures if f.text == "9628.22万元")
+    assert total.subject == n.INCOME_TOTAL and total.topic == ""
+    assert fiscal.subject == n.FISCAL_INCOME
+    item = one(figures, "1672.67万元")
+    assert item.subject == n.FUNCTION and item.topic == "fiscal-expenditure"
+
+
+def test_final_accounts_measures_and_the_item_they_are_of() -> None:
+    """A 决算's narrative: 年初预算 / 全年预算 / 决算 figures, of the total they follow or of the
+    科目 the enumerated sentence names; "完成全年预算数的98.69%" is the 决算's share of it."""
+    figures = read(
+        "  一般公共预算财政拨款支出年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元。"
+        "其中：\n"
+        "  1、一般公共服务支出（类）社会工作事务（款）行政运行（项）。主要用于：人员支出。"
+        "全年预算为52.00万元，支出决算为51.32万元，完成全年预算数的98.69%。\n",
+        2024,
+    )
+    measures = [(f.text, f.measure, f.subject) for f in figures]
+    assert measures == [
+        ("0万元", n.INITIAL, n.GENERAL_EXPENDITURE),
+        ("321.02万元", n.ADJUSTED, n.GENERAL_EXPENDITURE),
+        ("307.82万元", n.FINAL, n.GENERAL_EXPENDITURE),
+        ("52.00万元", n.ADJUSTED, n.FUNCTION),
+        ("51.32万元", n.FINAL, n.FUNCTION),
+    ]
+    item = one(figures, "51.32万元")
+    assert item.function is not None and item.function.name("项") == "行政运行"
+    assert (item.share_text, item.share_of) == ("98.69%", n.ADJUSTED)
 
 
 def test_prior_restated_and_reason_figures() -> None:
@@ -218,7 +298,7 @@ def test_cppcc_narrative(cppcc: tuple[StatedFigure, ...]) -> None:
     """江苏省政协办公厅 2019, pages 9–17 (typed from the PDF)."""
     assert len(cppcc) == 63
     both = cppcc[0]
-    assert (both.text, both.page, both.subject) == ("13,377.11万元", 9, n.BOTH_TOTALS)
+    assert (both.text, both.page, both.subject) == ("13,377.11万元", 9, n.GRAND_TOTAL)
     assert both.change is not None and both.change.amount == wan("3226.63")
     assert both.change.rate == Decimal("0.3179")
     income = [f for f in cppcc if f.topic == "income" and f.share is not None]

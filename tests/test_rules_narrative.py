@@ -18,7 +18,7 @@ import pytest
 
 from paths import EXAMPLE, SHARED
 from rulekit import RuleCase, clean_dataset, run
-from yusuan.audit.narrative import generated_lines, narrative_lines, stated_figures
+from yusuan.audit.narrative import generated_lines, narrative_lines, stated_figures, text_lines
 from yusuan.catalog.loader import catalogs_for
 from yusuan.dataset import load_dataset
 from yusuan.model.records import Dataset
@@ -30,7 +30,14 @@ from yusuan.rules.subject import DOCUMENT
 from yusuan.tables.base import DETAIL, GROUP, TOTAL, Column, Row, Table, Value
 
 REALDOCS = SHARED / "realdocs"
-OURS = [f"TT-{n:03d}" for n in range(1, 12)] + ["NR-002", "NR-004", "NR-005", "NR-006", "NR-007"]
+OURS = [f"TT-{n:03d}" for n in range(1, 13)] + [
+    "NR-002",
+    "NR-004",
+    "NR-005",
+    "NR-006",
+    "NR-007",
+    "NR-008",
+]
 
 # Added to the clean narrative so that every rule has something to look at: a figure stated
 # twice (基本支出, as the 支出 section states it too), a comparison with last year, and a 政府性
@@ -66,6 +73,12 @@ def narrated(*changes: tuple[str, str], exact: bool = True) -> Subject:
     return with_narrative(subject, stated_figures(lines, dataset.year))
 
 
+def without(subject: Subject, *table_ids: str) -> Subject:
+    """The subject without some of its tables (a document that does not print them)."""
+    tables = {k: v for k, v in subject.tables.items() if k not in table_ids}
+    return replace(subject, tables=tables)
+
+
 def spoiled(*changes: tuple[str, str]) -> Callable[[], Subject]:
     return lambda: narrated(*changes)
 
@@ -88,9 +101,15 @@ CASES = [
     ),
     RuleCase(
         "TT-003",
+        spoiled(("基本支出320.50万元，占56.18%", "基本支出321.50万元，占56.18%")),
+        quiet,
+        expect="321.50万元",
+    ),
+    RuleCase(
+        "TT-012",
         spoiled(("基本支出320.50万元，占56.18%", "基本支出320.50万元，占57.18%")),
         quiet,
-        expect="占",
+        expect="重算应为56.18%",
     ),
     RuleCase(
         "TT-004",
@@ -118,12 +137,34 @@ CASES = [
         name="zero-base",
     ),
     RuleCase("NR-004", spoiled(("占43.82%", "占33.82%")), quiet, expect="90.00%"),
+    # where no table decides which statement is right (with the 支出总表, TT-003 says it)
     RuleCase(
-        "NR-005", spoiled(("基本支出预算数为320.50万元", "基本支出预算数为321.50万元")), quiet
+        "NR-005",
+        lambda: without(
+            narrated(("基本支出预算数为320.50万元", "基本支出预算数为321.50万元")), "expenditure"
+        ),
+        lambda: without(quiet(), "expenditure"),
+    ),
+    # the shares say the two incomes are the whole: their amounts must add up to it
+    RuleCase(
+        "NR-008",
+        spoiled(("政府性基金200.00万元，占35.06%", "政府性基金210.00万元，占35.06%")),
+        quiet,
+        expect="580.50",
     ),
     RuleCase("NR-006", spoiled(("占56.18%", "占56.2%")), quiet, expect="两位小数"),
     RuleCase("NR-006", spoiled(("占56.18%", "占56.18")), quiet, expect="%号", name="sign"),
-    RuleCase("NR-007", spoiled(("占本年支出合计的64.94%", "占本年支出合计的65.94%")), quiet),
+    # a share of a stated whole whose part no table prints (TT-012 cannot recompute it)
+    RuleCase(
+        "NR-007",
+        lambda: without(
+            narrated(("占本年支出合计的64.94%", "占本年支出合计的65.94%")),
+            "general-budget",
+            "fiscal",
+        ),
+        lambda: without(quiet(), "general-budget", "fiscal"),
+        expect="重算应为64.94%",
+    ),
 ]
 
 
@@ -640,7 +681,10 @@ def test_procuratorate_narrative_inconsistencies() -> None:
     """江苏省人民检察院 2019, checked by hand (see the module doc of rules/checks/narrative.py).
 
     Not reported, rightly: 7.57% for 未归口管理的行政单位离退休 and 64.07% for 提租补贴, which
-    the amounts as printed (28.1 and 1657 万元, fewer decimals) still allow."""
+    the amounts as printed (28.1 and 1657 万元, fewer decimals) still allow; and 基本支出 "占
+    65.56%" (15,844.04 / 24,169.74 = 65.553%): rounded from the amounts the three shares are
+    65.55% + 17.94% + 16.5% = 99.99%, and the document moved the largest by 0.01% so that they
+    add up to 100% (尾差调整, which N-4 allows)."""
     subject = real_subject("jiangsu-procuratorate-2019-budget", 2019, procuratorate_tables())
     found = [(r, p, m) for r, p, m in findings(subject) if r != "NR-006"]
     expected = [
@@ -657,9 +701,6 @@ def test_procuratorate_narrative_inconsistencies() -> None:
         ("NR-002", 27, "称减少35.77%"),
         # 住房公积金 1442.74, +368.97: 368.97 / 1073.77 = 34.36%, printed 34.38%
         ("NR-002", 29, "称增加34.38%"),
-        # 基本支出 15,844.04 of 24,169.74 = 65.553% -> 65.55%, printed 65.56%
-        ("NR-007", 26, "占65.56%"),
-        ("TT-003", 26, "占65.56%"),
         # names of 2080505 and 2080506 not as the catalogue has them
         ("TT-011", 28, "机关事业单位基本养老保险费"),
         ("TT-011", 28, "机关事业单位职业年金"),
@@ -684,6 +725,60 @@ def test_procuratorate_narrative_inconsistencies() -> None:
     ]
 
 
+def test_a_share_moved_only_to_close_at_100_percent_is_not_a_finding() -> None:
+    """尾差调整: 65.56% + 17.94% + 16.5% = 100% where the amounts round to 65.55% (the rounded
+    shares would add up to 99.99%); printed 16.51% the set adds up to 100.01% and 65.56% is
+    simply wrong."""
+    tables = procuratorate_tables()
+    text = (
+        "  三、支出预算情况说明\n"
+        "  省检察院本年支出预算合计24,169.74万元，其中：基本支出15,844.04万元，占65.56%；"
+        "项目支出4335.3万元，占17.94%；单位预留机动经费3990.4万元，占{reserve}。\n"
+    )
+    for reserve, fires in (("16.5%", False), ("16.51%", True)):
+        figures = stated_figures(text_lines(text.format(reserve=reserve)), 2019)
+        subject = with_narrative(document(2019, tables), figures)
+        found = [m for r, _, m in findings(subject, ["TT-012", "NR-007"])]
+        assert bool(found) is fires, (reserve, found)
+        assert all("65.56%" in m for m in found)
+
+
+def test_social_work_final_accounts_narrative() -> None:
+    """中共上海市普陀区委社会工作部 2024 部门决算 (pages 17–22), checked by hand: the nine 项
+    listed under 一般公共预算财政拨款支出 add up to its 全年预算 321.02 (52.00 + 17.68 + 202.24 +
+    9.00 + 5.74 + 2.23 + 2.29 + 18.12 + 11.72) and its 决算 307.82 (51.32 + 11.31 + 202.24 + 6.18 +
+    4.64 + 2.22 + 0.49 + 17.70 + 11.72); "完成年初预算的95.89%" is 307.82 of the 全年预算 321.02, the
+    年初预算 being 0; the body was set up in 2024, so every "增长100.00%" is a rate on 0."""
+    subject = real_subject("shanghai-putuo-social-work-2024-final", 2024, [])
+    found = findings(subject)
+    assert sorted((r, p) for r, p, _ in found if r != "NR-006") == [
+        ("NR-002", 17),
+        ("NR-002", 17),
+        ("NR-002", 17),
+        ("NR-002", 21),
+        ("NR-007", 18),
+    ]
+    (completion,) = [m for r, _, m in found if r == "NR-007"]
+    assert "95.89%" in completion and "0万元" in completion
+    assert run("NR-008", subject).outcome is Outcome.PASSED
+
+
+def test_items_listed_under_a_final_accounts_total_must_not_exceed_it() -> None:
+    text = (
+        "  一般公共预算财政拨款支出年初预算为100.00万元，全年预算为120.00万元，支出决算为110.00万元。"
+        "其中：\n"
+        "  1、一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）行政运行（项）。"
+        "全年预算为80.00万元，支出决算为75.00万元。\n"
+        "  2、一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）一般行政管理事务（项）。"
+        "全年预算为{second}万元，支出决算为35.00万元。\n"
+    )
+    for second, fires in (("40.00", False), ("45.00", True)):
+        figures = stated_figures(text_lines(text.format(second=second)), 2024)
+        found = findings(with_narrative(document(2024, []), figures), ["NR-008"])
+        assert bool(found) is fires, (second, found)
+        assert all("120.00万元" in m and "125.00" in m for _, _, m in found)
+
+
 def test_putuo_narrative_inconsistencies() -> None:
     """上海市普陀区万里街道 2024: item 31 states 住房公积金 as 350.35万元 and then "2024年预算
     安排352.67万元" (the table has 3,503,499元 = 350.35万元; 0.53% is 350.35 on 348.52); item 9
@@ -691,16 +786,18 @@ def test_putuo_narrative_inconsistencies() -> None:
     机关运行经费 (443.18万元, a column of the 三公 table) included."""
     subject = real_subject("shanghai-putuo-wanli-street-2024-budget", 2024, putuo_tables())
     found = findings(subject)
-    assert sorted((r, p) for r, p, _ in found) == [
-        ("NR-002", 7),
-        ("NR-002", 9),
-        ("NR-005", 9),
-        ("TT-005", 9),
-    ]
+    # one finding for the one wrong figure: the table decides that 352.67 is the wrong one
+    # (TT-005); the rate 0.53% follows from the table's 350.35, and the paragraph's other
+    # statement of 350.35 agrees with the table
+    assert sorted((r, p) for r, p, _ in found) == [("NR-002", 7), ("TT-005", 9)]
     messages = {r: m for r, p, m in found if p == 9}
     assert "352.67万元" in messages["TT-005"] and "350.35万元" in messages["TT-005"]
-    assert "350.35万元" in messages["NR-005"]
     assert any("上年数为0" in m for r, p, m in found if p == 7)
+    # without the table nothing decides: the two statements disagree, and the rate follows
+    # from neither 352.67 nor the paragraph's figure
+    alone = findings(without(subject, "general-budget"))
+    assert sorted((r, p) for r, p, _ in alone) == [("NR-002", 7), ("NR-002", 9), ("NR-005", 9)]
+    assert any("350.35万元" in m for r, p, m in alone if r == "NR-005")
     assert run("TT-008", subject).outcome is Outcome.PASSED
     assert run("TT-010", subject).outcome is Outcome.COULD_NOT_RUN, "no 政府采购 table printed"
 
@@ -717,11 +814,11 @@ def test_putuo_narrative_inconsistencies() -> None:
             + [("NR-002", 26)]
             + [("NR-002", 27)] * 3
             + [("NR-002", 29)] * 2
-            + [("NR-007", 26), ("TT-003", 26), ("TT-011", 28), ("TT-011", 28)],
+            + [("TT-011", 28), ("TT-011", 28)],
         ),
         (
             "shanghai-putuo-wanli-street-2024-budget",
-            [("NR-002", 7), ("NR-002", 9), ("NR-005", 9), ("TT-005", 9)],
+            [("NR-002", 7), ("TT-005", 9)],
         ),
     ],
 )

@@ -294,6 +294,14 @@ def audit(
             "--verbose", "-v", help="列出无法运行的规则及原因 / list the rules that could not run"
         ),
     ] = False,
+    tidy: Annotated[
+        Path | None,
+        typer.Option(
+            "--tidy",
+            help="把所有文件的每个数写成一张长表（.csv，或 .parquet 需 pyarrow）/ "
+            "write every figure of every document as one long table (.csv, or .parquet)",
+        ),
+    ] = None,
 ) -> None:
     """审计已公开的预算文件：读回数据，找出自相矛盾之处 / Audit published disclosures.
 
@@ -301,7 +309,9 @@ def audit(
     """
     from yusuan.audit.run import audit_command
 
-    raise typer.Exit(audit_command(files, fmt.value, out, export, progress, verbose=verbose))
+    raise typer.Exit(
+        audit_command(files, fmt.value, out, export, progress, tidy=tidy, verbose=verbose)
+    )
 
 
 class RulesFormat(StrEnum):

@@ -1116,8 +1116,75 @@ def export_dataset(doc: RecognisedDocument, folder: Path | str) -> ExportResult:
         else target.with_suffix(".export.md")
     )
     notes.write_text(export_notes(doc, result), "utf-8")
+    if target.suffix.lower() != ".xlsx":
+        (target / "README.md").write_text(export_readme(doc, result), "utf-8")
     return ExportResult(
         target, result.dataset, result.choices, result.gaps, result.differences, result.compared
+    )
+
+
+def grouped(statements: Sequence[str]) -> list[str]:
+    """Statements that differ only in their codes or amounts, said once with how many and
+    which: "2040401 的基本/项目划分未公开，列项目支出（共10处：2040401、2040402、…）"."""
+    groups: dict[str, list[str]] = {}
+    for text in statements:
+        groups.setdefault(re.sub(r"\d+(?:\.\d+)?", "#", text), []).append(text)
+    lines = []
+    for members in groups.values():
+        if len(members) == 1:
+            lines.append(members[0])
+            continue
+        codes = [m.group(0) for t in members for m in [re.search(r"\d{3,}", t)] if m]
+        shown = "、".join(codes[:6]) + ("…" if len(codes) > 6 else "")
+        lines.append(f"{members[0]}（共{len(members)}处 / {len(members)} alike: {shown}）")
+    return lines
+
+
+def export_summary(target: Path, result: ExportResult) -> str:
+    """What ``--export-dataset`` prints for one document: where, what it reproduces, and every
+    split it had to choose (grouped), so that nobody takes a chosen split for a published one."""
+    reproduced = ", ".join(result.reproduced()) or "—"
+    readme = target / "README.md" if target.suffix.lower() != ".xlsx" else target
+    lines = [
+        f"已导出数据集 / dataset exported: {target}（复现 reproduced: {reproduced}）",
+        f"  选定的划分（公开数字不能确定）/ splits chosen, not published ({len(result.choices)}):",
+        *(f"    - {c}" for c in grouped(result.choices) or ["（无）none"]),
+        f"  不能导出 / not exported: {len(result.gaps)}；详见 / see {readme}",
+    ]
+    return "\n".join(lines)
+
+
+def export_readme(doc: RecognisedDocument, result: ExportResult) -> str:
+    """README.md of an exported folder: what the folder is and, plainly, every split the export
+    had to choose because the published tables do not determine it."""
+    reproduced = ", ".join(f"`{t}`" for t in result.reproduced()) or "（无）none"
+    return "\n".join(
+        [
+            f"# {doc.department} {doc.year}年{doc.level or '部门'}{doc.kind or '预算'} — "
+            "a dataset read back from a published document",
+            "",
+            f"This folder is a yusuan dataset made by `yusuan audit --export-dataset` from "
+            f"`{Path(doc.source).name}`. A publication prints totals, not the lines behind them: "
+            "the lines here are one set consistent with every printed figure the export could "
+            "use. Where the tables do not say how money splits, the export chose, and the "
+            f"lines concerned carry `{CHOSEN}` in 备注.",
+            "",
+            f"本文件夹由 `yusuan audit --export-dataset` 从公开文件读回生成。公开表只印合计，"
+            f"下列划分是公开数字无法确定、导出时选定的；相关预算行的备注标有“{CHOSEN}”。"
+            "以这些划分为依据的分析，结论只能到公开数字为止。",
+            "",
+            f"## 选定的划分 / splits chosen ({len(result.choices)})",
+            "",
+            *(f"- {c}" for c in grouped(result.choices) or ["（无）none"]),
+            "",
+            f"## 不能导出 / not exported ({len(result.gaps)})",
+            "",
+            *(f"- {g}" for g in grouped(result.gaps) or ["（无）none"]),
+            "",
+            f"Tables reproduced exactly / 完全复现的表: {reproduced}. "
+            "Table by table comparison: `EXPORT.md`.",
+            "",
+        ]
     )
 
 

@@ -50,6 +50,11 @@ HUNDRED = Decimal(100)
 INCOME_TOTAL = "收入合计"
 EXPENDITURE_TOTAL = "支出合计"
 BOTH_TOTALS = "收支总计"
+# 收入支出总计 / 收入总计 / 支出总计: the grand totals, carry-overs included (本年收入合计 +
+# 上年结转 = 本年支出合计 + 结转下年), never the year's own 本年收入合计
+GRAND_TOTAL = "收入支出总计"
+INCOME_GRAND = "收入总计"
+EXPENDITURE_GRAND = "支出总计"
 FISCAL = "财政拨款"
 FISCAL_INCOME = "财政拨款收入"
 FISCAL_EXPENDITURE = "财政拨款支出"
@@ -104,8 +109,14 @@ _PROTECT = (
 # A label's core (protected terms as Ⓖ/Ⓕ/Ⓢ, 预算 dropped, full-width brackets as ASCII) matched
 # from its end: the first pattern that matches names the subject. Order matters: specific first.
 _END = r"(?:总额|总计|合计|小计|金额|资金|支出|数|安排|拨款|总)*$"
+# what stands before 收入/支出 when they mean the whole (the body's name, a bracket, 本年)
+_WHOLE = r"(?:^|[^\u4e00-\u9fff]|部|厅|室|院|处|局|委|会|中心)"
 SUBJECTS: tuple[tuple[str, str], ...] = (
-    (FISCAL_BOTH, r"财政拨款(?:收入?、支出?|收支)" + _END),
+    (FISCAL_BOTH, r"财政拨款(?:收入?、?支出?|收支)" + _END),
+    # 总计 (not 本年…合计) is the grand total, carry-overs included
+    (GRAND_TOTAL, r"(?<!本年)(?<!当年)(?:收入?、?支出?|收支)总计$"),
+    (INCOME_GRAND, _WHOLE + r"收入总计$"),
+    (EXPENDITURE_GRAND, _WHOLE + r"支出总计$"),
     (BOTH_TOTALS, r"收入?、支出?" + _END),
     (FISCAL_BASIC, r"(?:财政拨款|Ⓖ|Ⓖ财政拨款|Ⓖ拨款)基本支出" + _END),
     (BASIC, r"基本支出" + _END),
@@ -121,10 +132,10 @@ SUBJECTS: tuple[tuple[str, str], ...] = (
     (RECEPTION, r"公务接待费" + _END),
     (MEETING, r"会议费" + _END),
     (TRAINING, r"培训费" + _END),
-    (GOODS, r"(?:拟采购|采购)?货物" + _END),
-    (WORKS, r"(?:拟采购|采购)?工程" + _END),
-    (SERVICES, r"(?:拟购买|购买|拟采购|采购)?服务" + _END),
-    (PROCUREMENT, r"政府采购(?:支出)?" + _END),
+    (GOODS, r"(?:拟采购|采购)?货物(?:类)?(?:采购)?" + _END),
+    (WORKS, r"(?:拟采购|采购)?工程(?:类)?(?:采购)?" + _END),
+    (SERVICES, r"(?:拟购买|购买|拟采购|采购)?服务(?:类)?(?:采购)?" + _END),
+    (PROCUREMENT, r"政府采购(?:支出|预算)?" + _END),
     (RESERVE, r"预留机动经费" + _END),
     (CARRY_FORWARD, r"结转下年(?:资金)?" + _END),
     (CARRYOVER, r"上年结转(?:和结余|结余)?(?:资金)?" + _END),
@@ -145,11 +156,8 @@ SUBJECTS: tuple[tuple[str, str], ...] = (
     (SUPERIOR_GRANTS, r"上级补助收入" + _END),
     (SUBORDINATE_PAYMENTS, r"附属单位上缴收入" + _END),
     (OTHER_INCOME, r"其他收入" + _END),
-    (INCOME_TOTAL, r"(?:^|[^\u4e00-\u9fff]|部|厅|室|院|处|局|委|会|中心|本年|当年)收入" + _END),
-    (
-        EXPENDITURE_TOTAL,
-        r"(?:^|[^\u4e00-\u9fff]|部|厅|室|院|处|局|委|会|中心|本年|当年)支出" + _END,
-    ),
+    (INCOME_TOTAL, r"(?:" + _WHOLE + r"|本年|当年)收入" + _END),
+    (EXPENDITURE_TOTAL, r"(?:" + _WHOLE + r"|本年|当年)支出" + _END),
 )
 _SUBJECTS = tuple((key, re.compile(pattern)) for key, pattern in SUBJECTS)
 
@@ -178,6 +186,20 @@ TOPICS: tuple[tuple[str, str], ...] = (
 LEAD_IN_TOPICS = frozenset(
     {"fiscal-expenditure", "fiscal", "general-budget", "fund", "state-capital", "basic"}
 )
+
+# what a figure measures, in a 决算's narrative: 年初预算, 全年预算 (调整预算) or 决算 ("" for the
+# year's figure of a 预算); the label's words that say so, at its end
+INITIAL, ADJUSTED, FINAL = "年初预算", "全年预算", "决算"
+MEASURES: tuple[tuple[str, str], ...] = (
+    (INITIAL, r"年初预算(?:数)?"),
+    (ADJUSTED, r"(?:全年|调整后?)预算(?:数)?"),
+    (FINAL, r"决算(?:数)?"),
+)
+_MEASURE_END = tuple(
+    (measure, re.compile(words + r"(?:为|是|达到|共计)?$")) for measure, words in MEASURES
+)
+# a completion rate: "完成全年预算数的98.69%", "完成年初预算的95.89%"
+_COMPLETION = re.compile(r"完成(?P<of>" + "|".join(words for _, words in MEASURES) + r")的\s*$")
 
 UP, DOWN, FLAT = "增加", "减少", "持平"
 _UP_WORDS = ("增加", "增长", "上升", "增幅", "提高", "增")
@@ -252,6 +274,8 @@ class StatedFigure:
       figure said again, "2024年预算安排25.77万元"); ``lead``: index of the whole the figure is
       a part of (the sentence's first figure, when this one follows 其中/包括), else -1;
     - ``section`` (heading), ``topic`` (what the section is about), ``page``, ``line``;
+    - ``measure``: in a 决算's narrative, what the figure measures (``年初预算``, ``全年预算``,
+      ``决算``), its subject the item it stands under; "" otherwise;
     - ``index``: position in the narrative; ``sentence_index`` and ``paragraph_index``.
     """
 
@@ -273,6 +297,7 @@ class StatedFigure:
     section: str = ""
     topic: str = ""
     lead_in: str = ""
+    measure: str = ""
     page: int = 0
     line: int = 0
     index: int = 0
@@ -449,9 +474,17 @@ _BOOK_TITLE = re.compile(r"《[^》]*》")
 _YEAR_WORD = re.compile(r"(?:19|20)\d{2}\s*年(?:度)?")
 _CODE = re.compile(r"^(\d{7}|\d{5}|\d{3})(?!\d)\s*")
 _PRIOR_MARK = re.compile(r"上年|上一年|去年|执行数|上年度")
-_LEAD_WORDS = re.compile(r"其中|包括|如下|分别为|具体情况")
+_LEAD_WORDS = re.compile(r"其中|包括|如下|以下|分别为|具体情况")
 # a clause giving reasons: figures in it are asides, not statements of the budget's figures
 _REASON = re.compile(r"原因|一是|二是|三是|四是")
+_ASIDE_END = re.compile(
+    r"如下[:：]|[:：；;]\s*(?:\d{1,2}\s*[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）])"
+)
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    matches = list(pattern.finditer(text))
+    return matches[-1] if matches else None
 
 
 def _places(number: str) -> int:
@@ -473,6 +506,16 @@ def _core(label: str) -> str:
     text = re.sub(r"(?:为|是|共计|达到|达|约)$", "", text)
     text = re.sub(r"(?:为|是)$", "", text)
     return text
+
+
+def measure_of(label: str) -> tuple[str, str]:
+    """The measure a label ends with (年初预算/全年预算/决算) and the words before it."""
+    text = label.strip()
+    for measure, pattern in _MEASURE_END:
+        found = pattern.search(text)
+        if found is not None:
+            return measure, text[: found.start()]
+    return "", text
 
 
 def subjects_of(label: str) -> tuple[str, ...]:
@@ -498,18 +541,28 @@ def function_ref(label: str, context: str, class_names: frozenset[str]) -> Funct
     code_match = _CODE.match(text)
     code = code_match.group(1) if code_match else ""
     rest = text[code_match.end() :] if code_match else text
-    pieces = re.split(r"[(（](类|款|项)[)）]", rest)
+    # "行政运行（项）", or with the level's code digits inside: "公共安全支出（204类）司法（06款）"
+    pieces = re.split(r"[(（](\d{0,3})(类|款|项)[)）]", rest)
     names = tuple(
-        (pieces[i + 1], pieces[i].strip('“”"、,，'))
-        for i in range(0, len(pieces) - 1, 2)
+        (pieces[i + 2], pieces[i].strip('“”"、,，'))
+        for i in range(0, len(pieces) - 2, 3)
         if pieces[i].strip('“”"、,，')
     )
+    digits = "".join(pieces[i + 1] for i in range(0, len(pieces) - 2, 3))
+    if not code and _is_function_code(digits):
+        code = digits
     if names or code:
         return FunctionRef(code, names, context)
-    bare = re.sub(r"(?:支出)?$", "", rest)
-    if rest in class_names or bare in class_names or f"{bare}支出" in class_names:
-        return FunctionRef("", (("类", rest),), context)
-    return None
+    # a 类 named bare, "社会保障和就业支出1,890.27万元", also as a total: "…支出合计"
+    whole = re.sub(r"(?:合计|总计|小计|总额)$", "", rest)
+    bare = re.sub(r"支出$", "", whole)
+    named = next((x for x in (rest, whole, bare, f"{bare}支出") if x in class_names), "")
+    return FunctionRef("", (("类", named),), context) if named else None
+
+
+def _is_function_code(digits: str) -> bool:
+    """Digits pieced together from "（204类）（06款）（01项）": a 类, 款 or 项 code."""
+    return len(digits) in (3, 5, 7) and digits.isdigit()
 
 
 def topic_of(text: str) -> str:
@@ -534,6 +587,17 @@ class _Reader:
         self.class_context = ""
         self.figures: list[_Working] = []
         self.sentence_count = 0
+        # the item a paragraph is about, for the 决算 figures that do not name it again
+        self.item: tuple[tuple[str, ...], FunctionRef | None] | None = None
+
+    def _item_heading(self, text: str) -> tuple[tuple[str, ...], FunctionRef | None] | None:
+        """The 科目 an enumerated sentence names without an amount, the item the 决算 figures
+        after it are of ("1、一般公共服务支出（类）社会工作事务（款）行政运行（项）。")."""
+        first = re.sub(r"^(?:其中|包括|具体如下|如下)[:：]?", "", text.strip())
+        if not _ENUMERATOR.match(first) or _FIGURE.search(first):
+            return None
+        ref = function_ref(first.rstrip("。.；;，, "), self.class_context, self.class_names)
+        return ((FUNCTION,), ref) if ref is not None else None
 
     def heading(self, text: str) -> None:
         if "(类)" in unicodedata.normalize("NFKC", text):
@@ -550,11 +614,16 @@ class _Reader:
         if is_heading_like(text):
             self.heading(text)
             return
-        for lead_in in re.finditer(r"([^。：:，,；;]*?)如下[:：]", text):
-            if topic_of(lead_in.group(1)) in LEAD_IN_TOPICS:
-                self.lead_in = lead_in.group(1)
+        # a lead-in ("财政拨款支出主要内容如下：") sets the topic of the figures after it
+        lead_ins = [
+            (found.end(), found.group(1))
+            for found in re.finditer(r"([^。：:，,；;]*?)如下[:：]", text)
+            if topic_of(found.group(1)) in LEAD_IN_TOPICS
+        ]
         last: _Working | None = None  # the figure a change or share belongs to
+        self.item = None
         for start, sentence in split_sentences(text):
+            self.item = self._item_heading(sentence) or self.item
             self.sentence_count += 1
             prior: _Working | None = None  # last year's figure stated in this sentence
             sentence_first: _Working | None = None
@@ -579,11 +648,17 @@ class _Reader:
                 before = sentence[cursor : found.start()]
                 offset = start + found.start()
                 page, line = para.where(offset)
+                while lead_ins and lead_ins[0][0] <= offset:
+                    self.lead_in = lead_ins.pop(0)[1]
                 flat = _FLAT.search(before)
                 if flat and last is not None and "direction" not in last.change:
                     last.change.update(direction=FLAT, word=flat.group(0))
-                if _REASON.search(before):
+                reason = _last(_REASON, before)
+                if reason is not None:
                     aside = True
+                # the reasons end where a list of figures begins ("…如下：1、…")
+                if aside and _ASIDE_END.search(before, reason.end() if reason else 0):
+                    aside = False
                 if aside:
                     cursor = found.end()
                     continue
@@ -653,6 +728,18 @@ class _Reader:
     ) -> _Working | None:
         share = _SHARE_BEFORE.search(before)
         change = _CHANGE_BEFORE.search(before)
+        completion = _COMPLETION.search(before)
+        if completion is not None and last is not None and share is None:
+            # "完成全年预算数的98.69%": the 决算 as a share of the measure named
+            of = measure_of(completion.group("of"))[0]
+            last.figure = _replace(
+                last.figure,
+                share=_decimal(number) / HUNDRED,
+                share_text=f"{number}{unit}",
+                share_places=_places(number),
+                share_of=of,
+            )
+            return last
         if last is None or (share is None and change is None):
             return last
         if not unit and (change is not None and last.change.get("amount") is None):
@@ -714,9 +801,17 @@ class _Reader:
             role = "restated"
         subjects: tuple[str, ...] = ()
         function = None
-        if role != "prior":
+        measure, rest = measure_of(label)
+        if measure and role != "prior":
+            role = "current"
+            subjects, function = self._measured(rest)
+        elif role != "prior":
             function = function_ref(label, self.class_context, self.class_names)
             subjects = (FUNCTION,) if function else subjects_of(label)
+            if self._class_total(label, subjects):
+                # "支出合计" under the heading of a 类 is that 类's total, not the document's
+                function = FunctionRef("", (("类", self.class_context),), self.class_context)
+                subjects = (FUNCTION,)
             if role == "restated":
                 subjects = ()
         return StatedFigure(
@@ -733,12 +828,34 @@ class _Reader:
             section=self.section,
             topic=topic_of(self.lead_in) or self.topic,
             lead_in=self.lead_in,
+            measure=measure if role != "prior" else "",
             page=page,
             line=line,
             index=index,
             sentence_index=self.sentence_count,
             paragraph_index=paragraph_index,
         )
+
+    def _measured(self, rest: str) -> tuple[tuple[str, ...], FunctionRef | None]:
+        """What a 决算 figure ("…支出年初预算为", "全年预算为", "支出决算为") is of: the words
+        before its measure, else the item it stands under (the paragraph's 科目 heading, or
+        the figure before it that named one)."""
+        function = function_ref(rest, self.class_context, self.class_names) if rest else None
+        subjects: tuple[str, ...] = (FUNCTION,) if function else ()
+        if not subjects and re.sub(r"^(?:支出|收入)", "", _core(_strip_enumerator(rest))):
+            subjects = subjects_of(rest)
+        if subjects:
+            self.item = (subjects, function)
+        elif self.item is not None:
+            subjects, function = self.item
+        return subjects, function
+
+    def _class_total(self, label: str, subjects: tuple[str, ...]) -> bool:
+        """A bare total ("支出合计") stated under a 类 heading, without 本年/部门 wording."""
+        if not self.class_context or subjects not in ((INCOME_TOTAL,), (EXPENDITURE_TOTAL,)):
+            return False
+        core = _core(_strip_enumerator(label))
+        return bool(re.fullmatch(r"(?:支出|收入)" + _END, core))
 
     def _earlier_year(self, label: str) -> bool:
         if self.year is None:

@@ -19,7 +19,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from yusuan.audit.document import ReadProblem, RecognisedDocument, to_subject
+from yusuan.audit.document import (
+    ReadProblem,
+    RecognisedDocument,
+    identify,
+    to_subject,
+    with_identity,
+)
 from yusuan.audit.readers import UnsupportedDocument, read_document
 from yusuan.console import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, progress_bar
 from yusuan.rules.base import Severity
@@ -84,7 +90,8 @@ class AuditResult:
         if not self.document or not (self.body or self.year):
             return self.path.name
         year = f"{self.year}年" if self.year else ""
-        return f"{self.body}{year}部门{self.kind or '预算'}"
+        level = self.document.level or "部门"
+        return f"{self.body}{year}{level}{self.kind or '预算'}"
 
 
 def has_content(doc: RecognisedDocument) -> bool:
@@ -94,16 +101,8 @@ def has_content(doc: RecognisedDocument) -> bool:
 
 
 def document_kind(doc: RecognisedDocument) -> str:
-    """预算 or 决算: what most of the recognised titles are; for a narrative alone, the word
-    its text uses more ("" when nothing tells)."""
-    finals = sum(1 for u in doc.unread if u.table_id.endswith("-final"))
-    budgets = len(doc.tables) + (1 if doc.forms else 0)
-    if not finals and not budgets:
-        text = "".join(line.text for line in doc.narrative)
-        finals, budgets = text.count("决算"), text.count("预算")
-        if not finals and not budgets:
-            return ""
-    return "决算" if finals > budgets else "预算"
+    """预算 or 决算: what the document says it is (``document.identify``); "" when nothing tells."""
+    return doc.kind or identify(doc).kind
 
 
 def unreadable_pages(doc: RecognisedDocument) -> tuple[int, ...]:
@@ -126,8 +125,9 @@ def unreadable_pages(doc: RecognisedDocument) -> tuple[int, ...]:
 
 
 def read_path(path: Path) -> RecognisedDocument:
-    """Read one document with the reader for its kind (``readers.read_document``)."""
-    return read_document(path)
+    """Read one document with the reader for its kind (``readers.read_document``), its body,
+    year, kind and level as the document states them (``document.identify``)."""
+    return with_identity(read_document(path))
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -194,8 +194,9 @@ def audit_file(path: Path) -> AuditResult:
             )
 
         kind = document_kind(doc) or "预算"
+        level = doc.level or "部门"
         report = run_rules(
-            to_subject(doc), title=f"{doc.department}{doc.year}年部门{kind}（公开文件）"
+            to_subject(doc), title=f"{doc.department}{doc.year}年{level}{kind}（公开文件）"
         )
     return AuditResult(path, doc, report, tuple(problems), time.perf_counter() - start)
 
@@ -250,6 +251,7 @@ def audit_command(
     export_dataset: Path | None,
     progress: bool,
     verbose: bool = False,
+    tidy: Path | None = None,
 ) -> int:
     """``yusuan audit FILE... [--format text|json|html] [-o DIR] [--export-dataset DIR]``.
 
@@ -264,6 +266,14 @@ def audit_command(
     if fmt not in out.FORMATS:
         err.print(f"未知的输出格式 / unknown format {fmt!r}; choose {', '.join(out.FORMATS)}")
         return EXIT_INPUT
+    if tidy is not None:
+        from yusuan.audit.tidy import check_target
+
+        try:
+            check_target(tidy)
+        except ValueError as cannot:
+            err.print(str(cannot), markup=False)
+            return EXIT_INPUT
     documents = expand_paths(files)
     if not documents:
         err.print(
@@ -291,6 +301,7 @@ def audit_command(
 
     if export_dataset is not None:
         from yusuan.audit.export import export_dataset as export
+        from yusuan.audit.export import export_summary
 
         for result, target in _export_folders(results, export_dataset):
             assert result.document is not None
@@ -299,11 +310,16 @@ def audit_command(
             except (ValueError, OSError) as failure:
                 err.print(f"无法导出 / cannot export {result.path}: {failure}", markup=False)
                 continue
-            reproduced = ", ".join(exported.reproduced()) or "—"
             err.print(
-                f"已导出数据集 / dataset exported: {target}（复现 reproduced: {reproduced}；"
-                f"选定 {len(exported.choices)} 处，不能导出 gaps {len(exported.gaps)} 处）",
-                markup=False,
-                highlight=False,
+                export_summary(target, exported), markup=False, highlight=False, soft_wrap=True
             )
+    if tidy is not None:
+        from yusuan.audit.tidy import write_tidy
+
+        figures = write_tidy([(str(r.path), r.document) for r in results if r.document], tidy)
+        err.print(
+            f"已写入长表 / tidy table written: {tidy}（{figures} 个数 figures）",
+            markup=False,
+            highlight=False,
+        )
     return exit_status(results)

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from yusuan.audit import narrative as n
 from yusuan.audit.narrative import StatedFigure
@@ -195,8 +195,8 @@ class Resolver:
         They are alternatives for one cell (the first the subject has is meant), except for a
         figure that states two totals at once (see ``cells``).
         """
-        if figure.role == "prior":
-            return ()
+        if figure.role == "prior" or figure.measure:
+            return ()  # last year's, or a 决算's 年初预算/全年预算/决算: not a 预算 table's cell
         if figure.index not in self._cache:
             if figure.subject == n.FUNCTION and figure.function is not None:
                 found = self.function_targets(figure.function, figure.topic)
@@ -210,7 +210,7 @@ class Resolver:
     def cells(self, figure: StatedFigure) -> list[tuple[Target, ...]]:
         """The cells a figure states, each as its alternatives: one, or two for "收、支总计"."""
         targets = self.targets(figure)
-        if figure.subject in (n.BOTH_TOTALS, n.FISCAL_BOTH):
+        if figure.subject in (n.BOTH_TOTALS, n.FISCAL_BOTH, n.GRAND_TOTAL):
             return [(t,) for t in targets]
         return [targets] if targets else []
 
@@ -222,6 +222,14 @@ class Resolver:
     def concept(self, c: str, topic: str, lead: str = "") -> tuple[Target, ...]:
         if c == n.BOTH_TOTALS:
             return (T(INCOME_EXPENDITURE, "", "income"), T(INCOME_EXPENDITURE, "", "expenditure"))
+        # the grand totals include the carry-overs: the 收入总表's and 支出总表's 合计, never
+        # the 收支总表's 本年收入合计
+        if c == n.GRAND_TOTAL:
+            return (T(INCOME, "", "total"), T(EXPENDITURE, "", "total"))
+        if c == n.INCOME_GRAND:
+            return (T(INCOME, "", "total"),)
+        if c == n.EXPENDITURE_GRAND:
+            return (T(EXPENDITURE, "", "total"),)
         if c == n.FISCAL_BOTH:
             return (T(FISCAL, "", "income"), T(FISCAL, "", "subtotal"))
         if c == n.INCOME_TOTAL:
@@ -660,38 +668,102 @@ def checks_for(subject: Subject, tables: Sequence[str]) -> Iterator[Check]:
 
 
 def amount_hits(subject: Subject, tables: Sequence[str]) -> Iterator[Hit]:
-    """Stated amounts and shares that the tables contradict."""
-    figures = narrative_figures(subject)
-    resolver = Resolver(subject, figures)
+    """Stated amounts that the tables contradict beyond the rounding of both.
+
+    One finding per stated amount and cell: an item's figure said again in its own paragraph
+    ("2024年预算安排738.66万元") is not a second finding.
+    """
+    reported: set[tuple[tuple[str, str, str], Decimal]] = set()
     for check in checks_for(subject, tables):
         figure, target, value = check.figure, check.target, check.value
         allowed = figure.half_unit + half_cell(subject, target.table, value.terms)
         difference = figure.amount - value.value
-        if abs(difference) > allowed:
+        if abs(difference) > allowed and (target.key, figure.amount) not in reported:
+            reported.add((target.key, figure.amount))
             yield _amount_hit(check, figure.text, money(value.value), money(abs(difference)))
-        elif figure.share is not None:
-            whole = whole_target(subject, resolver, figure)
-            if whole is None:
-                continue
-            whole_value = target_value(subject, whole)
-            if whole_value is None or whole_value.value <= 0:
-                continue
-            bounds = ratio_range(
-                value.value,
-                half_cell(subject, target.table, value.terms),
-                whole_value.value,
-                half_cell(subject, whole.table, whole_value.terms),
-            )
-            if bounds is None:
-                continue
-            half = percent_half(figure.share_places)
-            if figure.share + half < bounds[0] or figure.share - half > bounds[1]:
-                yield _amount_hit(
-                    check,
-                    f"{figure.text}，占{figure.share_text}",
-                    f"{money(value.value)}（占{pct(value.value / whole_value.value)}）",
-                    f"{pct(abs(figure.share - value.value / whole_value.value))}",
-                )
+
+
+@dataclass(frozen=True, slots=True)
+class ShareCheck:
+    """A stated share whose part and whole are both table cells: the ratio the cells allow."""
+
+    check: Check
+    whole: CellValue
+    low: Decimal
+    high: Decimal
+
+
+def share_checks(subject: Subject) -> Iterator[ShareCheck]:
+    """Every stated share whose amount agrees with its table cell (else the amount is the
+    finding) and whose whole is a table cell too, with the ratios the printed cells allow."""
+    figures = narrative_figures(subject)
+    resolver = Resolver(subject, figures)
+    for check in checks_for(subject, tuple(TABLE_NAMES)):
+        figure, target, value = check.figure, check.target, check.value
+        if figure.share is None:
+            continue
+        allowed = figure.half_unit + half_cell(subject, target.table, value.terms)
+        if abs(figure.amount - value.value) > allowed:
+            continue
+        whole = whole_target(subject, resolver, figure)
+        whole_value = target_value(subject, whole) if whole is not None else None
+        if whole is None or whole_value is None or whole_value.value <= 0:
+            continue
+        bounds = ratio_range(
+            value.value,
+            half_cell(subject, target.table, value.terms),
+            whole_value.value,
+            half_cell(subject, whole.table, whole_value.terms),
+        )
+        if bounds is not None:
+            yield ShareCheck(check, whole_value, bounds[0], bounds[1])
+
+
+def closing_adjustment(
+    figure: StatedFigure, figures: Sequence[StatedFigure], whole: Decimal
+) -> bool:
+    """Is the share moved by one unit of its last digit so that the shares of its sentence add
+    up to exactly 100% (尾差调整)? Only when the shares rounded from the amounts do not add up
+    to 100% (an adjustment was needed) and the printed ones do."""
+    if figure.share is None or whole <= 0:
+        return False
+    siblings = [
+        f
+        for f in figures
+        if f.share is not None
+        and f.role != "prior"
+        and f.sentence_index == figure.sentence_index
+        and f.share_of == figure.share_of
+    ]
+    if len(siblings) < 2 or sum((f.share or ZERO for f in siblings), ZERO) != 1:
+        return False
+    rounded = sum(
+        (
+            (f.amount / whole).quantize(Decimal(10) ** -(f.share_places + 2), ROUND_HALF_UP)
+            for f in siblings
+        ),
+        ZERO,
+    )
+    unit = Decimal(10) ** -(figure.share_places + 2)
+    return rounded != 1 and abs(figure.share - figure.amount / whole) <= unit
+
+
+def shares_in_tables(subject: Subject) -> set[int]:
+    """The stated shares (by index) that TT-012 recomputes from the tables."""
+    try:
+        return {found.check.figure.index for found in share_checks(subject)}
+    except (NotApplicable, MissingData):
+        return set()
+
+
+def table_value(subject: Subject, resolver: Resolver, figure: StatedFigure) -> CellValue | None:
+    """The table cell a stated figure means, when the document prints it."""
+    cells = resolver.cells(figure)
+    for target in cells[0] if cells else ():
+        found = target_value(subject, target)
+        if found is not None:
+            return found
+    return None
 
 
 def _amount_hit(check: Check, stated: str, value: str, difference: str) -> Hit:
@@ -833,6 +905,61 @@ _amount_rule(
 )
 
 
+# --- TT-012: shares against the tables ----------------------------------------------------
+
+
+@rule(
+    "TT-012",
+    group="cross-table",
+    severity=Severity.WARNING,
+    title=("情况说明所述占比与表中金额一致", "shares in the narrative follow from the tables"),
+    message=(
+        "{where}情况说明称{what}{stated}占{share}，按{table}的{value}与{whole}重算应为{computed}",
+        "{where}: the narrative says {what} {stated} is {share}; the {table}'s {value} of "
+        "{whole} give {computed}",
+    ),
+    basis="standards §2.4 TT-2/TT-3/TT-5/TT-7：占比以表中金额重算（允许四舍五入误差：所印位数的半个单位）",
+    fix="以表中金额重算占比（四舍五入保留两位小数）。",
+    example={
+        "where": "第26页第549行",
+        "what": n.BASIC,
+        "stated": "15,844.04万元",
+        "share": "66.56%",
+        "table": "支出总表",
+        "value": "15,844.04万元",
+        "whole": "24,169.74万元",
+        "computed": "65.55%",
+    },
+)
+def shares_against_tables(subject: Subject) -> Iterator[Hit]:
+    figures = narrative_figures(subject)
+    shares = list(share_checks(subject))
+    if not shares:
+        raise NotApplicable("情况说明没有可按表中金额重算的占比 / no share to recompute")
+    for found in shares:
+        figure, value = found.check.figure, found.check.value
+        assert figure.share is not None
+        half = percent_half(figure.share_places)
+        outside = figure.share + half < found.low or figure.share - half > found.high
+        if outside and not closing_adjustment(figure, figures, found.whole.value):
+            yield _hit(
+                figure,
+                where(
+                    figure,
+                    value.table_title or found.check.target.table,
+                    value.row,
+                    value.column_label or found.check.target.column,
+                ),
+                what=_what(figure),
+                stated=figure.text,
+                share=figure.share_text,
+                table=TABLE_NAMES.get(found.check.target.table, found.check.target.table),
+                value=money(value.value),
+                whole=money(found.whole.value),
+                computed=pct(value.value / found.whole.value),
+            )
+
+
 # --- TT-011: 科目名称 --------------------------------------------------------------------------
 
 
@@ -939,78 +1066,86 @@ def rates_of_change(subject: Subject) -> Iterator[Hit]:
     figures = [f for f in narrative_figures(subject) if f.change is not None]
     if not figures:
         raise NotApplicable("情况说明没有与上年比较 / the narrative makes no comparison")
+    resolver = Resolver(subject, narrative_figures(subject))
     for figure in figures:
-        change = figure.change
-        assert change is not None
-        prior = _prior_of(figure)
-        if prior is None:
+        problems = list(rate_problems(figure))
+        if not problems:
             continue
-        base, base_half = prior
-        current, current_half = figure.amount, figure.half_unit
+        # an amount the table contradicts is the TT finding; a rate that follows from the
+        # table's amount is not a second one
+        cell_value = table_value(subject, resolver, figure)
+        if cell_value is not None and not list(
+            rate_problems(dataclasses.replace(figure, amount=cell_value.value))
+        ):
+            continue
         what = _what(figure)
-        if change.prior is not None:
-            diff = current - base
-            slack = current_half + base_half
-            wrong_way = (
-                (change.direction == n.UP and diff < -slack)
-                or (change.direction == n.DOWN and diff > slack)
-                or (change.direction == n.FLAT and abs(diff) > slack)
-            )
-            if wrong_way:
-                yield _rate_hit(
-                    figure,
-                    what,
-                    f"称{change.word}，但本年{figure.text}、上年{change.prior_text}",
-                    f"says {change.word} but this year is {figure.text}, last year {change.prior_text}",
-                )
-                continue
-            if change.amount is not None:
-                amount_half = n.half_unit(change.amount_unit or figure.unit, change.amount_places)
-                if abs(abs(diff) - change.amount) > slack + amount_half:
-                    yield _rate_hit(
-                        figure,
-                        what,
-                        f"称{change.word}{change.amount_text}，但两年数之差为{money(abs(diff))}",
-                        f"states a change of {change.amount_text}; the two years differ by {money(abs(diff))}",
-                    )
-        if change.rate is None:
-            continue
-        if abs(base) <= base_half:
-            yield _rate_hit(
-                figure,
-                what,
-                f"上年数为0，不应表述{change.word}{change.rate_text}",
-                f"last year's figure is 0: no rate ({change.rate_text}) can be stated",
-            )
-            continue
-        low_base, high_base = base - base_half, base + base_half
-        if low_base <= 0:
-            continue
-        diff = abs(current - base)
-        diff_half = (
-            current_half + base_half
-            if change.prior is not None
-            else n.half_unit(change.amount_unit or figure.unit, change.amount_places)
+        for problem, problem_en in problems:
+            yield _rate_hit(figure, what, problem, problem_en)
+
+
+def rate_problems(figure: StatedFigure) -> Iterator[tuple[str, str]]:
+    """What is wrong with a figure's stated change (in Chinese and English), if anything."""
+    change = figure.change
+    prior = _prior_of(figure)
+    if change is None or prior is None:
+        return
+    base, base_half = prior
+    current, current_half = figure.amount, figure.half_unit
+    if change.prior is not None:
+        diff = current - base
+        slack = current_half + base_half
+        wrong_way = (
+            (change.direction == n.UP and diff < -slack)
+            or (change.direction == n.DOWN and diff > slack)
+            or (change.direction == n.FLAT and abs(diff) > slack)
         )
-        if change.prior is None and change.amount is not None:
-            diff = change.amount
-        low = max(diff - diff_half, ZERO) / high_base
-        high = (diff + diff_half) / low_base
-        half = percent_half(change.rate_places)
-        if change.rate + half < low or change.rate - half > high:
-            computed = diff / base
-            yield _rate_hit(
-                figure,
-                what,
-                f"称{change.word}{change.rate_text}，按本年{figure.text}"
-                + (
-                    f"、上年{change.prior_text}"
-                    if change.prior is not None
-                    else f"、{change.word}{change.amount_text}"
-                )
-                + f"重算应为{pct(computed)}",
-                f"states {change.rate_text}; the amounts give {pct(computed)}",
+        if wrong_way:
+            yield (
+                f"称{change.word}，但本年{figure.text}、上年{change.prior_text}",
+                f"says {change.word} but this year is {figure.text}, last year {change.prior_text}",
             )
+            return
+        if change.amount is not None:
+            amount_half = n.half_unit(change.amount_unit or figure.unit, change.amount_places)
+            if abs(abs(diff) - change.amount) > slack + amount_half:
+                yield (
+                    f"称{change.word}{change.amount_text}，但两年数之差为{money(abs(diff))}",
+                    f"states a change of {change.amount_text}; the two years differ by {money(abs(diff))}",
+                )
+    if change.rate is None:
+        return
+    if abs(base) <= base_half:
+        yield (
+            f"上年数为0，不应表述{change.word}{change.rate_text}",
+            f"last year's figure is 0: no rate ({change.rate_text}) can be stated",
+        )
+        return
+    low_base, high_base = base - base_half, base + base_half
+    if low_base <= 0:
+        return
+    diff = abs(current - base)
+    diff_half = (
+        current_half + base_half
+        if change.prior is not None
+        else n.half_unit(change.amount_unit or figure.unit, change.amount_places)
+    )
+    if change.prior is None and change.amount is not None:
+        diff = change.amount
+    low = max(diff - diff_half, ZERO) / high_base
+    high = (diff + diff_half) / low_base
+    half = percent_half(change.rate_places)
+    if change.rate + half < low or change.rate - half > high:
+        computed = diff / base
+        yield (
+            f"称{change.word}{change.rate_text}，按本年{figure.text}"
+            + (
+                f"、上年{change.prior_text}"
+                if change.prior is not None
+                else f"、{change.word}{change.amount_text}"
+            )
+            + f"重算应为{pct(computed)}",
+            f"states {change.rate_text}; the amounts give {pct(computed)}",
+        )
 
 
 def _rate_hit(figure: StatedFigure, what: str, problem: str, problem_en: str) -> Hit:
@@ -1064,6 +1199,132 @@ def _complete(parts: Sequence[StatedFigure], by_index: Mapping[int, StatedFigure
     return abs(sum((p.amount for p in parts), ZERO) - lead.amount) <= slack
 
 
+# --- NR-008: the items listed against the total stated ---------------------------------------
+
+# sets of parts that make up their whole: when a sentence lists exactly these, they must add up
+COMPLETE_PARTS = (
+    frozenset({n.GOODS, n.WORKS, n.SERVICES}),
+    frozenset({n.PERSONNEL, n.OPERATING}),
+    frozenset({n.ABROAD, n.VEHICLE, n.RECEPTION}),
+    frozenset({n.VEHICLE_PURCHASE, n.VEHICLE_OPERATION}),
+)
+
+
+def listed_parts(
+    figures: Sequence[StatedFigure],
+) -> Iterator[tuple[StatedFigure, list[StatedFigure]]]:
+    """Each stated whole with the figures listed as its parts ("…合计X，其中：A…，B…")."""
+    by_index = {f.index: f for f in figures}
+    groups: dict[int, list[StatedFigure]] = {}
+    for figure in figures:
+        lead = by_index.get(figure.lead)
+        if (
+            figure.role == "current"
+            and lead is not None
+            and lead.role == "current"
+            and (figure.subject != lead.subject or figure.function is not None)
+        ):
+            groups.setdefault(lead.index, []).append(figure)
+    for index, parts in groups.items():
+        if len(parts) >= 2:
+            yield by_index[index], parts
+
+
+def measured_lists(
+    figures: Sequence[StatedFigure],
+) -> Iterator[tuple[StatedFigure, list[StatedFigure]]]:
+    """In a 决算's narrative, each total's 年初预算/全年预算/决算 with the same measure of the
+    科目 listed after it ("…支出年初预算为…，全年预算为…，支出决算为…。其中：1、…（项）。…全年
+    预算为…，支出决算为…"), up to the next figure of something else."""
+    wholes: dict[str, StatedFigure] = {}
+    parts: dict[str, list[StatedFigure]] = {}
+
+    def close() -> Iterator[tuple[StatedFigure, list[StatedFigure]]]:
+        for measure, whole in wholes.items():
+            if len(parts[measure]) >= 2:
+                yield whole, parts[measure]
+        wholes.clear()
+        parts.clear()
+
+    for figure in figures:
+        if figure.role != "current":
+            continue
+        if figure.measure and figure.subject not in ("", n.FUNCTION):
+            if figure.measure in wholes:
+                yield from close()
+            wholes[figure.measure], parts[figure.measure] = figure, []
+        elif figure.measure and figure.function is not None and figure.measure in wholes:
+            parts[figure.measure].append(figure)
+        elif not figure.measure and figure.subject:
+            yield from close()
+    yield from close()
+
+
+def parts_relation(parts: Sequence[StatedFigure]) -> str:
+    """``complete`` when the parts make up their whole (a known set of parts, or shares that
+    add up to 100%), ``siblings`` when they are parts of one kind that cannot overlap (科目 of
+    one level, members of one known set), else ""."""
+    subjects = {p.subject for p in parts}
+    if any(subjects == whole for whole in COMPLETE_PARTS):
+        return "complete"
+    shares = [p.share for p in parts if p.share is not None]
+    if len(shares) == len(parts):
+        slack = max(Decimal("0.0001"), sum((percent_half(p.share_places) for p in parts), ZERO))
+        if abs(sum(shares, ZERO) - 1) <= slack:
+            return "complete"
+    if any(subjects < whole for whole in COMPLETE_PARTS):
+        return "siblings"
+    levels = {p.function.level if p.function is not None else "" for p in parts}
+    if subjects == {n.FUNCTION} and len(levels) == 1 and "" not in levels:
+        return "siblings"
+    return ""
+
+
+@rule(
+    "NR-008",
+    group="cross-table",
+    severity=Severity.WARNING,
+    title=("所列各项之和与所述总数一致", "the items listed add up to the total stated"),
+    message=(
+        "{where}{what}为{whole}，所列各项（{parts}）合计{total}，相差{difference}",
+        "{where}: {what} is stated as {whole}; the items listed ({parts}) add up to {total} "
+        "(difference {difference})",
+    ),
+    basis="standards §2.5 N-3：总数与所列分项之和一致（分项完整时相等，分项不完整时不超过总数）",
+    fix="核对总数与各分项，使分项之和等于总数（或说明未列出的部分）。",
+    example={
+        "where": "第22页第370行",
+        "what": n.PROCUREMENT,
+        "whole": "21.07万元",
+        "parts": "货物18.07万元、工程0万元、服务2.00万元",
+        "total": "20.07万元",
+        "difference": "1.00万元",
+    },
+)
+def listed_items_add_up(subject: Subject) -> Iterator[Hit]:
+    figures = narrative_figures(subject)
+    checked = 0
+    for whole, parts in [*listed_parts(figures), *measured_lists(figures)]:
+        relation = parts_relation(parts)
+        if not relation:
+            continue
+        checked += 1
+        total = sum((p.amount for p in parts), ZERO)
+        slack = whole.half_unit + sum((p.half_unit for p in parts), ZERO)
+        short = relation == "complete" and total < whole.amount - slack
+        if total > whole.amount + slack or short:
+            yield _hit(
+                whole,
+                what=_what(whole),
+                whole=whole.text,
+                parts=excerpt("、".join(f"{_what(p)}{p.text}" for p in parts), 60),
+                total=money(total),
+                difference=money(abs(total - whole.amount)),
+            )
+    if not checked:
+        raise NotApplicable("情况说明没有列出可加总的分项 / no listed items to add up")
+
+
 # --- NR-005: the same figure twice ----------------------------------------------------------
 
 
@@ -1100,6 +1361,8 @@ def same_figure_twice(subject: Subject) -> Iterator[Hit]:
             first[key] = figure
             continue
         compared += 1
+        if table_value(subject, resolver, figure) is not None:
+            continue  # the table decides which is wrong: that is the TT finding
         if abs(figure.amount - seen.amount) > figure.half_unit + seen.half_unit:
             yield _hit(
                 figure,
@@ -1174,7 +1437,7 @@ def percent_style(subject: Subject) -> Iterator[Hit]:
         "where": "第26页第844行",
         "what": n.BASIC,
         "stated": "15,844.04万元",
-        "share": "65.56%",
+        "share": "66.56%",
         "whole": "24,169.74万元",
         "computed": "65.55%",
     },
@@ -1190,15 +1453,31 @@ def shares_of_stated_amounts(subject: Subject) -> Iterator[Hit]:
         for alternatives in resolver.cells(figure):
             for target in alternatives:
                 by_key.setdefault(target.key, figure)
+    in_tables = shares_in_tables(subject)
     for figure in shared:
+        if figure.index in in_tables:
+            continue  # TT-012 recomputes it from the tables
         whole = _stated_whole(resolver, by_key, figure)
-        if whole is None or whole.amount <= 0 or whole is figure:
+        if whole is None or whole is figure:
+            continue
+        if abs(whole.amount) <= whole.half_unit and figure.amount > figure.half_unit:
+            yield _hit(
+                figure,
+                what=_what(figure),
+                stated=figure.text,
+                share=figure.share_text,
+                whole=whole.text,
+                computed="（分母为0，不能计算 / the whole is 0）",
+            )
+            continue
+        if whole.amount <= 0:
             continue
         bounds = ratio_range(figure.amount, figure.half_unit, whole.amount, whole.half_unit)
         if bounds is None or figure.share is None:
             continue
         half = percent_half(figure.share_places)
-        if figure.share + half < bounds[0] or figure.share - half > bounds[1]:
+        outside = figure.share + half < bounds[0] or figure.share - half > bounds[1]
+        if outside and not closing_adjustment(figure, figures, whole.amount):
             yield _hit(
                 figure,
                 what=_what(figure),
@@ -1209,6 +1488,25 @@ def shares_of_stated_amounts(subject: Subject) -> Iterator[Hit]:
             )
 
 
+MEASURE_NAMES = frozenset(m for m, _ in n.MEASURES)
+
+
+def measured_whole(figures: Sequence[StatedFigure], figure: StatedFigure) -> StatedFigure | None:
+    """The figure a completion rate is of ("完成全年预算数的98.69%"): the same item's figure of
+    that measure, stated before it in its paragraph."""
+    return next(
+        (
+            f
+            for f in reversed(figures[: figures.index(figure)])
+            if f.paragraph_index == figure.paragraph_index
+            and f.measure == figure.share_of
+            and f.subjects == figure.subjects
+            and f.function == figure.function
+        ),
+        None,
+    )
+
+
 def _stated_whole(
     resolver: Resolver,
     by_key: Mapping[tuple[str, str, str], StatedFigure],
@@ -1216,6 +1514,8 @@ def _stated_whole(
 ) -> StatedFigure | None:
     if not figure.share_of:
         return resolver.by_index.get(figure.lead)
+    if figure.share_of in MEASURE_NAMES:
+        return measured_whole(resolver.figures, figure)
     found = n.subjects_of(figure.share_of)
     if not found:
         return None
