@@ -146,7 +146,7 @@ def recognise_blocks(
         found = identify(block.title_text)
         if found is None:
             unread.append(_unread(block, "不认识的表名", "title names no known table"))
-        elif found.final:
+        elif not found.readable:
             unread.append(
                 _unread(
                     block,

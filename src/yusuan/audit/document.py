@@ -133,4 +133,5 @@ def to_subject(doc: RecognisedDocument) -> Subject:
         narrative=stated_figures(
             [(doc.page_of(t.line), t.line, t.text) for t in doc.narrative], doc.year
         ),
+        narrative_lines=tuple((doc.page_of(t.line), t.line, t.text) for t in doc.narrative),
     )

@@ -96,8 +96,9 @@ def has_content(doc: RecognisedDocument) -> bool:
 def document_kind(doc: RecognisedDocument) -> str:
     """预算 or 决算: what most of the recognised titles are; for a narrative alone, the word
     its text uses more ("" when nothing tells)."""
-    finals = sum(1 for u in doc.unread if u.table_id.endswith("-final"))
-    budgets = len(doc.tables) + (1 if doc.forms else 0)
+    read_finals = sum(1 for table_id in doc.tables if table_id.endswith("-final"))
+    finals = read_finals + sum(1 for u in doc.unread if u.table_id.endswith("-final"))
+    budgets = len(doc.tables) - read_finals + (1 if doc.forms else 0)
     if not finals and not budgets:
         text = "".join(line.text for line in doc.narrative)
         finals, budgets = text.count("决算"), text.count("预算")

@@ -41,6 +41,8 @@ class Subject:
     pages: Mapping[str, int] = field(default_factory=dict)
     # The figures a narrative (情况说明) states, with their sentences, when there is one.
     narrative: tuple[StatedFigure, ...] = ()
+    # The narrative's lines as printed, (page, line, text), for rules that read whole sentences.
+    narrative_lines: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def exact(self) -> bool:
