@@ -1,0 +1,832 @@
+"""部门决算 (final accounts): the rules a 决算 needs beyond those of a 预算 (ids FA-0xx).
+
+The 决算 tables (``…-final``, ``audit/final_accounts.py``) add up like their 预算 counterparts, so
+ARITH-001…006 check their totals at every level. What only a 决算 has:
+
+- carry-overs: 年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余, and each 总计 = its parts
+  (FA-001, FA-002); the basic-expenditure table's 人员经费合计 and 公用经费合计 (FA-003);
+- the same figure in several 决算 tables (FA-010 … FA-012, as XT-* for a 预算);
+- the narrative's 决算数 against 年初预算数/全年预算数, 科目 by 科目: the figures as in the table,
+  the completion rate, the stated 大于/小于/持平 and its reason (FA-020 … FA-022).
+
+Figures of a published document are rounded for display: a difference within the rounding of
+the figures involved (``Subject.tolerance``) is not reported. A blank cell of a printed line is
+zero (the templates leave zero blank); a line or column the document does not print makes the
+rule "could not run", never "passed". On a dataset or a 预算 document the rules do not apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+
+from yusuan.audit.final_accounts import BudgetStatement, budget_statements, is_final, labels
+from yusuan.audit.recognise import label
+from yusuan.catalog.loader import PERSONNEL_CLASSES
+from yusuan.rules.base import (
+    Hit,
+    Location,
+    MissingData,
+    NotApplicable,
+    Severity,
+    excerpt,
+    money,
+    rule,
+)
+from yusuan.rules.checks.arithmetic import Balance, _hits
+from yusuan.rules.checks.cross_table import _MESSAGE as _XT_MESSAGE
+from yusuan.rules.checks.cross_table import (
+    Figure,
+    _by_code,
+    _class_rows,
+    _coded_and_total,
+    _income_column,
+    _unequal,
+)
+from yusuan.rules.checks.narrative import pct, percent_half, ratio_range
+from yusuan.rules.subject import Subject
+from yusuan.tables.base import TOTAL, Row, Table
+
+ZERO = Decimal(0)
+
+SUMMARY = "income-expenditure-final"
+INCOME = "income-final"
+EXPENDITURE = "expenditure-final"
+FISCAL = "fiscal-final"
+GENERAL = "general-budget-final"
+BASIC = "basic-economic-final"
+FUND = "fund-final"
+STATE_CAPITAL = "state-capital-final"
+# the 决算 收入支出 tables by 功能分类 with carry-over columns
+CARRY_TABLES = (FUND, STATE_CAPITAL)
+NARRATIVE_FILE = "情况说明"
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def need_final(subject: Subject) -> None:
+    """The rules of this module concern a 决算 only."""
+    if not any(is_final(t) for t in subject.tables):
+        raise NotApplicable("不是决算 / not a 决算 (final accounts)")
+
+
+def final_tables(subject: Subject, ids: Sequence[str]) -> list[Table]:
+    """The 决算 tables among ``ids`` that the document has; none at all: could not run."""
+    need_final(subject)
+    found = [subject.tables[t] for t in ids if t in subject.tables]
+    if not found:
+        raise MissingData(f"缺少表 {', '.join(ids)} / tables missing")
+    return found
+
+
+def num(row: Row | None, key: str) -> Decimal:
+    """A cell of a printed line; blank is zero (the templates leave zero blank)."""
+    value = row.values.get(key) if row is not None else None
+    return value if isinstance(value, Decimal) else ZERO
+
+
+def has_column(table: Table, key: str) -> bool:
+    return any(c.key == key for c in table.columns)
+
+
+def need_columns(table: Table, *keys: str) -> None:
+    missing = [k for k in keys if not has_column(table, k)]
+    if missing:
+        raise MissingData(
+            f"{table.title} 未列示（或未读出）{', '.join(missing)} 列 / "
+            f"{table.id} does not print the column(s) {', '.join(missing)}"
+        )
+
+
+def summary_line(table: Table, group: str, side: str) -> Row | None:
+    """The line after the totals that the data names (``group``: opening, closing, …) on one
+    side of a two-sided summary (``income``: the income label, ``expenditure``: the 支出 label)."""
+    names = labels("rows", group)
+    for row in table.rows:
+        if row.kind != TOTAL or row.level:
+            continue
+        text = row.values.get("income_item") if side == "income" else row.name
+        if isinstance(text, str) and label(text) in names:
+            return row
+    return None
+
+
+def opening_parts(table: Table) -> list[Row]:
+    """The lines printed under 年初…结转和结余 (一、一般公共预算财政拨款 …): its parts."""
+    opening = summary_line(table, "opening", "income")
+    if opening is None:
+        return []
+    rows = list(table.rows)
+    parts = []
+    for row in rows[rows.index(opening) + 1 :]:
+        if row.level != 1:
+            break
+        parts.append(row)
+    return parts
+
+
+def need_line(table: Table, group: str, side: str, what: str) -> Row:
+    row = summary_line(table, group, side)
+    if row is None:
+        raise MissingData(f"{table.title} 没有“{what}”行 / {table.id} prints no {group} line")
+    return row
+
+
+# --- FA-001 / FA-002: carry-overs and 总计 -----------------------------------------------------
+
+
+def _spend_keys(table: Table) -> list[str]:
+    """The 支出 columns of a summary: 决算数, or 合计 and each 财政拨款 column."""
+    return [
+        k
+        for k in ("expenditure", "subtotal", "general", "fund", "state_capital")
+        if has_column(table, k)
+    ]
+
+
+def summary_carry_balances(table: Table) -> Iterator[Balance]:
+    """年初结转和结余 + 本年收入合计 (+ 使用非财政拨款结余) − 本年支出合计 (− 结余分配) =
+    年末结转和结余: in the 合计 column, and in each 财政拨款 column where the 年初 line is
+    broken down by budget (一、一般公共预算财政拨款 …)."""
+    total = table.total_row()
+    if total is None:
+        raise MissingData(f"{table.title} 没有合计行 / {table.id} has no total line")
+    opening = need_line(table, "opening", "income", "年初结转和结余")
+    closing = need_line(table, "closing", "expenditure", "年末结转和结余")
+    used = summary_line(table, "balance_used", "income")
+    distributed = summary_line(table, "distribution", "expenditure")
+    keys = _spend_keys(table)
+    if not keys or not has_column(table, "income"):
+        raise MissingData(f"{table.title} 没有读出收入、支出金额列 / {table.id}: no amount columns")
+    spend = keys[0]
+    relation = "年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余"
+    parts = [num(opening, "income"), num(total, "income"), -num(total, spend)]
+    if used is not None:
+        parts.append(num(used, "income"))
+    if distributed is not None:
+        parts.append(-num(distributed, spend))
+    yield Balance(table, closing, spend, num(closing, spend), tuple(parts), relation)
+    by_source = {
+        _income_column(str(r.values.get("income_item") or "")): r for r in opening_parts(table)
+    }
+    income_lines = {
+        _income_column(str(r.values.get("income_item") or "")): r
+        for r in table.rows
+        if r.kind != TOTAL and r.values.get("income_item")
+    }
+    for key in ("general", "fund", "state_capital"):
+        if key in keys and key in by_source:
+            source = (
+                num(by_source[key], "income"),
+                num(income_lines.get(key), "income"),
+                -num(total, key),
+            )
+            yield Balance(table, closing, key, num(closing, key), source, relation)
+
+
+def carry_table_balances(table: Table) -> Iterator[Balance]:
+    """Per line of a 收入支出决算表 by 功能分类: 年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余."""
+    need_columns(table, "opening", "income", "expenditure_total", "closing")
+    relation = "年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余"
+    for row in table.rows:
+        parts = (num(row, "opening"), num(row, "income"), -num(row, "expenditure_total"))
+        yield Balance(table, row, "closing", num(row, "closing"), parts, relation)
+
+
+def _could_not(found: list[Balance], reasons: list[str]) -> list[Balance]:
+    if not found and reasons:
+        raise MissingData("；".join(reasons))
+    return found
+
+
+def carry_balances(subject: Subject) -> list[Balance]:
+    found: list[Balance] = []
+    reasons: list[str] = []
+    for table in final_tables(subject, (SUMMARY, FISCAL, *CARRY_TABLES)):
+        make = summary_carry_balances if table.id in (SUMMARY, FISCAL) else carry_table_balances
+        try:
+            found.extend(make(table))
+        except MissingData as missing:
+            reasons.append(str(missing))
+    return _could_not(found, reasons)
+
+
+_MESSAGE = (
+    "{relation} 不成立：表中为 {stated}，各项相加为 {parts}，相差 {difference}",
+    "{relation} does not hold: stated {stated}, parts add up to {parts}, difference {difference}",
+)
+_EXAMPLE = {
+    "relation": "年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余",
+    "stated": "35.00万元",
+    "parts": "25.00万元",
+    "difference": "10.00万元",
+}
+
+
+@rule(
+    "FA-001",
+    group="arithmetic",
+    severity=Severity.FATAL,
+    title=("结转和结余不衔接", "Carry-overs do not reconcile"),
+    message=_MESSAGE,
+    basis="部门决算表式（财政部、上海市部门决算公开样张）：年初结转和结余 + 本年收入 − 本年支出 "
+    "= 年末结转和结余（收入支出决算总表、财政拨款收入支出决算总表、政府性基金与国有资本经营预算"
+    "财政拨款收入支出决算表逐行）",
+    fix="核对年初结转和结余、本年收入、本年支出与年末结转和结余，改正录入或汇总错误。",
+    example=_EXAMPLE,
+)
+def carry_overs_reconcile(subject: Subject) -> Iterator[Hit]:
+    return _hits(subject, carry_balances(subject))
+
+
+def grand_total_balances(table: Table) -> Iterator[Balance]:
+    """收入总计 = 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余; 支出总计 = 本年支出合计 +
+    结余分配 + 年末结转和结余; 收入总计 = 支出总计; 年初结转和结余 = Σ 其下各项."""
+    total = table.total_row()
+    grand = need_line(table, "grand_total", "income", "总计")
+    if total is None:
+        raise MissingData(f"{table.title} 没有合计行 / {table.id} has no total line")
+    keys = _spend_keys(table)
+    opening = summary_line(table, "opening", "income")
+    closing = summary_line(table, "closing", "expenditure")
+    used = summary_line(table, "balance_used", "income")
+    distributed = summary_line(table, "distribution", "expenditure")
+    income = [num(total, "income"), *(num(r, "income") for r in (used, opening) if r is not None)]
+    yield Balance(
+        table,
+        grand,
+        "income",
+        num(grand, "income"),
+        tuple(income),
+        "收入总计 = 本年收入合计 + 结余 + 年初结转和结余",
+    )
+    for key in keys:
+        spend = [num(total, key), *(num(r, key) for r in (distributed, closing) if r is not None)]
+        yield Balance(
+            table,
+            grand,
+            key,
+            num(grand, key),
+            tuple(spend),
+            "支出总计 = 本年支出合计 + 结余分配 + 年末结转和结余",
+        )
+    if keys:
+        yield Balance(
+            table,
+            grand,
+            "income",
+            num(grand, "income"),
+            (num(grand, keys[0]),),
+            "收入总计 = 支出总计",
+        )
+    parts = opening_parts(table)
+    if opening is not None and parts:
+        below = tuple(num(r, "income") for r in parts)
+        yield Balance(
+            table, opening, "income", num(opening, "income"), below, "年初结转和结余 = Σ 其中各项"
+        )
+
+
+@rule(
+    "FA-002",
+    group="arithmetic",
+    severity=Severity.FATAL,
+    title=("决算总表总计不平", "The grand totals of a 决算 summary do not add up"),
+    message=_MESSAGE,
+    basis="部门决算表式：收入总计 = 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余；支出总计 = "
+    "本年支出合计 + 结余分配 + 年末结转和结余；收入总计 = 支出总计",
+    fix="核对总计行与其组成各行，改正录入或汇总错误。",
+    example={**_EXAMPLE, "relation": "收入总计 = 支出总计"},
+)
+def grand_totals_add_up(subject: Subject) -> Iterator[Hit]:
+    found: list[Balance] = []
+    reasons: list[str] = []
+    for table in final_tables(subject, (SUMMARY, FISCAL)):
+        try:
+            found.extend(grand_total_balances(table))
+        except MissingData as missing:
+            reasons.append(str(missing))
+    return _hits(subject, _could_not(found, reasons))
+
+
+# --- FA-003: 人员经费合计 / 公用经费合计 -----------------------------------------------------------
+
+
+def _is_personnel(code: str) -> bool:
+    return code in PERSONNEL_CLASSES
+
+
+def _is_operating(code: str) -> bool:
+    return code not in PERSONNEL_CLASSES
+
+
+def economic_footer_balances(table: Table) -> Iterator[Balance]:
+    classes = [r for r in table.rows if r.level == 1 and len(r.code) == 3]
+    footers = (
+        ("personnel_total", _is_personnel, "人员经费合计 = Σ 工资福利支出、对个人和家庭的补助"),
+        ("operating_total", _is_operating, "公用经费合计 = Σ 其他经济分类类"),
+    )
+    printed = False
+    for key, belongs, relation in footers:
+        for footer in (
+            r for r in table.rows if r.level == 0 and label(r.name) in labels("economic", key)
+        ):
+            printed = True
+            parts = tuple(num(r, "amount") for r in classes if belongs(r.code))
+            yield Balance(table, footer, "amount", num(footer, "amount"), parts, relation)
+    if not printed:
+        raise MissingData(
+            f"{table.title} 没有人员经费合计、公用经费合计行 / no 人员经费/公用经费 footers"
+        )
+
+
+@rule(
+    "FA-003",
+    group="arithmetic",
+    severity=Severity.FATAL,
+    title=("人员经费合计、公用经费合计不平", "人员经费/公用经费 totals do not add up"),
+    message=_MESSAGE,
+    basis="部门决算表式（一般公共预算财政拨款基本支出决算表）：人员经费合计 = 工资福利支出 + "
+    "对个人和家庭的补助；公用经费合计 = 商品和服务支出 + 资本性支出等",
+    fix="核对人员经费合计、公用经费合计与各经济分类类的金额。",
+    example={**_EXAMPLE, "relation": "人员经费合计 = Σ 工资福利支出、对个人和家庭的补助"},
+)
+def economic_footers_add_up(subject: Subject) -> Iterator[Hit]:
+    (table,) = final_tables(subject, (BASIC,))
+    return _hits(subject, list(economic_footer_balances(table)))
+
+
+# --- FA-010 … FA-012: the same figure in several 决算 tables ---------------------------------
+
+
+def _pair(subject: Subject, a: str, b: str) -> tuple[Table, Table]:
+    need_final(subject)
+    return subject.table(a), subject.table(b)
+
+
+def _line_figure(table: Table, row: Row, key: str, text: str) -> Figure:
+    return Figure(table, text, "", num(row, key))
+
+
+def _cell(table: Table, row: Row, key: str) -> Figure:
+    column = next((c.label for c in table.columns if c.key == key), key)
+    return Figure(table, f"{row.code} {row.name}".strip(), column, num(row, key))
+
+
+def _total_of(table: Table) -> Row:
+    row = table.total_row()
+    if row is None:
+        raise MissingData(f"{table.title} 没有合计行 / {table.id} has no total line")
+    return row
+
+
+_XT_EXAMPLE = {
+    "relation": "收入支出决算总表本年支出合计 = 支出决算表合计",
+    "a_table": "收入支出决算总表",
+    "a_cell": "本年支出合计",
+    "a": "307.82万元",
+    "b_table": "支出决算表",
+    "b_cell": "合计 本年支出合计",
+    "b": "297.82万元",
+    "difference": "10.00万元",
+}
+_XT_FIX = "两表反映的是同一笔决算资金；核对两处金额，改正录入、汇总或转录错误。"
+
+
+@rule(
+    "FA-010",
+    group="cross-table",
+    severity=Severity.FATAL,
+    title=(
+        "收入支出决算总表与收入、支出决算表不一致",
+        "The 决算 summary differs from the income or expenditure table",
+    ),
+    message=_XT_MESSAGE,
+    basis="部门决算表式：收入支出决算总表本年收入合计 = 收入决算表合计；本年支出合计 = 支出决算表合计；"
+    "各功能分类类 = 支出决算表该类（同预算 X-1…X-3）",
+    fix=_XT_FIX,
+    example=_XT_EXAMPLE,
+)
+def summary_agrees_with_tables(subject: Subject) -> Iterator[Hit]:
+    need_final(subject)
+    summary = subject.table(SUMMARY)
+    total = _total_of(summary)
+    hits: list[Hit] = []
+    found = False
+    if INCOME in subject.tables:
+        found = True
+        income = subject.tables[INCOME]
+        stated = _line_figure(summary, total, "income", "本年收入合计")
+        hits += _unequal(
+            subject,
+            "收入支出决算总表本年收入合计 = 收入决算表合计",
+            stated,
+            _cell(income, _total_of(income), "total"),
+        )
+    if EXPENDITURE in subject.tables:
+        found = True
+        spending = subject.tables[EXPENDITURE]
+        stated = _line_figure(summary, total, "expenditure", "本年支出合计")
+        hits += _unequal(
+            subject,
+            "收入支出决算总表本年支出合计 = 支出决算表合计",
+            stated,
+            _cell(spending, _total_of(spending), "total"),
+        )
+        left = {
+            c: Figure(f.table, f.row, "", f.value)
+            for c, f in _class_rows(subject, summary, "expenditure").items()
+        }
+        right = {c: f for c, f in _coded_and_total(spending, "total").items() if len(c) == 3}
+        hits += _by_code(
+            subject, "收入支出决算总表类 = 支出决算表类", left, right, summary, spending
+        )
+    if not found:
+        raise MissingData(f"缺少表 {INCOME}, {EXPENDITURE} / tables missing")
+    return iter(hits)
+
+
+def _income_sources(table: Table) -> dict[str, list[Row]]:
+    """The income lines of a summary by the 收入决算表 column they fall in: 财政拨款收入 (the
+    three 财政拨款 lines), or the column whose printed label the line names."""
+    found: dict[str, list[Row]] = {}
+    for row in table.rows:
+        item = row.values.get("income_item")
+        if row.kind == TOTAL or not isinstance(item, str) or not item.strip():
+            continue
+        column = _income_column(item)
+        found.setdefault(
+            "fiscal_income" if column in ("general", "fund", "state_capital") else label(item), []
+        ).append(row)
+    return found
+
+
+@rule(
+    "FA-011",
+    group="cross-table",
+    severity=Severity.FATAL,
+    title=("各项收入在决算各表不一致", "Income by source differs between 决算 tables"),
+    message=_XT_MESSAGE,
+    basis="部门决算表式：收入支出决算总表各项收入 = 收入决算表合计行该列；财政拨款收入 = "
+    "财政拨款收入支出决算总表本年收入合计",
+    fix=_XT_FIX,
+    example={**_XT_EXAMPLE, "relation": "同一来源的本年收入各表相等", "a_cell": "五、事业收入"},
+)
+def income_sources_agree(subject: Subject) -> Iterator[Hit]:
+    need_final(subject)
+    income = subject.table(INCOME)
+    total = _total_of(income)
+    relation = "同一来源的本年收入各表相等"
+    hits: list[Hit] = []
+    compared = False
+    if SUMMARY in subject.tables:
+        summary = subject.tables[SUMMARY]
+        lines = _income_sources(summary)
+        for column in income.columns:
+            rows = lines.get("fiscal_income" if column.key == "fiscal_income" else "", [])
+            if column.key != "fiscal_income":
+                rows = next(
+                    (
+                        r
+                        for name, r in lines.items()
+                        if name.endswith(label(column.label)) and column.label
+                    ),
+                    [],
+                )
+            if not rows or column.key in ("code", "name", "total"):
+                continue
+            compared = True
+            value = sum((num(r, "income") for r in rows), ZERO)
+            text = "、".join(str(r.values.get("income_item")) for r in rows)
+            stated = Figure(summary, text, "", value, len(rows))
+            hits += _unequal(subject, relation, stated, _cell(income, total, column.key))
+    if FISCAL in subject.tables and has_column(income, "fiscal_income"):
+        compared = True
+        fiscal = subject.tables[FISCAL]
+        stated = _line_figure(fiscal, _total_of(fiscal), "income", "本年收入合计")
+        hits += _unequal(subject, relation, _cell(income, total, "fiscal_income"), stated)
+    if not compared:
+        raise MissingData("没有可对照的收入来源 / no income source printed in two tables")
+    return iter(hits)
+
+
+@rule(
+    "FA-012",
+    group="cross-table",
+    severity=Severity.FATAL,
+    title=("财政拨款决算与分表不一致", "The 财政拨款 summary differs from the tables by budget"),
+    message=_XT_MESSAGE,
+    basis="部门决算表式：财政拨款收入支出决算总表一般公共预算财政拨款支出 = 一般公共预算财政拨款支出"
+    "决算表（合计及各类）；政府性基金、国有资本经营预算列 = 其收入支出决算表本年支出合计；"
+    "一般公共预算财政拨款基本支出 = 基本支出决算表人员经费合计 + 公用经费合计",
+    fix=_XT_FIX,
+    example={
+        **_XT_EXAMPLE,
+        "relation": "财政拨款决算总表一般公共预算列 = 一般公共预算财政拨款支出决算表",
+    },
+)
+def fiscal_agrees_with_tables(subject: Subject) -> Iterator[Hit]:
+    need_final(subject)
+    hits: list[Hit] = []
+    compared = False
+    fiscal = subject.tables.get(FISCAL)
+    general = subject.tables.get(GENERAL)
+    if fiscal is not None and general is not None and has_column(fiscal, "general"):
+        compared = True
+        left = {
+            c: Figure(f.table, f.row, "", f.value)
+            for c, f in _class_rows(subject, fiscal, "general").items()
+        }
+        left[""] = _line_figure(
+            fiscal, _total_of(fiscal), "general", "本年支出合计 一般公共预算财政拨款"
+        )
+        right = {c: f for c, f in _coded_and_total(general, "total").items() if len(c) in (0, 3)}
+        hits += _by_code(
+            subject,
+            "财政拨款决算总表一般公共预算列 = 一般公共预算财政拨款支出决算表",
+            left,
+            right,
+            fiscal,
+            general,
+        )
+    for key, table_id in (("fund", FUND), ("state_capital", STATE_CAPITAL)):
+        other = subject.tables.get(table_id)
+        if (
+            fiscal is None
+            or other is None
+            or not has_column(fiscal, key)
+            or not has_column(other, "expenditure_total")
+        ):
+            continue
+        compared = True
+        stated = _cell(fiscal, _total_of(fiscal), key)
+        hits += _unequal(
+            subject,
+            "财政拨款决算总表该列 = 该预算收入支出决算表本年支出",
+            stated,
+            _cell(other, _total_of(other), "expenditure_total"),
+        )
+    basic = subject.tables.get(BASIC)
+    if general is not None and basic is not None and has_column(general, "basic"):
+        footers = [
+            r
+            for r in basic.rows
+            if r.level == 0
+            and label(r.name)
+            in labels("economic", "personnel_total") | labels("economic", "operating_total")
+        ]
+        if footers:
+            compared = True
+            value = sum((num(r, "amount") for r in footers), ZERO)
+            stated = Figure(basic, "人员经费合计 + 公用经费合计", "", value, len(footers))
+            hits += _unequal(
+                subject,
+                "基本支出决算表人员经费 + 公用经费 = 一般公共预算财政拨款基本支出",
+                stated,
+                _cell(general, _total_of(general), "basic"),
+            )
+    if not compared:
+        raise MissingData("缺少可对照的财政拨款决算表 / no two 财政拨款 tables to compare")
+    return iter(hits)
+
+
+# --- FA-020 … FA-022: the narrative's budget against outturn -----------------------------------
+
+
+def statements(subject: Subject) -> list[BudgetStatement]:
+    need_final(subject)
+    if not subject.narrative_lines:
+        raise NotApplicable("没有情况说明 / no narrative")
+    names = frozenset(e.name for e in subject.catalogs.function.at_level("类"))
+    found = budget_statements(subject.narrative_lines, names)
+    if not found:
+        raise NotApplicable(
+            "情况说明没有陈述预算数与决算数 / the narrative states no budget against outturn"
+        )
+    return found
+
+
+def _where(
+    statement: BudgetStatement, table: str = "", row: str = "", column: str = ""
+) -> Location:
+    return Location(
+        table=table,
+        row=row,
+        column=column,
+        field=f"“{excerpt(statement.text, 40)}”",
+        file=NARRATIVE_FILE,
+        line=statement.line,
+        page=statement.page,
+    )
+
+
+def _subject_of(statement: BudgetStatement) -> str:
+    if statement.function is None:
+        return "一般公共预算财政拨款支出"
+    return statement.function.describe()
+
+
+def statement_row(table: Table, statement: BudgetStatement) -> Row | None:
+    """The table row a statement is about: the total for the overall statement, else the row
+    whose name is the 科目 named last, under the 类 named first (a name cut short matches)."""
+    if statement.function is None:
+        return table.total_row()
+    ref = statement.function
+    if ref.code:
+        return table.row(ref.code)
+    if not ref.names:
+        return None
+    level = {"类": 1, "款": 2, "项": 3}.get(ref.names[-1][0], 0)
+    wanted = label(ref.names[-1][1])
+    top = label(ref.names[0][1]) if ref.names[0][0] == "类" else ""
+    classes = {r.code: label(r.name) for r in table.rows if r.level == 1}
+    found = [
+        r
+        for r in table.rows
+        if r.level == level
+        and label(r.name) == wanted
+        and (not top or classes.get(r.code[:3], top) == top)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+@rule(
+    "FA-020",
+    group="cross-table",
+    severity=Severity.WARNING,
+    title=(
+        "情况说明的决算数与决算表不一致",
+        "A 决算 stated in the narrative differs from the table",
+    ),
+    message=(
+        "{where}说明“{subject}”支出决算为 {stated}，一般公共预算财政拨款支出决算表为 {table_value}，相差 {difference}",
+        "{where}: the narrative states {stated} as the outturn of “{subject}”, the table {table_value}, "
+        "difference {difference}",
+    ),
+    basis="上海市部门决算公开样张 第三部分五（三）：按项级科目说明年初（全年）预算数与支出决算数，"
+    "支出决算数即一般公共预算财政拨款支出决算表该科目合计",
+    fix="改正情况说明中的决算数（或表中该科目的金额），使两者一致。",
+    example={
+        "where": "第17页第290行",
+        "subject": "一般公共服务支出（类）社会工作事务（款）行政运行（项）",
+        "stated": "51.32万元",
+        "table_value": "61.32万元",
+        "difference": "-10.00万元",
+    },
+)
+def stated_outturn_matches_table(subject: Subject) -> Iterator[Hit]:
+    found = statements(subject)
+    table = subject.table(GENERAL)
+    unmatched = 0
+    for statement in found:
+        row = statement_row(table, statement)
+        if row is None or statement.outturn is None:
+            unmatched += 1
+            continue
+        value = num(row, "total")
+        limit = statement.half + subject.tolerance(table, 0)
+        if abs(statement.outturn - value) > limit:
+            yield Hit(
+                _where(statement, table.title, f"{row.code} {row.name}".strip(), "合计"),
+                {
+                    "where": f"第{statement.page}页第{statement.line}行"
+                    if statement.page
+                    else f"第{statement.line}行",
+                    "subject": _subject_of(statement),
+                    "stated": money(statement.outturn),
+                    "table_value": money(value),
+                    "difference": money(statement.outturn - value),
+                },
+            )
+    if unmatched == len(found):
+        raise MissingData("情况说明所述科目在表中找不到 / no stated 科目 found in the table")
+
+
+def _rate_range(
+    statement: BudgetStatement, budget: Decimal, budget_half: Decimal
+) -> tuple[Decimal, Decimal] | None:
+    assert statement.outturn is not None
+    return ratio_range(statement.outturn, statement.half, budget, budget_half)
+
+
+@rule(
+    "FA-021",
+    group="cross-table",
+    severity=Severity.WARNING,
+    title=("决算完成率与所述金额不符", "A stated completion rate does not follow from the amounts"),
+    message=(
+        "{where}“{subject}”：说明完成{budget_name}的 {rate}，但决算 {outturn} ÷ {budget_name} {budget} "
+        "为 {actual}",
+        "{where} “{subject}”: the narrative states {rate} of the {budget_name}, but {outturn} ÷ "
+        "{budget} is {actual}",
+    ),
+    basis="上海市部门决算公开样张 第三部分五（三）：支出决算为…，完成年初（全年）预算的XX%",
+    fix="按所述预算数和决算数重新计算完成率，或说明所依据的是哪一个预算数（年初/全年）。",
+    example={
+        "where": "第17页第283行",
+        "subject": "一般公共预算财政拨款支出",
+        "rate": "95.89%",
+        "budget_name": "年初预算",
+        "outturn": "307.82万元",
+        "budget": "0.00元",
+        "actual": "无法计算（预算数为0）",
+    },
+)
+def completion_rate_follows(subject: Subject) -> Iterator[Hit]:
+    rated = [s for s in statements(subject) if s.rate is not None]
+    if not rated:
+        raise NotApplicable("情况说明没有陈述完成率 / no completion rate stated")
+    for statement in rated:
+        assert statement.rate is not None and statement.outturn is not None
+        named = {"initial": statement.initial, "full": statement.full}.get(statement.rate_of)
+        budget = named if named is not None else statement.budget
+        if budget is None:
+            continue
+        budget_name = (
+            "年初预算"
+            if (statement.rate_of == "initial" or (named is None and statement.full is None))
+            else "全年预算"
+        )
+        half = percent_half(statement.rate_places)
+        budget_half = statement.half_initial if budget is statement.initial else statement.half_full
+        allowed = _rate_range(statement, budget, budget_half)
+        fits = allowed is not None and allowed[0] - half <= statement.rate <= allowed[1] + half
+        if fits:
+            continue
+        actual = "无法计算（预算数为0）" if not budget else pct(statement.outturn / budget)
+        other = statement.full if budget is statement.initial else statement.initial
+        if other:
+            actual += f"；按{'全年' if other is statement.full else '年初'}预算 {money(other)} 为 "
+            actual += pct(statement.outturn / other)
+        yield Hit(
+            _where(statement),
+            {
+                "where": f"第{statement.page}页第{statement.line}行"
+                if statement.page
+                else f"第{statement.line}行",
+                "subject": _subject_of(statement),
+                "rate": pct(statement.rate),
+                "budget_name": budget_name,
+                "outturn": money(statement.outturn),
+                "budget": money(budget),
+                "actual": actual,
+            },
+        )
+
+
+_DIRECTION_ZH = {"more": "大于", "less": "小于", "equal": "持平"}
+
+
+@rule(
+    "FA-022",
+    group="cross-table",
+    severity=Severity.WARNING,
+    title=(
+        "决算与预算的增减表述不符或未说明原因",
+        "The stated 决算 vs 预算 comparison is wrong or unexplained",
+    ),
+    message=(
+        "{where}“{subject}”：{problem}（预算 {budget}，决算 {outturn}）",
+        "{where} “{subject}”: {problem} (budget {budget}, outturn {outturn})",
+    ),
+    basis="上海市部门决算公开样张 第三部分五（三）：决算数大于（小于）预算数的主要原因……"
+    "（如持平作持平表述；预决算持平的不用说明变动原因）",
+    fix="按预算数与决算数写明大于、小于或持平；决算数与预算数不等时说明主要原因。",
+    example={
+        "where": "第18页第300行",
+        "subject": "卫生健康支出（类）行政事业单位医疗（款）事业单位医疗（项）",
+        "problem": "决算数小于预算数，但没有说明原因",
+        "budget": "2.29万元",
+        "outturn": "0.49万元",
+    },
+)
+def stated_direction_and_reason(subject: Subject) -> Iterator[Hit]:
+    for statement in statements(subject):
+        budget, outturn = statement.budget, statement.outturn
+        if budget is None or outturn is None:
+            continue
+        gap = outturn - budget
+        close = statement.half + statement.budget_half
+        # printed figures are equal only when some exact amount rounds to both
+        actual = "equal" if abs(gap) < close or gap == 0 else ("more" if gap > 0 else "less")
+        problems = []
+        if statement.direction and statement.direction != actual:
+            problems.append(
+                f"说明决算数{_DIRECTION_ZH[statement.direction]}预算数，实际为{_DIRECTION_ZH[actual]}"
+            )
+        if actual != "equal" and not statement.reasoned:
+            problems.append(f"决算数{_DIRECTION_ZH[actual]}预算数，但没有说明原因")
+        for problem in problems:
+            yield Hit(
+                _where(statement),
+                {
+                    "where": f"第{statement.page}页第{statement.line}行"
+                    if statement.page
+                    else f"第{statement.line}行",
+                    "subject": _subject_of(statement),
+                    "problem": problem,
+                    "budget": money(budget),
+                    "outturn": money(outturn),
+                },
+            )
