@@ -195,7 +195,8 @@ def two_sided_balances(table: Table) -> Iterator[Balance]:
             tuple(_value(r, spend_key) for r in rows),
             relation,
         )
-    if sides:
+    # a 决算 carries money over: its 本年收入 and 本年支出 need not be equal (FA-001, FA-002)
+    if sides and kind_of(table) == table.id:
         spend_key = sides[0][0]
         yield Balance(
             table,
