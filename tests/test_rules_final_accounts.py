@@ -240,8 +240,31 @@ def _fund() -> Table:
     return _table("fund-final", "政府性基金预算财政拨款收入支出决算表", columns, rows)
 
 
+def _three_public() -> Table:
+    """“三公”经费决算表: 预算数 3.00 = 出国 0 + 公务用车 2.00 (运行维护 2.00) + 接待 1.00; 决算数
+    2.50 = 0 + 1.80 (1.80) + 0.70."""
+    keys = [
+        ("budget_total", "合计 预算数", "3.00"),
+        ("total", "合计 决算数", "2.50"),
+        ("budget_abroad", "因公出国（境）费 预算数", "0.00"),
+        ("abroad", "因公出国（境）费 决算数", "0.00"),
+        ("budget_vehicle_subtotal", "小计 预算数", "2.00"),
+        ("vehicle_subtotal", "小计 决算数", "1.80"),
+        ("budget_vehicle_operation", "公务用车运行维护费 预算数", "2.00"),
+        ("vehicle_operation", "公务用车运行维护费 决算数", "1.80"),
+        ("budget_reception", "公务接待费 预算数", "1.00"),
+        ("reception", "公务接待费 决算数", "0.70"),
+    ]
+    columns = [Column(key, text) for key, text, _ in keys]
+    figures = _values(**{key: value for key, _, value in keys})
+    return _table(
+        "three-public-final", "财政拨款“三公”经费支出决算表", columns, [Row("", "", 1, figures)]
+    )
+
+
 # The narrative: 105 / 110 = 95.45%; 85 / 88 = 96.59%; both below budget, with their reasons.
 NARRATIVE = [
+    "  五、一般公共预算财政拨款支出决算情况说明",
     "  （三）一般公共预算财政拨款支出决算具体情况",
     "  一般公共预算财政拨款支出年初预算为100.00万元，全年预算为110.00万元，支出决算为105.00万元，"
     "完成全年预算的95.45%。决算数小于预算数的主要原因：人员变动。",
@@ -249,12 +272,25 @@ NARRATIVE = [
     "完成全年预算数的96.59%。决算数小于全年预算数的主要原因：节约开支。",
     "  2、社会保障和就业支出（类）。主要用于：养老保险。全年预算为22.00万元，支出决算为20.00万元。"
     "决算数小于全年预算数的主要原因：人员减少。",
+    # 2.50 / 3.00 = 83.33%
+    "  七、财政拨款“三公”经费支出决算情况说明",
+    "  “三公”经费财政拨款支出年初预算为3.00万元，支出决算为2.50万元，完成预算的83.33%。"
+    "“三公”经费支出决算数小于预算数的主要原因：厉行节约。",
 ]
 
 
 def final_document(narrative: list[str] | None = None) -> Subject:
     """The hand-made 决算 as a document subject."""
-    tables = [_summary(), _income(), _expenditure(), _fiscal(), _general(), _basic(), _fund()]
+    tables = [
+        _summary(),
+        _income(),
+        _expenditure(),
+        _fiscal(),
+        _general(),
+        _basic(),
+        _fund(),
+        _three_public(),
+    ]
     lines = tuple((1, n + 1, text) for n, text in enumerate(narrative or NARRATIVE))
     return Subject(
         year=2024,
@@ -309,6 +345,21 @@ CASES = [
         _line("basic-economic-final", "人员经费合计", "amount", "41.00"),
         final_document,
         expect="人员经费合计",
+    ),
+    RuleCase(
+        "FA-004",
+        lambda: with_cell(
+            final_document(), "three-public-final", "", "budget_reception", wan("1.50")
+        ),
+        final_document,
+        expect="公务接待费",
+    ),
+    RuleCase(
+        "FA-020",
+        _said("支出决算为2.50万元", "支出决算为2.60万元"),
+        final_document,
+        expect="“三公”经费支出决算表合计",
+        name="three-public",
     ),
     RuleCase(
         "FA-010",

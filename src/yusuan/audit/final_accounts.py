@@ -27,6 +27,7 @@ import itertools
 import re
 import tomllib
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -35,7 +36,14 @@ from typing import Any
 
 from yusuan.audit.grid import GridRow
 from yusuan.audit.narrative import FunctionRef, function_ref, paragraphs, split_sentences
-from yusuan.audit.recognise import label, parse_amount
+from yusuan.audit.recognise import (
+    HeaderColumn,
+    label,
+    leaf_labels,
+    leaf_parents,
+    map_header,
+    parse_amount,
+)
 from yusuan.audit.shape import (
     Context,
     ShapedTable,
@@ -140,14 +148,39 @@ def _total_in_header(ctx: Context) -> Context:
     )
 
 
+def _group_labels(ctx: Context, shaped: ShapedTable) -> ShapedTable:
+    """Columns printed under one label (预算数 | 决算数 under each item) named with their group
+    heading ("因公出国（境）费 预算数"), so that a finding names the column a reader sees."""
+    header = [r.cells for r in ctx.parts.header]
+    columns, _ = map_header(ctx.spec, leaf_labels(header), leaf_parents(header))
+    groups = {
+        c.key: parent for c, parent in zip(columns, _parents_of(header, columns), strict=True)
+    }
+    counts = Counter(c.label for c in shaped.table.columns)
+    renamed = tuple(
+        replace(c, label=f"{groups[c.key]} {c.label}")
+        if counts[c.label] > 1 and groups.get(c.key)
+        else c
+        for c in shaped.table.columns
+    )
+    return replace(shaped, table=replace(shaped.table, columns=renamed))
+
+
+def _parents_of(header: Sequence[Sequence[str]], columns: Sequence[HeaderColumn]) -> list[str]:
+    parents = leaf_parents(header)
+    return [parents[c.index] if c.index < len(parents) else "" for c in columns]
+
+
 def shape_final_function(ctx: Context) -> ShapedTable:
     """A table by 功能分类 whose header groups columns (本年支出 > 合计 | 基本支出 | 项目支出)."""
-    return shape_function(_written_out(_total_in_header(ctx)))
+    written = _written_out(_total_in_header(ctx))
+    return _group_labels(written, shape_function(written))
 
 
 def shape_final_units(ctx: Context) -> ShapedTable:
     """A table by unit whose header pairs 预算数 | 决算数 under each item (三公)."""
-    return shape_units(_written_out(ctx))
+    written = _written_out(ctx)
+    return _group_labels(written, shape_units(written))
 
 
 # --- two panels side by side ---------------------------------------------------------------
@@ -279,7 +312,8 @@ class BudgetStatement:
     above, below or equal to the budget, and whether a reason is given.
 
     Amounts in 元 with ``half`` the half unit of their printed precision; ``None`` when the text
-    does not state it. ``function`` is the 科目 the item names (None for the overall statement).
+    does not state it. ``function`` is the 科目 the item names (None for the overall statement);
+    ``table`` the table of the section it stands in ("" when the section names none).
     """
 
     text: str
@@ -292,6 +326,7 @@ class BudgetStatement:
     rate: Decimal | None  # a ratio, 0.9869 for 98.69%
     rate_of: str  # "initial", "full" or "" (the budget the rate is stated against)
     rate_places: int
+    table: str  # the 决算 table the section is about (general-budget-final, three-public-final …)
     direction: str  # "more", "less", "equal" or ""
     reasoned: bool
     half: Decimal  # of the outturn
@@ -355,15 +390,31 @@ _ITEM = re.compile(r"^\s*\d{1,2}\s*[、.．]")
 _ITEM_START = re.compile(r"(?<=[。：:；;])(?=\d{1,2}[、.．](?!\d))")
 
 
-def _segments(lines: Sequence[Line]) -> Iterator[tuple[Any, int, str]]:
+_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def section_table(heading: str) -> str:
+    """The 决算 table a section of the narrative explains, by the words of its heading
+    (``[final.narrative.sections]``; the first that matches)."""
+    sections = final_data().get("narrative", {}).get("sections", {})
+    for table_id, cues in sections.items():
+        if any(_normal(c) in heading for c in cues):
+            return str(table_id)
+    return ""
+
+
+def _segments(lines: Sequence[Line]) -> Iterator[tuple[Any, int, str, str]]:
     """Each paragraph, cut before every enumerated item it runs on into: (paragraph, offset of
-    the segment in it, the segment's normalised text)."""
+    the segment in it, the segment's normalised text, the table of the section it is in)."""
+    table = ""
     for para in paragraphs(lines):
         text = _normal(para.text)
+        if _SECTION.match(text):
+            table = section_table(text[:40])
         starts = [0, *(m.start() for m in _ITEM_START.finditer(text)), len(text)]
         for start, end in itertools.pairwise(starts):
             if end > start:
-                yield para, start, text[start:end]
+                yield para, start, text[start:end], table
 
 
 def budget_statements(
@@ -373,7 +424,7 @@ def budget_statements(
     年初预算为 …), in order; an enumerated paragraph ("1、…（项）。") names its 科目."""
     result = []
     outturn_cues = words("narrative", "outturn")
-    for para, offset, text in _segments(lines):
+    for para, offset, text, table in _segments(lines):
         if not any(_normal(c) in text for c in outturn_cues):
             continue
         outturn, half = _find_amount(text, outturn_cues)
@@ -399,6 +450,7 @@ def budget_statements(
                 rate=rate,
                 rate_of=rate_of,
                 rate_places=places,
+                table=table,
                 direction=_direction(text),
                 reasoned=any(w in text for w in words("narrative", "reason")),
                 half=half,

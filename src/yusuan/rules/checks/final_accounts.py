@@ -18,10 +18,11 @@ rule "could not run", never "passed". On a dataset or a 预算 document the rule
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from yusuan.audit.final_accounts import BudgetStatement, budget_statements, is_final, labels
-from yusuan.audit.recognise import label
+from yusuan.audit.recognise import label, vocabulary
 from yusuan.catalog.loader import PERSONNEL_CLASSES
 from yusuan.rules.base import (
     Hit,
@@ -33,7 +34,7 @@ from yusuan.rules.base import (
     money,
     rule,
 )
-from yusuan.rules.checks.arithmetic import Balance, _hits
+from yusuan.rules.checks.arithmetic import Balance, _hits, three_public_balances
 from yusuan.rules.checks.cross_table import _MESSAGE as _XT_MESSAGE
 from yusuan.rules.checks.cross_table import (
     Figure,
@@ -57,6 +58,7 @@ GENERAL = "general-budget-final"
 BASIC = "basic-economic-final"
 FUND = "fund-final"
 STATE_CAPITAL = "state-capital-final"
+THREE_PUBLIC = "three-public-final"
 # the 决算 收入支出 tables by 功能分类 with carry-over columns
 CARRY_TABLES = (FUND, STATE_CAPITAL)
 NARRATIVE_FILE = "情况说明"
@@ -357,6 +359,43 @@ def economic_footers_add_up(subject: Subject) -> Iterator[Hit]:
     return _hits(subject, list(economic_footer_balances(table)))
 
 
+# --- FA-004: the 三公 table's 预算数 columns ------------------------------------------------------
+
+
+def budget_view(table: Table) -> Table:
+    """The 三公 table's 预算数 columns under the keys of its 决算数 columns (budget_abroad ->
+    abroad), so that they add up by the same relations (``three_public_balances``)."""
+    budget = [c for c in table.columns if c.key.startswith("budget_")]
+    columns = tuple(replace(c, key=c.key.removeprefix("budget_")) for c in budget)
+    rows = tuple(
+        replace(
+            r,
+            values={
+                k.removeprefix("budget_"): v for k, v in r.values.items() if k.startswith("budget_")
+            },
+        )
+        for r in table.rows
+    )
+    return replace(table, columns=columns, rows=rows)
+
+
+@rule(
+    "FA-004",
+    group="arithmetic",
+    severity=Severity.FATAL,
+    title=("“三公”经费预算数合计不平", "The 预算数 of the 三公 决算 table do not add up"),
+    message=_MESSAGE,
+    basis="部门决算表式（财政拨款“三公”经费支出决算表）：预算数与决算数各自 合计 = 因公出国(境)费 + "
+    "公务用车购置及运行维护费 + 公务接待费，公务用车小计 = 购置费 + 运行维护费（决算数由 ARITH-004 核对）",
+    fix="核对“三公”经费预算数各列。",
+    example={**_EXAMPLE, "relation": "合计 = 因公出国(境)费 + 公务接待费 + 公务用车费"},
+)
+def three_public_budget_adds_up(subject: Subject) -> Iterator[Hit]:
+    (table,) = final_tables(subject, (THREE_PUBLIC,))
+    need_columns(table, "budget_total")
+    return _hits(subject, list(three_public_balances(budget_view(table))))
+
+
 # --- FA-010 … FA-012: the same figure in several 决算 tables ---------------------------------
 
 
@@ -622,16 +661,19 @@ def _where(
 
 
 def _subject_of(statement: BudgetStatement) -> str:
-    if statement.function is None:
-        return "一般公共预算财政拨款支出"
-    return statement.function.describe()
+    """The 科目 a statement is about; for the overall statement, its table's 合计."""
+    if statement.function is not None:
+        return statement.function.describe()
+    if statement.table:
+        return f"{vocabulary().spec(statement.table).name}合计"
+    return "合计"
 
 
 def statement_row(table: Table, statement: BudgetStatement) -> Row | None:
     """The table row a statement is about: the total for the overall statement, else the row
     whose name is the 科目 named last, under the 类 named first (a name cut short matches)."""
-    if statement.function is None:
-        return table.total_row()
+    if statement.function is None:  # the total, or the one line of a table without one (三公)
+        return table.total_row() or (table.rows[0] if len(table.rows) == 1 else None)
     ref = statement.function
     if ref.code:
         return table.row(ref.code)
@@ -651,6 +693,34 @@ def statement_row(table: Table, statement: BudgetStatement) -> Row | None:
     return found[0] if len(found) == 1 else None
 
 
+# The cell a statement's outturn and budgets are, by the table its section explains.
+OUTTURN_KEYS = {
+    GENERAL: "total",
+    FUND: "expenditure_total",
+    STATE_CAPITAL: "expenditure_total",
+    THREE_PUBLIC: "total",
+}
+# the 三公 table's 预算数 is the 年初预算 its narrative states ("年初预算为…，完成预算的…")
+BUDGET_KEYS = {"full": ("budget_full",), "initial": ("budget_initial", "budget_total")}
+
+
+def _stated_cells(
+    statement: BudgetStatement, table: Table, row: Row
+) -> Iterator[tuple[str, Decimal, Decimal, str]]:
+    """(what, stated, printed in the table, column key) for the outturn and each budget the
+    statement states and the table prints."""
+    outturn_key = OUTTURN_KEYS[table.id]
+    if statement.outturn is not None and has_column(table, outturn_key):
+        yield "支出决算", statement.outturn, num(row, outturn_key), outturn_key
+    for name, stated, what in (
+        ("full", statement.full, "全年预算"),
+        ("initial", statement.initial, "年初预算"),
+    ):
+        key = next((k for k in BUDGET_KEYS[name] if has_column(table, k)), "")
+        if stated is not None and key:
+            yield what, stated, num(row, key), key
+
+
 @rule(
     "FA-020",
     group="cross-table",
@@ -660,47 +730,57 @@ def statement_row(table: Table, statement: BudgetStatement) -> Row | None:
         "A 决算 stated in the narrative differs from the table",
     ),
     message=(
-        "{where}说明“{subject}”支出决算为 {stated}，一般公共预算财政拨款支出决算表为 {table_value}，相差 {difference}",
-        "{where}: the narrative states {stated} as the outturn of “{subject}”, the table {table_value}, "
-        "difference {difference}",
+        "{where}说明“{subject}”{what}为 {stated}，{table}为 {table_value}，相差 {difference}",
+        "{where}: the narrative states {stated} as the {what} of “{subject}”, {table} "
+        "{table_value}, difference {difference}",
     ),
-    basis="上海市部门决算公开样张 第三部分五（三）：按项级科目说明年初（全年）预算数与支出决算数，"
-    "支出决算数即一般公共预算财政拨款支出决算表该科目合计",
-    fix="改正情况说明中的决算数（或表中该科目的金额），使两者一致。",
+    basis="上海市部门决算公开样张 第三部分五、七、八、九：按项级科目说明年初（全年）预算数与"
+    "支出决算数，即该表该科目的金额",
+    fix="改正情况说明中的金额（或表中该科目的金额），使两者一致。",
     example={
         "where": "第17页第290行",
         "subject": "一般公共服务支出（类）社会工作事务（款）行政运行（项）",
+        "what": "支出决算",
         "stated": "51.32万元",
+        "table": "一般公共预算财政拨款支出决算表",
         "table_value": "61.32万元",
         "difference": "-10.00万元",
     },
 )
 def stated_outturn_matches_table(subject: Subject) -> Iterator[Hit]:
-    found = statements(subject)
-    table = subject.table(GENERAL)
-    unmatched = 0
+    found = [s for s in statements(subject) if s.table in OUTTURN_KEYS]
+    compared = 0
     for statement in found:
-        row = statement_row(table, statement)
-        if row is None or statement.outturn is None:
-            unmatched += 1
+        table = subject.tables.get(statement.table)
+        row = statement_row(table, statement) if table is not None else None
+        if table is None or row is None:
             continue
-        value = num(row, "total")
-        limit = statement.half + subject.tolerance(table, 0)
-        if abs(statement.outturn - value) > limit:
+        for what, stated, printed, key in _stated_cells(statement, table, row):
+            compared += 1
+            half = statement.half if what == "支出决算" else statement.budget_half
+            if abs(stated - printed) <= half + subject.tolerance(table, 0):
+                continue
+            column = next((c.label for c in table.columns if c.key == key), key)
             yield Hit(
-                _where(statement, table.title, f"{row.code} {row.name}".strip(), "合计"),
+                _where(statement, table.title, f"{row.code} {row.name}".strip(), column),
                 {
-                    "where": f"第{statement.page}页第{statement.line}行"
-                    if statement.page
-                    else f"第{statement.line}行",
+                    "where": _place(statement),
                     "subject": _subject_of(statement),
-                    "stated": money(statement.outturn),
-                    "table_value": money(value),
-                    "difference": money(statement.outturn - value),
+                    "what": what,
+                    "stated": money(stated),
+                    "table": table.title,
+                    "table_value": money(printed),
+                    "difference": money(stated - printed),
                 },
             )
-    if unmatched == len(found):
-        raise MissingData("情况说明所述科目在表中找不到 / no stated 科目 found in the table")
+    if not compared:
+        raise MissingData("情况说明所述科目在表中找不到 / no stated 科目 found in its table")
+
+
+def _place(statement: BudgetStatement) -> str:
+    return (
+        f"第{statement.page}页第{statement.line}行" if statement.page else f"第{statement.line}行"
+    )
 
 
 def _rate_range(
@@ -762,9 +842,7 @@ def completion_rate_follows(subject: Subject) -> Iterator[Hit]:
         yield Hit(
             _where(statement),
             {
-                "where": f"第{statement.page}页第{statement.line}行"
-                if statement.page
-                else f"第{statement.line}行",
+                "where": _place(statement),
                 "subject": _subject_of(statement),
                 "rate": pct(statement.rate),
                 "budget_name": budget_name,
@@ -821,9 +899,7 @@ def stated_direction_and_reason(subject: Subject) -> Iterator[Hit]:
             yield Hit(
                 _where(statement),
                 {
-                    "where": f"第{statement.page}页第{statement.line}行"
-                    if statement.page
-                    else f"第{statement.line}行",
+                    "where": _place(statement),
                     "subject": _subject_of(statement),
                     "problem": problem,
                     "budget": money(budget),
