@@ -353,3 +353,26 @@ def test_budget_statements_are_read_item_by_item() -> None:
     assert found[0].function is None
     assert found[1].function is not None and found[1].function.name("项") == "行政运行"
     assert [s.line for s in found] == [1, 3, 5]
+
+
+def test_a_final_accounts_document_is_of_the_year_it_accounts_for() -> None:
+    from yusuan.audit.seed_text import read_text
+
+    text = "\n".join(
+        [
+            "某某局2024年度部门决算",
+            "2025年9月30日公开",
+            "收入支出决算总表",
+            "单位：万元",
+            "收入\t\t支出\t",
+            "项目\t决算数\t项目\t决算数",
+            "一、一般公共预算财政拨款收入\t100.00\t一、一般公共服务支出\t100.00",
+            "本年收入合计\t100.00\t本年支出合计\t100.00",
+            "年初结转和结余\t\t年末结转和结余\t",
+            "总计\t100.00\t总计\t100.00",
+        ]
+    )
+    doc = read_text(text, "final.txt")
+    assert doc.year == 2024
+    assert document_kind(doc) == "决算"
+    assert list(doc.tables) == ["income-expenditure-final"]
