@@ -17,7 +17,7 @@ rule "could not run", never "passed". On a dataset or a 预算 document the rule
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -196,22 +196,27 @@ def carry_table_balances(table: Table) -> Iterator[Balance]:
         yield Balance(table, row, "closing", num(row, "closing"), parts, relation)
 
 
-def _could_not(found: list[Balance], reasons: list[str]) -> list[Balance]:
+def balances_of(
+    subject: Subject, ids: Sequence[str], make: Callable[[Table], Iterable[Balance]]
+) -> list[Balance]:
+    """The balances of each of these 决算 tables the document has; could not run when no table
+    gives any (each table's reason said), passed on those that do."""
+    found: list[Balance] = []
+    reasons: list[str] = []
+    for table in final_tables(subject, ids):
+        try:
+            found.extend(make(table))
+        except MissingData as missing:
+            reasons.append(str(missing))
     if not found and reasons:
         raise MissingData("；".join(reasons))
     return found
 
 
-def carry_balances(subject: Subject) -> list[Balance]:
-    found: list[Balance] = []
-    reasons: list[str] = []
-    for table in final_tables(subject, (SUMMARY, FISCAL, *CARRY_TABLES)):
-        make = summary_carry_balances if table.id in (SUMMARY, FISCAL) else carry_table_balances
-        try:
-            found.extend(make(table))
-        except MissingData as missing:
-            reasons.append(str(missing))
-    return _could_not(found, reasons)
+def carry_balances(table: Table) -> Iterable[Balance]:
+    if table.id in (SUMMARY, FISCAL):
+        return summary_carry_balances(table)
+    return carry_table_balances(table)
 
 
 _MESSAGE = (
@@ -239,7 +244,7 @@ _EXAMPLE = {
     example=_EXAMPLE,
 )
 def carry_overs_reconcile(subject: Subject) -> Iterator[Hit]:
-    return _hits(subject, carry_balances(subject))
+    return _hits(subject, balances_of(subject, (SUMMARY, FISCAL, *CARRY_TABLES), carry_balances))
 
 
 def grand_total_balances(table: Table) -> Iterator[Balance]:
@@ -302,14 +307,7 @@ def grand_total_balances(table: Table) -> Iterator[Balance]:
     example={**_EXAMPLE, "relation": "收入总计 = 支出总计"},
 )
 def grand_totals_add_up(subject: Subject) -> Iterator[Hit]:
-    found: list[Balance] = []
-    reasons: list[str] = []
-    for table in final_tables(subject, (SUMMARY, FISCAL)):
-        try:
-            found.extend(grand_total_balances(table))
-        except MissingData as missing:
-            reasons.append(str(missing))
-    return _hits(subject, _could_not(found, reasons))
+    return _hits(subject, balances_of(subject, (SUMMARY, FISCAL), grand_total_balances))
 
 
 # --- FA-003: 人员经费合计 / 公用经费合计 -----------------------------------------------------------
