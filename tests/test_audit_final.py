@@ -263,6 +263,7 @@ def test_the_final_accounts_reconcile(report: Report) -> None:
         "FA-012",
         "FA-020",
         "FA-022",
+        "FA-023",
     ):
         assert outcomes[rule_id] is Outcome.PASSED, rule_id
     assert [f.rule for f in report.findings if f.severity is Severity.FATAL] == []

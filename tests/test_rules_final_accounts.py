@@ -362,6 +362,12 @@ CASES = [
         name="three-public",
     ),
     RuleCase(
+        "FA-023",
+        lambda: final_document([line for line in NARRATIVE if not line.startswith("  2、")]),
+        final_document,
+        expect="208 社会保障和就业支出",
+    ),
+    RuleCase(
         "FA-010",
         lambda: with_cell(final_document(), "expenditure-final", "208", "total", wan("26.00")),
         final_document,

@@ -904,3 +904,44 @@ def stated_direction_and_reason(subject: Subject) -> Iterator[Hit]:
                     "outturn": money(outturn),
                 },
             )
+
+
+@rule(
+    "FA-023",
+    group="cross-table",
+    severity=Severity.WARNING,
+    title=("情况说明未逐项说明项级科目", "A 项 of the 决算 is not explained in the narrative"),
+    message=(
+        "{table}的“{row}”（决算 {amount}）在情况说明的具体情况中没有说明",
+        "{table}: “{row}” (outturn {amount}) is not explained in the narrative's details",
+    ),
+    basis="上海市部门决算公开样张 第三部分五（三）：按上述格式依次说明到各项级科目",
+    fix="在情况说明中按“类（款）项”补充该科目的预算数、决算数及增减原因。",
+    example={
+        "table": "一般公共预算财政拨款支出决算表",
+        "row": "2013901 行政运行",
+        "amount": "51.32万元",
+    },
+)
+def every_item_explained(subject: Subject) -> Iterator[Hit]:
+    items = [s for s in statements(subject) if s.table == GENERAL and s.function is not None]
+    if not items:
+        raise NotApplicable("情况说明没有逐项说明 / the narrative explains no 科目 one by one")
+    table = subject.table(GENERAL)
+    explained = {id(row) for s in items if (row := statement_row(table, s)) is not None}
+    deepest = max((r.level for r in table.rows if r.code), default=0)
+    for row in table.rows:
+        if row.code and row.level == deepest and num(row, "total") and id(row) not in explained:
+            yield Hit(
+                Location(
+                    table=table.title,
+                    row=f"{row.code} {row.name}",
+                    column="合计",
+                    page=subject.pages.get(table.id, 0),
+                ),
+                {
+                    "table": table.title,
+                    "row": f"{row.code} {row.name}",
+                    "amount": money(num(row, "total")),
+                },
+            )
