@@ -377,3 +377,31 @@ def test_a_final_accounts_document_is_of_the_year_it_accounts_for() -> None:
     assert doc.year == 2024
     assert document_kind(doc) == "决算"
     assert list(doc.tables) == ["income-expenditure-final"]
+
+
+def test_a_basic_expenditure_table_by_personnel_and_operating_columns() -> None:
+    # the 财政部 template's layout: 合计 | 人员经费 | 公用经费 by 经济分类, one panel
+    from yusuan.audit.seed_text import read_text
+
+    text = "\n".join(
+        [
+            "2024年度一般公共预算财政拨款基本支出决算表",
+            "单位：万元",
+            "科目编码\t科目名称\t合计\t人员经费\t公用经费",
+            "301\t工资福利支出\t80.00\t80.00\t",
+            "30101\t基本工资\t80.00\t80.00\t",
+            "302\t商品和服务支出\t20.00\t\t20.00",
+            "30201\t办公费\t20.00\t\t20.00",
+            "合计\t\t100.00\t80.00\t20.00",
+        ]
+    )
+    table = read_text(text, "basic.txt").tables["basic-economic-final"]
+    assert [c.key for c in table.columns] == ["code", "name", "amount", "personnel", "operating"]
+    row = table.row("302")
+    assert row is not None and row.values == {
+        "amount": Decimal("200000.00"),
+        "personnel": None,
+        "operating": Decimal("200000.00"),
+    }
+    total = table.total_row()
+    assert total is not None and total.values["amount"] == Decimal("1000000.00")
