@@ -405,3 +405,50 @@ def test_a_basic_expenditure_table_by_personnel_and_operating_columns() -> None:
     }
     total = table.total_row()
     assert total is not None and total.values["amount"] == Decimal("1000000.00")
+
+
+NUMBERED = "\n".join(
+    [
+        "某某厅2024年度部门决算",
+        "收入支出决算总表",
+        "单位：万元",
+        "收入\t\t\t支出\t\t",
+        "项目\t行次\t金额\t项目\t行次\t金额",
+        "栏次\t\t1\t栏次\t\t2",
+        "一、一般公共预算财政拨款收入\t1\t100.00\t一、一般公共服务支出\t32\t90.00",
+        "二、事业收入\t2\t20.00\t二、教育支出\t33\t25.00",
+        "本年收入合计\t3\t120.00\t本年支出合计\t34\t115.00",
+        "年初结转和结余\t4\t10.00\t年末结转和结余\t35\t15.00",
+        "总计\t5\t130.00\t总计\t36\t130.00",
+        "收入决算表",
+        "单位：万元",
+        "项目\t\t本年收入合计\t财政拨款收入\t事业收入",
+        "功能分类科目编码\t科目名称\t\t\t",
+        "栏次\t\t1\t2\t3",
+        "合计\t\t120.00\t100.00\t20.00",
+        "201\t一般公共服务支出\t95.00\t80.00\t15.00",
+        "205\t教育支出\t25.00\t20.00\t5.00",
+    ]
+)
+
+
+def test_line_and_column_numbers_are_not_amounts() -> None:
+    # the 财政部 layout (项目 | 行次 | 金额, a 栏次 row): hand-made, 10 + 120 − 115 = 15
+    from yusuan.audit.seed_text import read_text
+
+    doc = read_text(NUMBERED, "numbered.txt")
+    summary = doc.tables["income-expenditure-final"]
+    assert [c.key for c in summary.columns] == ["income_item", "income", "name", "expenditure"]
+    first = summary.rows[0]
+    assert first.code == "201"
+    assert first.values["income"] == Decimal("1000000.00")
+    assert first.values["expenditure"] == Decimal("900000.00")
+    income = doc.tables["income-final"]
+    assert [r.name for r in income.rows] == ["合计", "一般公共服务支出", "教育支出"]
+    report = run_rules(to_subject(doc))
+    outcomes = {r.rule.id: r.outcome for r in report.runs}
+    assert outcomes["FA-001"] is Outcome.PASSED
+    assert outcomes["FA-002"] is Outcome.PASSED
+    assert outcomes["FA-010"] is Outcome.PASSED
+    assert outcomes["ARITH-001"] is Outcome.PASSED
+    assert [f.rule for f in report.findings if f.severity is Severity.FATAL] == []

@@ -289,11 +289,50 @@ def shape_final_summary(ctx: Context) -> ShapedTable:
     return ShapedTable(table, (*head.row_lines, *tail.row_lines), problems)
 
 
+# --- line and column numbers ----------------------------------------------------------------
+
+
+def without_numbering(ctx: Context) -> Context:
+    """The table without the numbers some layouts print to cite a cell: a column of line
+    numbers (行次) and a row of column numbers (栏次 | 1 | 2 | …). Neither is an amount."""
+    numbering = labels("layout", "line_numbers")
+    columns = {i for r in ctx.parts.header for i, t in r.indexed() if label(t) in numbering}
+    numbered_rows = labels("layout", "column_numbers")
+
+    def blanked(row: GridRow) -> GridRow:
+        return GridRow(row.line, tuple("" if i in columns else c for i, c in enumerate(row.cells)))
+
+    body = tuple(
+        blanked(r)
+        for r in ctx.parts.body
+        if not (r.texts() and label(r.texts()[0]) in numbered_rows)
+    )
+    if not columns and len(body) == len(ctx.parts.body):
+        return ctx
+    line = ctx.parts.header[0].line if ctx.parts.header else ctx.block.title.line
+    ctx.problem(
+        line,
+        "行次、栏次是编号，不读作金额",
+        "line and column numbers (行次, 栏次) not read as amounts",
+    )
+    header = tuple(blanked(r) for r in ctx.parts.header)
+    return replace(ctx, parts=replace(ctx.parts, header=header, body=body))
+
+
+def _plain(shape: Callable[[Context], ShapedTable]) -> Callable[[Context], ShapedTable]:
+    """A shape that reads the table without its line and column numbers."""
+
+    def read(ctx: Context) -> ShapedTable:
+        return shape(without_numbering(ctx))
+
+    return read
+
+
 FINAL_SHAPES: dict[str, Callable[[Context], ShapedTable]] = {
-    "final-summary": shape_final_summary,
-    "final-economic": shape_final_economic,
-    "final-function": shape_final_function,
-    "final-units": shape_final_units,
+    "final-summary": _plain(shape_final_summary),
+    "final-economic": _plain(shape_final_economic),
+    "final-function": _plain(shape_final_function),
+    "final-units": _plain(shape_final_units),
 }
 
 
