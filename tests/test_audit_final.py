@@ -452,3 +452,38 @@ def test_line_and_column_numbers_are_not_amounts() -> None:
     assert outcomes["FA-010"] is Outcome.PASSED
     assert outcomes["ARITH-001"] is Outcome.PASSED
     assert [f.rule for f in report.findings if f.severity is Severity.FATAL] == []
+
+
+def test_a_three_public_table_with_the_measures_above_the_items() -> None:
+    # the 财政部 layout: 预算数 | 决算数 over the items (上海 prints the items over them)
+    from yusuan.audit.seed_text import read_text
+
+    text = "\n".join(
+        [
+            "2024年度财政拨款“三公”经费支出决算表",
+            "单位：万元",
+            "预算数\t\t\t\t\t\t决算数\t\t\t\t\t",
+            "合计\t因公出国（境）费\t公务用车购置及运行维护费\t\t\t公务接待费\t"
+            "合计\t因公出国（境）费\t公务用车购置及运行维护费\t\t\t公务接待费",
+            "\t\t小计\t公务用车购置费\t公务用车运行维护费\t\t\t\t小计\t公务用车购置费\t公务用车运行维护费\t",
+            "3.00\t0.00\t2.00\t0.00\t2.00\t1.00\t2.50\t0.00\t1.80\t0.00\t1.80\t0.70",
+        ]
+    )
+    table = read_text(text, "three.txt").tables["three-public-final"]
+    assert [c.key for c in table.columns] == [
+        "budget_total",
+        "budget_abroad",
+        "budget_vehicle_subtotal",
+        "budget_vehicle_purchase",
+        "budget_vehicle_operation",
+        "budget_reception",
+        "total",
+        "abroad",
+        "vehicle_subtotal",
+        "vehicle_purchase",
+        "vehicle_operation",
+        "reception",
+    ]
+    (row,) = table.rows
+    assert row.values["budget_reception"] == Decimal("10000.00")
+    assert row.values["vehicle_operation"] == Decimal("18000.00")

@@ -119,11 +119,29 @@ def _with_header(ctx: Context, header: Sequence[GridRow]) -> Context:
     return replace(ctx, parts=replace(ctx.parts, header=tuple(header)))
 
 
+def measures_last(rows: Sequence[Sequence[str]]) -> list[Sequence[str]]:
+    """A written-out header with its row of measures (预算数 | 决算数) moved to the bottom.
+
+    The 上海 template prints the items above (因公出国（境）费 > 预算数 | 决算数), the 财政部
+    template the measures above (决算数 > 因公出国（境）费 …): with the measures last, every
+    column reads "item > measure" whichever way it was printed.
+    """
+    measures = labels("layout", "measures")
+    upper = [
+        i
+        for i, row in enumerate(rows[:-1])
+        if any(c.strip() for c in row) and all(label(c) in measures for c in row if c.strip())
+    ]
+    if not upper:
+        return list(rows)
+    return [r for i, r in enumerate(rows) if i not in upper] + [rows[i] for i in upper]
+
+
 def _written_out(ctx: Context) -> Context:
     rows = ctx.parts.header
-    filled = filled_header([r.cells for r in rows])
+    filled = measures_last(filled_header([r.cells for r in rows]))
     return _with_header(
-        ctx, [GridRow(r.line, cells) for r, cells in zip(rows, filled, strict=True)]
+        ctx, [GridRow(r.line, tuple(cells)) for r, cells in zip(rows, filled, strict=True)]
     )
 
 
