@@ -264,6 +264,7 @@ def test_the_final_accounts_reconcile(report: Report) -> None:
         "FA-020",
         "FA-022",
         "FA-023",
+        "FA-024",
     ):
         assert outcomes[rule_id] is Outcome.PASSED, rule_id
     assert [f.rule for f in report.findings if f.severity is Severity.FATAL] == []
@@ -278,6 +279,12 @@ def test_its_real_contradictions_are_reported(report: Report) -> None:
     assert found[0].location.page == 18
     # 302 商品和服务支出 10.23 against its 款 3.78 + 1.15 + 0.02 + 0.68 + 0.48 + 1.48 + 2.43 +
     # 0.20 = 10.22: a rounding difference, reported as such (提示), not as an error
+    # "住房保障支出（类）29.42万元，占9.55%": 29.42 / 307.82 = 9.5575%, and no amounts printed as
+    # 29.42 and 307.82 give less than 29.415 / 307.825 = 9.5557%: 9.56% (the four shares were
+    # made to add up to 100.00%)
+    share = [f for f in report.findings if f.rule == "FA-025"]
+    assert len(share) == 1
+    assert "9.55%" in share[0].message_zh and "9.56%" in share[0].message_zh
     rounding = [f for f in report.findings if f.rule == "ARITH-090"]
     assert len(rounding) == 1 and "302" in rounding[0].message_zh
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from rulekit import RuleCase, run, with_cell
+from yusuan.audit.narrative import stated_figures
 from yusuan.catalog.loader import catalogs_for
 from yusuan.money import MoneyUnit
 from yusuan.rules import Outcome
@@ -264,7 +265,16 @@ def _three_public() -> Table:
 
 # The narrative: 105 / 110 = 95.45%; 85 / 88 = 96.59%; both below budget, with their reasons.
 NARRATIVE = [
+    "  一、收入支出决算总体情况说明",
+    "  某某局2024年度收入支出总计130.00万元。",
+    "  二、收入决算情况说明",
+    # 100 / 120 = 83.33%, 20 / 120 = 16.67%
+    "  本年收入合计120.00万元，其中：财政拨款收入100.00万元，占83.33%；事业收入20.00万元，占16.67%。",
     "  五、一般公共预算财政拨款支出决算情况说明",
+    # 85 / 105 = 80.95%, 20 / 105 = 19.05%
+    "  （二）一般公共预算财政拨款支出决算结构情况",
+    "  一般公共预算财政拨款支出105.00万元，主要用于以下方面：一般公共服务支出（类）85.00万元，"
+    "占80.95%；社会保障和就业支出（类）20.00万元，占19.05%。",
     "  （三）一般公共预算财政拨款支出决算具体情况",
     "  一般公共预算财政拨款支出年初预算为100.00万元，全年预算为110.00万元，支出决算为105.00万元，"
     "完成全年预算的95.45%。决算数小于预算数的主要原因：人员变动。",
@@ -297,6 +307,7 @@ def final_document(narrative: list[str] | None = None) -> Subject:
         catalogs=catalogs_for(2024),
         tables={t.id: t for t in tables},
         kind=DOCUMENT,
+        narrative=stated_figures(lines, 2024),
         narrative_lines=lines,
     )
 
@@ -367,6 +378,10 @@ CASES = [
         final_document,
         expect="208 社会保障和就业支出",
     ),
+    RuleCase(
+        "FA-024", _said("事业收入20.00万元", "事业收入21.00万元"), final_document, expect="事业收入"
+    ),
+    RuleCase("FA-025", _said("占19.05%", "占20.05%"), final_document, expect="20.05%"),
     RuleCase(
         "FA-010",
         lambda: with_cell(final_document(), "expenditure-final", "208", "total", wan("26.00")),

@@ -460,6 +460,42 @@ def section_table(heading: str) -> str:
     return ""
 
 
+def section_starts(lines: Sequence[Line]) -> list[tuple[int, str]]:
+    """(line, table) where each section of the narrative starts, in order."""
+    found = []
+    for para in paragraphs(lines):
+        text = _normal(para.text)
+        if _SECTION.match(text):
+            found.append((para.where(0)[1], section_table(text[:40])))
+    return found
+
+
+def section_at(starts: Sequence[tuple[int, str]], line: int) -> str:
+    """The table of the section a line is in ("" before the first section)."""
+    return next((table for start, table in reversed(starts) if start <= line), "")
+
+
+@dataclass(frozen=True, slots=True)
+class FigureCell:
+    """Which table cell a stated figure is (``[[final.narrative.figure]]``)."""
+
+    words: str
+    table: str
+    row: str
+    column: str
+
+
+def figure_cell(figure_label: str) -> FigureCell | None:
+    """The cell a figure's label names by the words it ends with (the longest that fits)."""
+    text = _normal(figure_label)
+    best: FigureCell | None = None
+    for entry in final_data().get("narrative", {}).get("figure", []):
+        for word in entry.get("words", []):
+            if text.endswith(_normal(word)) and (best is None or len(word) > len(best.words)):
+                best = FigureCell(word, entry["table"], entry["row"], entry["column"])
+    return best
+
+
 def _segments(lines: Sequence[Line]) -> Iterator[tuple[Any, int, str, str]]:
     """Each paragraph, cut before every enumerated item it runs on into: (paragraph, offset of
     the segment in it, the segment's normalised text, the table of the section it is in)."""

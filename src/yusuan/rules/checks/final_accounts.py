@@ -21,7 +21,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from yusuan.audit.final_accounts import BudgetStatement, budget_statements, is_final, labels
+from yusuan.audit.final_accounts import (
+    BudgetStatement,
+    budget_statements,
+    figure_cell,
+    is_final,
+    labels,
+    section_at,
+    section_starts,
+)
+from yusuan.audit.narrative import StatedFigure
 from yusuan.audit.recognise import label, vocabulary
 from yusuan.catalog.loader import PERSONNEL_CLASSES
 from yusuan.rules.base import (
@@ -945,3 +954,176 @@ def every_item_explained(subject: Subject) -> Iterator[Hit]:
                     "amount": money(num(row, "total")),
                 },
             )
+
+
+# --- FA-024 / FA-025: the narrative's totals, 类 and shares against the 决算 tables -------------
+
+
+def _row_of(table: Table, row: str) -> Row | None:
+    """The line a figure entry names: the 合计, a summary line, or a basic-expenditure footer."""
+    if row == "total":
+        return table.total_row()
+    if row in ("personnel_total", "operating_total"):
+        names = labels("economic", row)
+        return next((r for r in table.rows if r.level == 0 and label(r.name) in names), None)
+    return summary_line(table, row, "income")
+
+
+def _class_row(table: Table, figure: StatedFigure) -> Row | None:
+    ref = figure.function
+    if ref is None or ref.level != "类":
+        return None
+    wanted = label(ref.name("类")) if not ref.code else ""
+    for row in table.rows:
+        if row.level == 1 and (row.code == ref.code if ref.code else label(row.name) == wanted):
+            return row
+    return None
+
+
+def narrative_cells(subject: Subject) -> list[tuple[StatedFigure, Table, Row, str]]:
+    """Each current figure of the narrative with the 决算 table cell it states: a total by the
+    words its label ends with, a 类 of the 一般公共预算 section by its name."""
+    need_final(subject)
+    if not subject.narrative:
+        raise NotApplicable("没有情况说明 / no narrative")
+    starts = section_starts(subject.narrative_lines)
+    found = []
+    for figure in subject.narrative:
+        if figure.role != "current":
+            continue
+        cell = figure_cell(figure.label)
+        if cell is not None and cell.table in subject.tables:
+            table = subject.tables[cell.table]
+            row = _row_of(table, cell.row)
+            if row is not None and has_column(table, cell.column):
+                found.append((figure, table, row, cell.column))
+        elif figure.function is not None and section_at(starts, figure.line) == GENERAL:
+            general = subject.tables.get(GENERAL)
+            row = _class_row(general, figure) if general is not None else None
+            if general is not None and row is not None:
+                found.append((figure, general, row, "total"))
+    if not found:
+        raise NotApplicable(
+            "情况说明没有述及决算表的数字 / the narrative states no figure of the tables"
+        )
+    return found
+
+
+def _cell_name(table: Table, row: Row, key: str) -> str:
+    column = next((c.label for c in table.columns if c.key == key), key)
+    text = row.values.get("income_item") if key == "income" else row.name
+    return f"{row.code} {text or row.name} {column}".strip()
+
+
+def _figure_where(figure: StatedFigure, table: Table, row: Row, key: str) -> Location:
+    return Location(
+        table=table.title,
+        row=f"{row.code} {row.name}".strip(),
+        column=next((c.label for c in table.columns if c.key == key), key),
+        field=f"“{excerpt(figure.sentence, 40)}”",
+        file=NARRATIVE_FILE,
+        line=figure.line,
+        page=figure.page,
+    )
+
+
+@rule(
+    "FA-024",
+    group="cross-table",
+    severity=Severity.WARNING,
+    title=("情况说明的金额与决算表不一致", "A figure of the 决算 narrative differs from its table"),
+    message=(
+        "{where}“{label}”为 {stated}，{table}“{cell}”为 {table_value}，相差 {difference}",
+        "{where}: “{label}” is stated as {stated}, {table} “{cell}” is {table_value}, "
+        "difference {difference}",
+    ),
+    basis="上海市部门决算公开样张 第三部分一至六：收入支出总计、本年收入合计及各项收入、本年支出合计"
+    "及基本/项目支出、财政拨款收入支出总计、一般公共预算财政拨款支出及各类、人员经费、公用经费"
+    "与决算表一致（总计含年初、年末结转和结余）",
+    fix="改正情况说明中的金额（或表中的金额），使两者一致。",
+    example={
+        "where": "第17页第264行",
+        "label": "收入支出总计",
+        "stated": "307.82万元",
+        "table": "收入支出决算总表",
+        "cell": "总计 决算数",
+        "table_value": "317.82万元",
+        "difference": "-10.00万元",
+    },
+)
+def narrative_figures_match(subject: Subject) -> Iterator[Hit]:
+    for figure, table, row, key in narrative_cells(subject):
+        printed = num(row, key)
+        if abs(figure.amount - printed) <= figure.half_unit + subject.tolerance(table, 0):
+            continue
+        yield Hit(
+            _figure_where(figure, table, row, key),
+            {
+                "where": figure.where(),
+                "label": figure.label[-24:],
+                "stated": money(figure.amount),
+                "table": table.title,
+                "cell": _cell_name(table, row, key),
+                "table_value": money(printed),
+                "difference": money(figure.amount - printed),
+            },
+        )
+
+
+@rule(
+    "FA-025",
+    group="cross-table",
+    severity=Severity.WARNING,
+    title=(
+        "情况说明的类占比与决算表不符",
+        "A class's share in the 决算 narrative does not follow from the table",
+    ),
+    message=(
+        "{where}“{label}”占 {share}，按{table}为 {amount} ÷ {whole} = {actual}",
+        "{where}: “{label}” is said to be {share}; {table} gives {amount} ÷ {whole} = {actual}",
+    ),
+    basis="上海市部门决算公开样张 第三部分五（二）：一般公共预算财政拨款支出……主要用于：某类 XXX "
+    "万元，占 XX%（占一般公共预算财政拨款支出）",
+    fix="按表中该类金额 ÷ 一般公共预算财政拨款支出合计重算占比（四舍五入保留两位小数）；"
+    "不要为凑足100%调整某一项。",
+    example={
+        "where": "第18页第283行",
+        "label": "住房保障支出（类）",
+        "share": "9.55%",
+        "table": "一般公共预算财政拨款支出决算表",
+        "amount": "29.42万元",
+        "whole": "307.82万元",
+        "actual": "9.56%",
+    },
+)
+def class_shares_follow(subject: Subject) -> Iterator[Hit]:
+    shared = [
+        (f, t, r, k)
+        for f, t, r, k in narrative_cells(subject)
+        if f.share is not None and f.function is not None and t.id == GENERAL
+    ]
+    if not shared:
+        raise NotApplicable("情况说明没有陈述类的占比 / no class share stated")
+    for figure, table, row, key in shared:
+        assert figure.share is not None
+        total = table.total_row()
+        whole = num(total, key)
+        if total is None or not whole:
+            continue
+        half = subject.tolerance(table, 0)
+        allowed = ratio_range(num(row, key), half, whole, half)
+        slack = percent_half(figure.share_places)
+        if allowed is not None and allowed[0] - slack <= figure.share <= allowed[1] + slack:
+            continue
+        yield Hit(
+            _figure_where(figure, table, row, key),
+            {
+                "where": figure.where(),
+                "label": figure.label[-24:],
+                "share": pct(figure.share),
+                "table": table.title,
+                "amount": money(num(row, key)),
+                "whole": money(whole),
+                "actual": pct(num(row, key) / whole),
+            },
+        )
