@@ -340,10 +340,10 @@ CASES = [
         name="by-source",
     ),
     RuleCase(
-        "FA-001",
+        "FA-005",
         lambda: with_cell(final_document(), "fund-final", "229", "closing", wan("2.00")),
         final_document,
-        name="fund",
+        expect="229 其他支出",
     ),
     RuleCase(
         "FA-002",
@@ -439,7 +439,7 @@ def test_a_missing_carry_over_column_means_could_not_run() -> None:
     fund = subject.tables["fund-final"]
     narrowed = replace(fund, columns=tuple(c for c in fund.columns if c.key != "closing"))
     tables = {"fund-final": narrowed}
-    result = run("FA-001", replace(subject, tables=tables))
+    result = run("FA-005", replace(subject, tables=tables))
     assert result.outcome is Outcome.COULD_NOT_RUN
     assert "closing" in result.reason
 

@@ -222,12 +222,6 @@ def balances_of(
     return found
 
 
-def carry_balances(table: Table) -> Iterable[Balance]:
-    if table.id in (SUMMARY, FISCAL):
-        return summary_carry_balances(table)
-    return carry_table_balances(table)
-
-
 _MESSAGE = (
     "{relation} 不成立：表中为 {stated}，各项相加为 {parts}，相差 {difference}",
     "{relation} does not hold: stated {stated}, parts add up to {parts}, difference {difference}",
@@ -247,13 +241,27 @@ _EXAMPLE = {
     title=("结转和结余不衔接", "Carry-overs do not reconcile"),
     message=_MESSAGE,
     basis="部门决算表式（财政部、上海市部门决算公开样张）：年初结转和结余 + 本年收入 − 本年支出 "
-    "= 年末结转和结余（收入支出决算总表、财政拨款收入支出决算总表、政府性基金与国有资本经营预算"
-    "财政拨款收入支出决算表逐行）",
+    "= 年末结转和结余（收入支出决算总表；财政拨款收入支出决算总表的合计及各财政拨款列）",
     fix="核对年初结转和结余、本年收入、本年支出与年末结转和结余，改正录入或汇总错误。",
     example=_EXAMPLE,
 )
 def carry_overs_reconcile(subject: Subject) -> Iterator[Hit]:
-    return _hits(subject, balances_of(subject, (SUMMARY, FISCAL, *CARRY_TABLES), carry_balances))
+    return _hits(subject, balances_of(subject, (SUMMARY, FISCAL), summary_carry_balances))
+
+
+@rule(
+    "FA-005",
+    group="arithmetic",
+    severity=Severity.FATAL,
+    title=("科目结转和结余不衔接", "Carry-overs of a 科目 do not reconcile"),
+    message=_MESSAGE,
+    basis="部门决算表式：政府性基金预算、国有资本经营预算财政拨款收入支出决算表每一行 年初结转和结余 "
+    "+ 本年收入 − 本年支出 = 年末结转和结余",
+    fix="核对该科目的年初结转和结余、本年收入、本年支出与年末结转和结余。",
+    example={**_EXAMPLE, "stated": "1.00万元", "parts": "2.00万元", "difference": "-1.00万元"},
+)
+def carry_overs_reconcile_by_code(subject: Subject) -> Iterator[Hit]:
+    return _hits(subject, balances_of(subject, CARRY_TABLES, carry_table_balances))
 
 
 def grand_total_balances(table: Table) -> Iterator[Balance]:
