@@ -28,7 +28,7 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from importlib import resources
@@ -43,6 +43,7 @@ from yusuan.audit.recognise import (
     leaf_parents,
     map_header,
     parse_amount,
+    vocabulary,
 )
 from yusuan.audit.shape import (
     Context,
@@ -149,8 +150,6 @@ def _total_in_header(ctx: Context) -> Context:
     """A 合计 line printed in the header's last row (the template's empty 收入支出决算表 prints
     本年支出's 合计 | 基本支出 | 项目支出 on the line of the table's 合计): the 合计 label is the
     table's total line, the other cells are header cells."""
-    from yusuan.audit.recognise import vocabulary
-
     header = list(ctx.parts.header)
     if len(header) < 2:
         return ctx
@@ -552,18 +551,3 @@ def budget_statements(
             )
         )
     return result
-
-
-def rows_named(rows: Iterable[Row], names: frozenset[str], key: str = "") -> list[Row]:
-    """The rows whose name (or, with ``key``, whose text value) is one of ``names``."""
-    found = []
-    for row in rows:
-        text = row.values.get(key) if key else row.name
-        if isinstance(text, str) and label(text) in names:
-            found.append(row)
-    return found
-
-
-def values_of(rows: Iterable[Row], key: str) -> Mapping[str, Decimal | None]:
-    """``key`` of each row by name (for messages and tests)."""
-    return {r.name: (v if isinstance(v := r.values.get(key), Decimal) else None) for r in rows}
