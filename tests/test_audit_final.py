@@ -494,3 +494,21 @@ def test_a_three_public_table_with_the_measures_above_the_items() -> None:
     (row,) = table.rows
     assert row.values["budget_reception"] == Decimal("10000.00")
     assert row.values["vehicle_operation"] == Decimal("18000.00")
+
+
+def test_a_misprinted_carry_over_is_found_at_its_line_and_page() -> None:
+    from yusuan.audit.pdf_reader import read_grid, recognise_grid
+
+    grid = read_grid(SOCIAL_WORK)
+    block = next(b for b in grid.blocks if b.title.texts() == ["收入支出决算总表"])
+    row = next(r for r in block.rows if r.cell(2) == "年末结转和结余")
+    changed = recognise_grid(grid.replace_cell(row.line, 3, "10.00"))
+    report = run_rules(to_subject(changed))
+    found = {(f.rule, f.location.row, f.location.page) for f in report.findings}
+    # 0 + 307.82 − 307.82 = 0, not 10.00; and 支出总计 307.82 ≠ 307.82 + 10.00
+    assert ("FA-001", "年末结转和结余", 5) in found
+    assert ("FA-002", "总计", 5) in found
+    assert {f.rule for f in report.findings if f.severity is Severity.FATAL} == {
+        "FA-001",
+        "FA-002",
+    }
