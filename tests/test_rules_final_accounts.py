@@ -455,3 +455,14 @@ def test_a_rounding_within_half_a_printed_unit_is_not_a_finding() -> None:
         row_name="年末结转和结余",
     )
     assert run("FA-001", subject).outcome is Outcome.PASSED
+
+
+def test_a_footer_whose_classes_are_not_printed_is_not_compared_with_zero() -> None:
+    subject = final_document()
+    basic = subject.tables["basic-economic-final"]
+    without_302 = tuple(r for r in basic.rows if not r.code.startswith("302"))
+    tables = {**subject.tables, "basic-economic-final": replace(basic, rows=without_302)}
+    assert run("FA-003", replace(subject, tables=tables)).outcome is Outcome.PASSED
+    footers_only = tuple(r for r in basic.rows if not r.code)
+    tables = {**subject.tables, "basic-economic-final": replace(basic, rows=footers_only)}
+    assert run("FA-003", replace(subject, tables=tables)).outcome is Outcome.COULD_NOT_RUN

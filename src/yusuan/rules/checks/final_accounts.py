@@ -338,24 +338,28 @@ def _is_operating(code: str) -> bool:
     return code not in PERSONNEL_CLASSES
 
 
-def economic_footer_balances(table: Table) -> Iterator[Balance]:
+def economic_footer_balances(table: Table) -> list[Balance]:
     classes = [r for r in table.rows if r.level == 1 and len(r.code) == 3]
     footers = (
         ("personnel_total", _is_personnel, "人员经费合计 = Σ 工资福利支出、对个人和家庭的补助"),
         ("operating_total", _is_operating, "公用经费合计 = Σ 其他经济分类类"),
     )
-    printed = False
+    found = []
     for key, belongs, relation in footers:
+        members = [r for r in classes if belongs(r.code)]
+        if not members:  # its 类 are not printed (or not read): nothing to add up, not zero
+            continue
         for footer in (
             r for r in table.rows if r.level == 0 and label(r.name) in labels("economic", key)
         ):
-            printed = True
-            parts = tuple(num(r, "amount") for r in classes if belongs(r.code))
-            yield Balance(table, footer, "amount", num(footer, "amount"), parts, relation)
-    if not printed:
+            parts = tuple(num(r, "amount") for r in members)
+            found.append(Balance(table, footer, "amount", num(footer, "amount"), parts, relation))
+    if not found:
         raise MissingData(
-            f"{table.title} 没有人员经费合计、公用经费合计行 / no 人员经费/公用经费 footers"
+            f"{table.title} 没有人员经费合计、公用经费合计行及其经济分类类 / "
+            "no 人员经费/公用经费 footers with their classes"
         )
+    return found
 
 
 @rule(
@@ -371,7 +375,7 @@ def economic_footer_balances(table: Table) -> Iterator[Balance]:
 )
 def economic_footers_add_up(subject: Subject) -> Iterator[Hit]:
     (table,) = final_tables(subject, (BASIC,))
-    return _hits(subject, list(economic_footer_balances(table)))
+    return _hits(subject, economic_footer_balances(table))
 
 
 # --- FA-004: the 三公 table's 预算数 columns ------------------------------------------------------
