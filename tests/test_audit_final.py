@@ -512,3 +512,30 @@ def test_a_misprinted_carry_over_is_found_at_its_line_and_page() -> None:
         "FA-001",
         "FA-002",
     }
+
+
+@pytest.mark.parametrize(
+    ("title", "table_id"),
+    [
+        ("收入支出决算总表", "income-expenditure-final"),
+        ("2024年度部门收支决算总表", "income-expenditure-final"),
+        ("收入决算表", "income-final"),
+        ("支出决算表", "expenditure-final"),
+        ("财政拨款收入支出决算总表", "fiscal-final"),
+        ("一般公共预算财政拨款支出决算表", "general-budget-final"),
+        ("一般公共预算财政拨款基本支出决算表", "basic-economic-final"),
+        ("政府性基金预算财政拨款收入支出决算表", "fund-final"),
+        ("国有资本经营预算财政拨款收入支出决算表", "state-capital-final"),
+        ("国有资本经营预算财政拨款支出决算表", "state-capital-final"),
+        ("财政拨款“三公”经费支出决算表", "three-public-final"),
+        ("机关运行经费支出决算表", "operating-costs-final"),
+        # a 预算 title is never read by a 决算 definition
+        ("财政拨款收支总表", "fiscal"),
+        ("2024年“三公”经费预算表", "three-public"),
+    ],
+)
+def test_final_titles_are_identified(title: str, table_id: str) -> None:
+    from yusuan.audit.recognise import identify
+
+    found = identify(title)
+    assert found is not None and found.table_id == table_id
