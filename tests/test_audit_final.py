@@ -261,6 +261,7 @@ def test_the_final_accounts_reconcile(report: Report) -> None:
         "FA-010",
         "FA-011",
         "FA-012",
+        "FA-013",
         "FA-020",
         "FA-022",
         "FA-023",

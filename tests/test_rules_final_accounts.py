@@ -379,6 +379,12 @@ CASES = [
         expect="208 社会保障和就业支出",
     ),
     RuleCase(
+        "FA-013",
+        lambda: with_cell(final_document(), "general-budget-final", "208", "basic", wan("26.00")),
+        final_document,
+        expect="≤ 支出决算表",
+    ),
+    RuleCase(
         "FA-024", _said("事业收入20.00万元", "事业收入21.00万元"), final_document, expect="事业收入"
     ),
     RuleCase("FA-025", _said("占19.05%", "占20.05%"), final_document, expect="20.05%"),

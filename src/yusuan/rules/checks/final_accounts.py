@@ -45,11 +45,13 @@ from yusuan.rules.base import (
 )
 from yusuan.rules.checks.arithmetic import Balance, _hits, three_public_balances
 from yusuan.rules.checks.cross_table import _MESSAGE as _XT_MESSAGE
+from yusuan.rules.checks.cross_table import _MESSAGE_AT_MOST as _XT_MESSAGE_AT_MOST
 from yusuan.rules.checks.cross_table import (
     Figure,
     _by_code,
     _class_rows,
     _coded_and_total,
+    _greater,
     _income_column,
     _unequal,
 )
@@ -646,6 +648,42 @@ def fiscal_agrees_with_tables(subject: Subject) -> Iterator[Hit]:
             )
     if not compared:
         raise MissingData("缺少可对照的财政拨款决算表 / no two 财政拨款 tables to compare")
+    return iter(hits)
+
+
+@rule(
+    "FA-013",
+    group="cross-table",
+    severity=Severity.FATAL,
+    title=("一般公共预算财政拨款支出超过支出决算", "General-budget spending exceeds all spending"),
+    message=_XT_MESSAGE_AT_MOST,
+    basis="部门决算表式：一般公共预算财政拨款支出是支出决算表所列支出的一部分，每个科目的合计、"
+    "基本支出、项目支出都不超过支出决算表",
+    fix="核对该科目在两表中的金额：一般公共预算财政拨款支出不能多于全部支出。",
+    example={
+        **_XT_EXAMPLE,
+        "relation": "一般公共预算财政拨款支出 ≤ 支出决算表",
+        "a_table": "一般公共预算财政拨款支出决算表",
+        "a_cell": "2013901 行政运行 合计",
+        "b_cell": "2013901 行政运行 本年支出合计",
+    },
+)
+def general_within_expenditure(subject: Subject) -> Iterator[Hit]:
+    general, spending = _pair(subject, GENERAL, EXPENDITURE)
+    relation = "一般公共预算财政拨款支出 ≤ 支出决算表"
+    hits: list[Hit] = []
+    for key in ("total", "basic", "project"):
+        if not (has_column(general, key) and has_column(spending, key)):
+            continue
+        right = _coded_and_total(spending, key)
+        for code, figure in _coded_and_total(general, key).items():
+            other = right.get(code)
+            if other is not None:
+                hits += _greater(subject, relation, figure, other)
+            elif figure.value:
+                hits += _greater(
+                    subject, relation, figure, Figure(spending, f"{code}（未列示）", "", ZERO)
+                )
     return iter(hits)
 
 
