@@ -110,7 +110,7 @@ def recognise_rows(rows: Sequence[GridRow], source: str) -> RecognisedDocument:
 
 
 # a line naming the document itself: "2024年度部门决算", "2019年部门预算公开"
-_DOCUMENT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:部门|单位)?\s*(?:预算|决算)")
+_DOCUMENT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:部门|单位)\s*(?:预算|决算)")
 
 
 def narrative_year(rows: Sequence[GridRow]) -> int:
