@@ -8,6 +8,8 @@ forms name (or the procurement table's department row).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -107,11 +109,20 @@ def recognise_rows(rows: Sequence[GridRow], source: str) -> RecognisedDocument:
     return recognise_blocks(before, blocks, source)
 
 
+# a line naming the document itself: "2024年度部门决算", "2019年部门预算公开"
+_DOCUMENT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:部门|单位)\s*(?:预算|决算)")
+
+
 def narrative_year(rows: Sequence[GridRow]) -> int:
-    """The year the first line about the budget names ("2019年度部门预算公开"), for a document
-    whose table titles name none; 0 when no line does."""
-    for row in rows:
-        text = " ".join(row.texts())
+    """The year the first line naming the document ("2024年度部门决算": the year a 决算 accounts
+    for, not the year it is published) names; else the first line about the budget
+    ("2019年度部门预算公开"), for a document whose table titles name none; 0 when no line does."""
+    texts = [unicodedata.normalize("NFKC", " ".join(row.texts())) for row in rows]
+    for text in texts:
+        named = _DOCUMENT_YEAR.search(text)
+        if named:
+            return int(named.group(1))
+    for text in texts:
         found = year_in(text) if "预算" in text else None
         if found:
             return found
@@ -146,7 +157,7 @@ def recognise_blocks(
         found = identify(block.title_text)
         if found is None:
             unread.append(_unread(block, "不认识的表名", "title names no known table"))
-        elif found.final:
+        elif not found.readable:
             unread.append(
                 _unread(
                     block,

@@ -141,6 +141,7 @@ def to_subject(doc: RecognisedDocument) -> Subject:
         narrative=stated_figures(
             [(doc.page_of(t.line), t.line, t.text) for t in doc.narrative], doc.year
         ),
+        narrative_lines=tuple((doc.page_of(t.line), t.line, t.text) for t in doc.narrative),
     )
 
 

@@ -139,7 +139,8 @@ class Vocabulary:
     expense_kinds: frozenset[str]
 
     def spec(self, table_id: str) -> TableSpec:
-        return next(t for t in self.tables if t.id == table_id.removesuffix(FINAL_SUFFIX))
+        exact = next((t for t in self.tables if t.id == table_id), None)
+        return exact or next(t for t in self.tables if t.id == table_id.removesuffix(FINAL_SUFFIX))
 
     def is_header_word(self, text: str) -> bool:
         """Is this cell something a header row may hold (a column label or a group heading)?"""
@@ -226,6 +227,16 @@ def _labels(words: object) -> frozenset[str]:
     return frozenset(label(w) for w in _strings(words))
 
 
+def _table_files() -> list[dict[str, Any]]:
+    """Every data file that declares ``[[table]]`` entries (tables.toml first, then the others
+    by name: final_tables.toml holds the 决算 tables)."""
+    folder = resources.files("yusuan.audit").joinpath("data")
+    names = sorted(f.name for f in folder.iterdir() if f.name.endswith(".toml"))
+    names.sort(key=lambda n: n != "tables.toml")
+    loaded = [_data(name) for name in names]
+    return [data for data in loaded if data.get("table")]
+
+
 @functools.cache
 def vocabulary() -> Vocabulary:
     """The recognition data, loaded once."""
@@ -234,7 +245,11 @@ def vocabulary() -> Vocabulary:
     kinds = data.get("kinds", {})
     rows = data.get("rows", {})
     return Vocabulary(
-        tables=tuple(_spec(t, shared, kinds) for t in data.get("table", [])),
+        tables=tuple(
+            _spec(t, {**shared, **f.get("aliases", {})}, {**kinds, **f.get("kinds", {})})
+            for f in _table_files()
+            for t in f.get("table", [])
+        ),
         final_markers=_strings(data["markers"].get("final")),
         title_endings=_strings(data["markers"].get("title_endings")),
         number_labels=tuple(re.compile(p) for p in _strings(data["markers"].get("numbers"))),
@@ -261,7 +276,14 @@ class Identification:
 
     @property
     def table_id(self) -> str:
+        if self.spec.id.endswith(FINAL_SUFFIX):
+            return self.spec.id
         return self.spec.id + (FINAL_SUFFIX if self.final else "")
+
+    @property
+    def readable(self) -> bool:
+        """A 预算 table, or a 决算 table with a 决算 definition of its own."""
+        return not self.final or self.spec.id.endswith(FINAL_SUFFIX)
 
 
 def pattern_score(pattern: str, text: str) -> int:
@@ -279,13 +301,17 @@ def identify(title: str) -> Identification | None:
     """Which table a title names, by the best-scoring pattern of ``tables.toml``."""
     vocab = vocabulary()
     text = label(title)
+    final = any(label(m) in text for m in vocab.final_markers)
     best: Identification | None = None
     for spec in vocab.tables:
         if any(label(word) in text for word in spec.excludes):
             continue
+        if spec.id.endswith(FINAL_SUFFIX) and not final:
+            continue  # a 决算 definition never names a 预算 table
         score = max((pattern_score(p, text) for p in spec.titles), default=0)
+        # a 决算 title is read by a 决算 definition before a 预算 one
+        score += 1000 if score and final and spec.id.endswith(FINAL_SUFFIX) else 0
         if score and (best is None or score > best.score):
-            final = any(label(m) in text for m in vocab.final_markers)
             best = Identification(spec, final, score)
     return best
 

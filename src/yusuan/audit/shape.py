@@ -926,4 +926,8 @@ def shape_table(
     """Read one recognised table block in the yusuan shape of its table."""
     parts = split_parts(block, vocabulary())
     ctx = Context(spec, table_id, block, parts, catalogs, number, [])
+    if spec.shape not in SHAPES:  # the 决算 shapes live with the 决算 tables
+        from yusuan.audit.final_accounts import FINAL_SHAPES
+
+        return FINAL_SHAPES[spec.shape](ctx)
     return SHAPES[spec.shape](ctx)

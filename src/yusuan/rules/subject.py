@@ -41,6 +41,8 @@ class Subject:
     pages: Mapping[str, int] = field(default_factory=dict)
     # The figures a narrative (情况说明) states, with their sentences, when there is one.
     narrative: tuple[StatedFigure, ...] = ()
+    # The narrative's lines as printed, (page, line, text), for rules that read whole sentences.
+    narrative_lines: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def exact(self) -> bool:
@@ -51,6 +53,10 @@ class Subject:
         """A table the rule needs; its absence means the rule cannot run."""
         table = self.tables.get(table_id)
         if table is None:
+            if table_id + "-final" in self.tables:  # a 决算: its tables have rules of their own
+                raise NotApplicable(
+                    f"决算不含预算表 {table_id}（其决算表由 FA 规则核对）/ a 决算 has no {table_id}"
+                )
             raise MissingData(f"缺少表 {table_id} / table {table_id} is missing")
         return table
 

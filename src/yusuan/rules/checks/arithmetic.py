@@ -29,6 +29,18 @@ HIERARCHY_TABLES = (
     "state-capital",
     "basic-economic",
 )
+# The 决算 counterpart of a table (``income-final``) adds up the same way as the table itself.
+FINAL = "-final"
+
+
+def finals(table_ids: Sequence[str]) -> tuple[str, ...]:
+    """The table ids and their 决算 counterparts."""
+    return (*table_ids, *(t + FINAL for t in table_ids))
+
+
+def kind_of(table: Table) -> str:
+    """The 预算 id a table adds up like (``fiscal-final`` -> ``fiscal``)."""
+    return table.id.removesuffix(FINAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +120,12 @@ def _parts_of_total(keys: Sequence[str]) -> list[str]:
     """The columns a row's 合计 adds up: every other amount column but subtotals of printed ones."""
     present = set(keys)
     covered = {k for k, parts in SUBTOTALS.items() if k in present and present & set(parts)}
-    return [k for k in keys if k != "total" and k not in covered and "subtotal" not in k]
+    # a 决算 table prints its budget beside the outturn (budget_initial, budget_full): not parts
+    return [
+        k
+        for k in keys
+        if k != "total" and k not in covered and "subtotal" not in k and not k.startswith("budget")
+    ]
 
 
 def row_identity_balances(table: Table) -> Iterator[Balance]:
@@ -116,10 +133,10 @@ def row_identity_balances(table: Table) -> Iterator[Balance]:
     keys = _amount_keys(table)
     parts = _parts_of_total(keys)
     label = "合计 = 基本支出 + 项目支出" if set(parts) == {"basic", "project"} else "合计 = Σ 各列"
-    if table.id == "income":
+    if kind_of(table) == "income":
         label = "本年收入合计 = Σ 资金来源"
     for row in table.rows:
-        if "total" in keys and parts and table.id != "fiscal":
+        if "total" in keys and parts and kind_of(table) != "fiscal":
             yield Balance(
                 table,
                 row,
@@ -139,7 +156,7 @@ def row_identity_balances(table: Table) -> Iterator[Balance]:
                     tuple(_value(row, k) for k in printed),
                     f"{_label(table, subtotal)} = Σ 其中各项",
                 )
-        if table.id == "fiscal" and row.code and "subtotal" in keys:
+        if kind_of(table) == "fiscal" and row.code and "subtotal" in keys:
             sources = tuple(
                 _value(row, k) for k in ("general", "fund", "state_capital") if k in keys
             )
@@ -178,7 +195,8 @@ def two_sided_balances(table: Table) -> Iterator[Balance]:
             tuple(_value(r, spend_key) for r in rows),
             relation,
         )
-    if sides:
+    # a 决算 carries money over: its 本年收入 and 本年支出 need not be equal (FA-001, FA-002)
+    if sides and kind_of(table) == table.id:
         spend_key = sides[0][0]
         yield Balance(
             table,
@@ -188,7 +206,7 @@ def two_sided_balances(table: Table) -> Iterator[Balance]:
             (_value(total, spend_key),),
             "本年收入合计 = 本年支出合计",
         )
-    if table.id == "fiscal" and coded:
+    if kind_of(table) == "fiscal" and coded:
         for key in ("general", "fund", "state_capital"):
             if key in keys:
                 parts = tuple(_value(r, key) for r in coded)
@@ -295,15 +313,25 @@ def operating_balances(table: Table) -> Iterator[Balance]:
 
 
 FAMILIES = {
-    "hierarchy": (HIERARCHY_TABLES, hierarchy_balances),
+    # fund-final: the 决算 prints 政府性基金 income and expenditure in one table
+    "hierarchy": ((*finals(HIERARCHY_TABLES), "fund-final"), hierarchy_balances),
     "rows": (
-        ("income", "expenditure", "general-budget", "fund-expenditure", "state-capital", "fiscal"),
+        finals(
+            (
+                "income",
+                "expenditure",
+                "general-budget",
+                "fund-expenditure",
+                "state-capital",
+                "fiscal",
+            )
+        ),
         row_identity_balances,
     ),
-    "two-sided": (("income-expenditure", "fiscal"), two_sided_balances),
-    "three-public": (("three-public",), three_public_balances),
+    "two-sided": (finals(("income-expenditure", "fiscal")), two_sided_balances),
+    "three-public": (finals(("three-public",)), three_public_balances),
     "procurement": (("procurement",), procurement_balances),
-    "operating": (("operating-costs",), operating_balances),
+    "operating": (finals(("operating-costs",)), operating_balances),
 }
 
 
