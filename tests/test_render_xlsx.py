@@ -494,3 +494,31 @@ def test_libreoffice_converts_the_workbook_to_pdf(xlsx: bytes, tmp_path: Path) -
             if char["text"].strip()
         )
     assert smallest[0] >= 7.9, f"printed at {smallest[0]:.1f} pt on page {smallest[1]}"
+
+
+def test_the_written_explanation_has_a_sheet_after_the_contents(
+    example_tables: dict[str, Table], forms: list[ProjectForm]
+) -> None:
+    narrative = [
+        ("一、部门职责及机构设置", ["负责全市党的组织工作。" * 20]),
+        ("二、收支预算总体情况", ["收入12,347.83万元。"]),
+    ]
+    data = workbook_bytes(
+        list(example_tables.values()),
+        forms,
+        title="中共临汾市委组织部2021年部门预算",
+        narrative=narrative,
+    )
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames[:3] == ["目录", "说明", "01 预算收支总表"]
+    sheet = book["说明"]
+    texts = [row[0] for row in sheet.iter_rows(values_only=True) if row[0]]
+    assert texts[1:] == [
+        "一、部门职责及机构设置",
+        "　　" + "负责全市党的组织工作。" * 20,
+        "二、收支预算总体情况",
+        "　　收入12,347.83万元。",
+    ]
+    # 1-based rows: the long paragraph (row 4) wraps taller than the short one (row 6)
+    assert sheet.row_dimensions[4].height > sheet.row_dimensions[6].height
+    assert book["目录"]["B4"].value == "部门预算情况说明"

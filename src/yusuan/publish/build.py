@@ -141,7 +141,7 @@ def _write_format(
         from yusuan.render.xlsx import workbook_bytes
 
         path = tmp / f"{name}.xlsx"
-        path.write_bytes(workbook_bytes(tables, forms, title=name))
+        path.write_bytes(workbook_bytes(tables, forms, title=name, narrative=sections))
         downloads.append(("Excel 工作簿", path.name))
         return [path]
     if fmt == "pdf":

@@ -555,6 +555,30 @@ def form_plan(form: ProjectForm, name: str) -> SheetPlan:
 CONTENTS = "目录"
 
 
+EXPLANATION = "说明"
+EXPLANATION_WIDTH = 100.0  # one wide column: the text wraps inside it
+HEADING = style(bold=True, font_size=12, valign="vcenter")
+
+
+def explanation_plan(title: str, narrative: Sequence[tuple[str, Sequence[str]]]) -> SheetPlan:
+    """The written explanation (部门预算情况说明): its headings and paragraphs, one per row,
+    wrapped in one wide column and printed portrait, as the PDF's explanation pages."""
+    plan = SheetPlan(EXPLANATION, widths=[EXPLANATION_WIDTH], landscape=False)
+    plan.put(0, 0, clip(title), TITLE)
+    plan.heights[0] = 30.0
+    row = 1
+    for heading, paragraphs in narrative:
+        row += 1
+        plan.put(row, 0, clip(heading), HEADING)
+        for text in paragraphs:
+            row += 1
+            shown = "　　" + text  # first-line indent, as printed
+            plan.put(row, 0, clip(shown), NOTE)
+            lines = lines_needed(shown, EXPLANATION_WIDTH)
+            plan.heights[row] = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + ROW_PADDING)
+    return plan
+
+
 def contents_plan(title: str, entries: Sequence[tuple[str, str]]) -> SheetPlan:
     """序号 | 名称 (a link to the sheet) | 工作表, one line per sheet."""
     # as wide as the longest label and sheet name (within bounds), so it prints at full size
@@ -697,24 +721,31 @@ def workbook_bytes(
     *,
     title: str,
     department: str | None = None,
+    narrative: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> bytes:
-    """The whole workbook (目录, one sheet per table, one per project form) as .xlsx bytes.
+    """The whole workbook (目录, 说明 when there is a written explanation, one sheet per table,
+    one per project form) as .xlsx bytes.
 
     ``department`` goes into the workbook's company property; it defaults to the department
     named on the forms.
     """
+    front = [CONTENTS, EXPLANATION] if narrative else [CONTENTS]
     names = unique_sheet_names(
-        [CONTENTS]
+        front
         + [table_sheet_name(t) for t in tables]
         + [form_sheet_name(i, f) for i, f in enumerate(forms, start=1)]
     )
-    table_names, form_names = names[1 : 1 + len(tables)], names[1 + len(tables) :]
-    entries = [(t.title, n) for t, n in zip(tables, table_names, strict=True)]
+    first = len(front)
+    table_names, form_names = names[first : first + len(tables)], names[first + len(tables) :]
+    entries = [("部门预算情况说明", EXPLANATION)] if narrative else []
+    entries += [(t.title, n) for t, n in zip(tables, table_names, strict=True)]
     entries += [
         (f"项目支出绩效目标申报表：{f.project.name}", n)
         for f, n in zip(forms, form_names, strict=True)
     ]
     plans = [contents_plan(title, entries)]
+    if narrative:
+        plans.append(explanation_plan(title.replace("部门预算", "部门预算情况说明"), narrative))
     plans += [table_plan(t, n) for t, n in zip(tables, table_names, strict=True)]
     plans += [form_plan(f, n) for f, n in zip(forms, form_names, strict=True)]
 
