@@ -22,11 +22,12 @@ from yusuan.catalog.performance import (
     QUANTITATIVE,
     FrameworkEntry,
     Placement,
+    label_key,
     performance_framework,
 )
 from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR, Indicator, Project
 from yusuan.rules.base import Hit, Location, NotApplicable, Severity, money, rule
-from yusuan.rules.checks.projects import parse_period
+from yusuan.rules.checks.projects import one_year, parse_period
 from yusuan.rules.subject import Subject
 from yusuan.tables.forms import ProjectForm
 
@@ -204,22 +205,56 @@ def scheme_of(form: ProjectForm) -> str:
 
 
 def placement(scheme: str, indicator: Indicator) -> Placement:
-    return _place(scheme, indicator.level1, indicator.level2)
-
-
-def entry_of(scheme: str, indicator: Indicator) -> FrameworkEntry | None:
-    """The framework entry an indicator's value is judged by: its second level when the pair is
-    known, else its second level wherever the framework has it, else its first level."""
-    return _entry(scheme, indicator.level1, indicator.level2)
+    """Where an indicator falls in the framework, its 一级 resolved from its 二级 or name when
+    the printed 一级 cannot be its own (see ``_resolve``)."""
+    return _resolve(scheme, indicator.level1, indicator.level2, indicator.name)
 
 
 @functools.lru_cache(maxsize=16384)
-def _entry(scheme: str, level1: str, level2: str) -> FrameworkEntry | None:
+def satisfaction_name(scheme: str, name: str) -> bool:
+    """A 二级/三级 name that measures satisfaction: it contains a name the framework gives its
+    satisfaction entries (满意度, 服务对象满意度 …)."""
+    key = label_key(name)
+    return any(
+        label_key(alias) in key
+        for entry in performance_framework().entries
+        if entry.scheme == scheme and entry.role == SATISFACTION
+        for alias in entry.names()
+    )
+
+
+@functools.lru_cache(maxsize=16384)
+def _resolve(scheme: str, level1: str, level2: str, name: str) -> Placement:
+    """The 一级 column of a form is a merged cell: a row printed without its label inherits the
+    one above, in the reader and in a transcription alike. So a 二级 the framework has under one
+    other 一级 only (服务对象满意度 under 满意度指标) places the row there, and a row whose 二级 is
+    not in the framework but whose 二级 or 三级 name measures satisfaction belongs to 满意度指标."""
+    framework = performance_framework()
     placed = _place(scheme, level1, level2)
-    if placed.level2 is not None:
-        return placed.level2
-    anywhere = performance_framework().level2_anywhere(scheme, level2)
-    return anywhere or placed.level1
+    if placed.known:
+        return placed
+    elsewhere = framework.level2_anywhere(scheme, level2)
+    if elsewhere is not None:
+        return Placement(scheme, framework.level1(scheme, elsewhere.level1), elsewhere)
+    if satisfaction_name(scheme, level2) or satisfaction_name(scheme, name):
+        first = next(
+            (
+                e
+                for e in framework.entries
+                if e.scheme == scheme and e.is_level1 and e.role == SATISFACTION
+            ),
+            None,
+        )
+        if first is not None:
+            return Placement(scheme, first, None)
+    return placed
+
+
+def entry_of(scheme: str, indicator: Indicator) -> FrameworkEntry | None:
+    """The framework entry an indicator's value is judged by: its second level when it is placed,
+    else its first level."""
+    placed = placement(scheme, indicator)
+    return placed.level2 or placed.level1
 
 
 def role_of(scheme: str, indicator: Indicator) -> str:
@@ -352,15 +387,16 @@ def required_categories(subject: Subject) -> Iterator[Hit]:
         "project “{project}”: the form has no {missing_en} performance indicators",
     ),
     basis="绩效目标申报表 (standards §3.3): targets for the implementation period and for the "
-    "year; standards §3.5: at least one indicator in each first-level category",
+    "year (a one-year project's implementation period is its year: one set is enough); "
+    "standards §3.5: at least one indicator in each first-level category",
     fix="补充填写该期间的绩效目标和指标。",
     example={"project": "干部培训经费", "missing": "年度", "missing_en": "年度 (year)"},
 )
 def both_periods_have_indicators(subject: Subject) -> Iterator[Hit]:
     for form in subject.need_forms():
         present = [p for p in PERIODS if form.indicators(p)]
-        if len(present) == len(PERIODS):
-            continue
+        if len(present) == len(PERIODS) or (present and one_year(form.project)):
+            continue  # a one-year project's period is its year: one set of targets is enough
         if present:
             missing = next(p for p in PERIODS if p not in present)
             english = f"{missing} ({'year' if missing == PERIOD_YEAR else 'implementation period'})"
@@ -378,20 +414,19 @@ def both_periods_have_indicators(subject: Subject) -> Iterator[Hit]:
     severity=Severity.INFO,
     title=("指标层级不在指标体系中", "Indicator levels not in the framework"),
     message=(
-        "项目“{project}”{period}指标“{indicator}”的一级/二级指标“{levels}”不在指标体系中{hint}",
+        "项目“{project}”{period}指标“{indicator}”的一级/二级指标“{levels}”不在指标体系中",
         "project “{project}”: {period} indicator “{indicator}” is filed under “{levels}”, "
-        "which is not in the framework{hint_en}",
+        "which is not in the framework",
     ),
     basis="财预〔2015〕88号 / 财预〔2021〕101号 indicator hierarchy (standards §3.4; "
-    "catalog/data/performance/framework.csv)",
+    "catalog/data/performance/framework.csv). A 二级 the framework has under another 一级 places "
+    "the row there: the 一级 column is a merged cell a row may not have printed",
     fix="按指标体系选择一级、二级指标（如 满意度指标—服务对象满意度指标）。",
     example={
         "project": "干部培训经费",
         "period": "年度",
-        "indicator": "补助对象满意度",
-        "levels": "效益指标／服务对象满意度",
-        "hint": "（“服务对象满意度”属于“满意度指标”）",
-        "hint_en": " (“服务对象满意度” belongs under “满意度指标”)",
+        "indicator": "工作能力提升",
+        "levels": "效益指标／工作成效",
     },
 )
 def levels_in_framework(subject: Subject) -> Iterator[Hit]:
@@ -401,28 +436,23 @@ def levels_in_framework(subject: Subject) -> Iterator[Hit]:
         reported: set[tuple[str, str, str]] = set()
         for period, indicators in _periods(form):
             for indicator in indicators:
-                if any(
+                placed = placement(scheme, indicator)
+                if placed.level2 is not None or any(
                     _place(s, indicator.level1, indicator.level2).known for s in framework.schemes
                 ):
                     continue
-                key = (period, indicator.level1, indicator.level2)
+                level1 = placed.level1.level1 if placed.level1 is not None else indicator.level1
+                key = (period, level1, indicator.level2)
                 if key in reported:
                     continue
                 reported.add(key)
-                elsewhere = framework.level2_anywhere(scheme, indicator.level2)
-                hint = hint_en = ""
-                if elsewhere is not None:
-                    hint = f"（“{indicator.level2}”属于“{elsewhere.level1}”）"
-                    hint_en = f" (“{indicator.level2}” belongs under “{elsewhere.level1}”)"
                 yield Hit(
                     indicator_location(form.project, indicator),
                     {
                         "project": form.project.name,
                         "period": period,
                         "indicator": indicator.name,
-                        "levels": f"{indicator.level1}／{indicator.level2}",
-                        "hint": hint,
-                        "hint_en": hint_en,
+                        "levels": f"{level1}／{indicator.level2}",
                     },
                 )
 
@@ -984,6 +1014,8 @@ def satisfaction_is_percentage(subject: Subject) -> Iterator[Hit]:
         if role_of(scheme_of(form), indicator) != SATISFACTION:
             continue
         value = value_of(indicator)
+        if misfiling(SATISFACTION, nfkc(indicator.name), value) is not None:
+            continue  # not a satisfaction measure at all: IND-016 says so, not how it is measured
         if not value.is_percent:
             problem, problem_en = "不是百分比", "is not a percentage"
         elif value.canonical in ("<", "<="):
