@@ -265,6 +265,14 @@ def test_a_missing_table_means_could_not_run() -> None:
 # --- the example dataset ---------------------------------------------------------------------
 
 
+def _unchosen_example() -> Subject:
+    """The example as if its splits had been published (备注 emptied)."""
+    dataset = load_dataset(EXAMPLE)
+    return subject_of_dataset(
+        replace(dataset, lines=tuple(replace(line, note="") for line in dataset.lines))
+    )
+
+
 def _wan(printed: str | None) -> Decimal:
     return Decimal(printed or "0") * 10000
 
@@ -272,10 +280,17 @@ def _wan(printed: str | None) -> Decimal:
 def test_the_example_dataset_finds_only_the_operating_costs_split() -> None:
     """examples/linfen-2021 is computed from one set of lines, so every relation holds, except
     X-14: to reproduce the published 机关运行经费 136.29 beside 302 商品和服务支出 146.92, the
-    example books 10.63 of 福利费 (30229) as 人员经费 in unit 1040010."""
-    report = run_rules(subject_of_dataset(load_dataset(EXAMPLE)), only=XT)
-    assert [f.rule for f in report.findings] == ["XT-014"]
-    finding = report.findings[0]
+    example books 10.63 of 福利费 (30229) as 人员经费 in unit 1040010. That split is the
+    example's choice (备注 选定), so XT-014 leaves it to DAT-006, a hint that says so."""
+    report = run_rules(subject_of_dataset(load_dataset(EXAMPLE)), only=[*XT, "DAT-006"])
+    chosen = [f for f in report.findings if f.values.get("rule") == "XT-014"]
+    assert [f.rule for f in report.findings if f.rule.startswith("XT-")] == []
+    assert [f.rule for f in chosen] == ["DAT-006"]
+    assert chosen[0].severity is Severity.INFO
+    assert "只依据本数据选定的拆分" in chosen[0].message_zh
+    unchosen = run("XT-014", _unchosen_example())
+    assert [f.rule for f in unchosen.findings] == ["XT-014"]
+    finding = unchosen.findings[0]
     assert finding.severity is Severity.WARNING
     published_unit = dict(gold.OPERATING_EXPENSES)["中共临汾市委组织部"]  # 110.01
     basic = dict((name, value) for _code, name, value in gold.BASIC_BY_ECONOMIC["rows"])

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from yusuan.catalog.loader import Classification, expense_group_codes, funding_source
+from yusuan.model.records import BasicCategory
 from yusuan.rules.base import Hit, Location, MissingData, NotApplicable, Severity, money, rule
+from yusuan.rules.checks.catalogue import is_chosen, published_only
 from yusuan.rules.checks.projects import project_location
 from yusuan.rules.names import normalise_name
 from yusuan.rules.subject import Subject
@@ -931,18 +933,26 @@ def _class_list(codes: Iterable[str]) -> str:
     ),
 )
 def operating_costs_match_lines(subject: Subject) -> Iterator[Hit]:
+    return published_only(operating_cost_differences(subject))
+
+
+def operating_cost_differences(subject: Subject) -> Iterator[tuple[Hit, bool]]:
+    """XT-014's hits, each with whether every line whose 人员/公用 category disagrees with its
+    economic code (what makes the difference) was split by choice: the category is then the
+    dataset's, not a published fact."""
     facts = subject.need_facts()
     table = subject.table(OPERATING_COSTS)
     codes = _operating_codes()
     by_unit: dict[str, Decimal] = {}
     first_file = ""
+    causes: list[bool] = []  # for each line whose category disagrees: was it chosen?
     for line in facts.lines:
-        if (
-            line.is_basic
-            and m.fiscal(line)
-            and line.unit.kind.is_organ
-            and line.line.economic_code in codes
-        ):
+        if line.is_basic and m.fiscal(line) and line.unit.kind.is_organ:
+            operating = line.line.category is BasicCategory.OPERATING
+            if operating is not (line.line.economic_code in codes):
+                causes.append(is_chosen(line))
+            if line.line.economic_code not in codes:
+                continue
             by_unit[line.unit.code] = by_unit.get(line.unit.code, ZERO) + line.amount
             if not first_file and line.line.origin.row:
                 first_file = line.line.origin.file
@@ -959,7 +969,8 @@ def operating_costs_match_lines(subject: Subject) -> Iterator[Hit]:
     relation = "机关运行经费 = 机关（行政、参公）单位财政拨款基本支出中公用经费口径科目"
     for hit in _by_code(subject, relation, left, right, table, table, lambda _code: ""):
         cell = str(hit.values["b_cell"]).removesuffix("（未列示）")
-        yield Hit(hit.location, {**hit.values, "b_table": source, "b_cell": f"{cell} {where}"})
+        values = {**hit.values, "b_table": source, "b_cell": f"{cell} {where}"}
+        yield Hit(hit.location, values), bool(causes) and all(causes)
 
 
 @rule(
