@@ -349,10 +349,16 @@ def finding_identity(finding: Finding) -> tuple[str, Severity, tuple[tuple[str, 
 
 
 def new_findings(doc: RecognisedDocument, dataset: Dataset) -> list[Finding]:
-    """The document's findings that the dataset's own check does not give (DOCUMENT_ONLY aside)."""
+    """The document's findings that the dataset's own check does not give (DOCUMENT_ONLY aside,
+    and the text fields whose split the dataset chose: a document cannot know that choice)."""
+    from yusuan.rules.checks.text import chosen_fields
+
     own = {finding_identity(f) for f in run_rules(subject_of_dataset(dataset)).findings}
+    chosen = {(p.name, label) for p in dataset.projects for label in chosen_fields(p)}
     return [
         f
         for f in run_rules(to_subject(doc)).findings
-        if f.rule not in DOCUMENT_ONLY and finding_identity(f) not in own
+        if f.rule not in DOCUMENT_ONLY
+        and finding_identity(f) not in own
+        and (f.location.project, f.location.field) not in chosen
     ]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from yusuan.catalog.loader import Classification, expense_group_codes, funding_source
@@ -113,6 +113,11 @@ class Figure:
     column: str
     value: Decimal
     terms: int = 1
+    blank: bool = False  # the cell was printed blank (its value counts as 0, it reads 留空)
+
+    @property
+    def shown(self) -> str:
+        return "留空" if self.blank else money(self.value)
 
     @property
     def cell(self) -> str:
@@ -139,12 +144,24 @@ def _row_label(row: Row) -> str:
 
 
 def _figure(table: Table, row: Row, key: str, row_text: str | None = None) -> Figure:
+    """A cell; a column the table does not have (not read) cannot be compared: never a zero."""
+    _need_column(table, key)
+    value = row.values.get(key)
     return Figure(
         table,
         row_text if row_text is not None else _row_label(row),
         _label(table, key),
-        _num(row.values.get(key)),
+        _num(value),
+        blank=value is None,
     )
+
+
+def _need_column(table: Table, key: str) -> None:
+    if not any(c.key == key for c in table.columns) and not _printed(table, key):
+        raise MissingData(
+            f"{table.title} 未读出“{_label(table, key)}”列 / column {key} of {table.id} was "
+            "not read"
+        )
 
 
 def _total_row(table: Table) -> Row:
@@ -305,22 +322,28 @@ def _values(relation: str, a: Figure, b: Figure) -> dict[str, object]:
         "relation": relation,
         "a_table": a.table.title,
         "a_cell": a.cell,
-        "a": money(a.value),
+        "a": a.shown,
         "b_table": b.table.title,
         "b_cell": b.cell,
-        "b": money(b.value),
+        "b": b.shown,
         "difference": money(a.value - b.value),
     }
 
 
+def _comparable(a: Figure, b: Figure) -> bool:
+    """Printed figures compare; a cell left blank is no figure (a blank subtotal is ARITH-007's
+    one note per table, not a difference with every table that prints the amount)."""
+    return not a.blank and not b.blank
+
+
 def _unequal(subject: Subject, relation: str, a: Figure, b: Figure) -> Iterator[Hit]:
-    if abs(a.value - b.value) > _tolerance(subject, a, b):
+    if _comparable(a, b) and abs(a.value - b.value) > _tolerance(subject, a, b):
         yield Hit(_location(subject, a), _values(relation, a, b))
 
 
 def _greater(subject: Subject, relation: str, a: Figure, b: Figure) -> Iterator[Hit]:
     """``a ≤ b`` is broken."""
-    if a.value - b.value > _tolerance(subject, a, b):
+    if _comparable(a, b) and a.value - b.value > _tolerance(subject, a, b):
         yield Hit(_location(subject, a), _values(relation, a, b))
 
 
@@ -348,7 +371,7 @@ def _by_code(
     for code in sorted(set(left) | set(right)):
         a = left.get(code) or _absent(left_table, code)
         b = right.get(code) or _absent(right_table, code)
-        if abs(a.value - b.value) > _tolerance(subject, a, b):
+        if _comparable(a, b) and abs(a.value - b.value) > _tolerance(subject, a, b):
             pairs[code] = (a, b)
     children: dict[str, Decimal] = {}
     for code, (a, b) in pairs.items():
@@ -442,7 +465,7 @@ def expenditure_totals_agree(subject: Subject) -> Iterator[Hit]:
     summary = subject.table(INCOME_EXPENDITURE)
     spending = subject.table(EXPENDITURE)
     row = _total_row(summary)
-    a = Figure(summary, row.name, "", _num(row.values.get("expenditure")))
+    a = replace(_figure(summary, row, "expenditure", row.name), column="")
     return _unequal(subject, "收支总表本年支出合计 = 支出汇总表合计", a, _total(spending, "total"))
 
 
@@ -468,7 +491,7 @@ def expenditure_classes_agree(subject: Subject) -> Iterator[Hit]:
     summary = subject.table(INCOME_EXPENDITURE)
     spending = subject.table(EXPENDITURE)
     left = {
-        code: Figure(f.table, f.row, "", f.value)
+        code: replace(f, column="")
         for code, f in _class_rows(subject, summary, "expenditure").items()
     }
     right = {code: f for code, f in _coded_rows(spending, "total").items() if len(code) == 3}

@@ -291,15 +291,33 @@ CHOSEN = "选定"
 _NOTE_CLAUSE_RE = re.compile(r"[；;\n]")
 
 
-def chosen_fields(project: Project) -> frozenset[str]:
-    """The text fields whose boundaries the dataset chose (a 备注 clause starting with 选定 that
-    names them, e.g. two columns run together in the source and split by the transcriber): their
-    start and end are the dataset's, not the published text's."""
-    labels = set()
+START, END = "start", "end"
+
+
+def chosen_edges(project: Project) -> dict[str, frozenset[str]]:
+    """Where the dataset chose a text field's boundaries: a 备注 clause starting with 选定 names
+    the fields of one run of text that it split (two columns run together in the source), in
+    order: the first field's end, the last field's start and every edge between are the
+    dataset's, not the published text's. Field label -> {start, end}."""
+    edges: dict[str, set[str]] = {}
     for clause in _NOTE_CLAUSE_RE.split(project.note):
-        if clause.strip().startswith(CHOSEN):
-            labels |= {label for label, _attr in TEXT_FIELDS if label in clause}
-    return frozenset(labels)
+        if not clause.strip().startswith(CHOSEN):
+            continue
+        named = sorted(
+            (clause.index(label), label) for label, _attr in TEXT_FIELDS if label in clause
+        )
+        for position, (_at, label) in enumerate(named):
+            edge = edges.setdefault(label, set())
+            if position < len(named) - 1 or len(named) == 1:
+                edge.add(END)
+            if position > 0 or len(named) == 1:
+                edge.add(START)
+    return {label: frozenset(e) for label, e in edges.items()}
+
+
+def chosen_fields(project: Project) -> frozenset[str]:
+    """The text fields some boundary of which the dataset chose (see ``chosen_edges``)."""
+    return frozenset(chosen_edges(project))
 
 
 # --- truncation ---------------------------------------------------------------------------
@@ -322,23 +340,28 @@ _FIGURE_END_RE = re.compile(
 DANGLING_CHARS = set("和及与或的并且在对为把将由从向被给让使而但之以于至")
 
 
-def truncation(field: TextField) -> tuple[str, str] | None:
-    """Why a text looks cut off (Chinese, English), or None."""
+def truncation(field: TextField, chosen: frozenset[str] = frozenset()) -> tuple[str, str] | None:
+    """Why a text looks cut off (Chinese, English), or None. ``chosen`` says which edges
+    (``START``, ``END``) the dataset chose: those are not judged."""
     text = field.text.strip()
     if not text:
         return None
     for opening, closing in PAIRS if _BRACKETS_RE.search(text) else ():
         opened, closed = text.count(opening), text.count(closing)
         first_open = text.find(opening)
-        if closed > opened or (closed and (first_open < 0 or text.index(closing) < first_open)):
+        if START not in chosen and (
+            closed > opened or (closed and (first_open < 0 or text.index(closing) < first_open))
+        ):
             return f"有“{closing}”而无“{opening}”，开头可能残缺", (
                 f"has “{closing}” without “{opening}”: the start may be missing"
             )
-        if opened > closed and text[-1] not in SENTENCE_END:
+        if END not in chosen and opened > closed and text[-1] not in SENTENCE_END:
             # a text that ends its sentence is complete, whatever mark it left open
             return f"“{opening}”未闭合，文字可能被截断", f"leaves “{opening}” open: cut off"
-    if text[0] in LEADING:
+    if START not in chosen and text[0] in LEADING:
         return f"以“{text[0]}”开头，开头残缺", f"begins with “{text[0]}”: the start is missing"
+    if END in chosen:
+        return None
     if text[-1] in DANGLING:
         return f"以“{text[-1]}”结尾，句子未完", f"ends with “{text[-1]}”: unfinished"
     if field.kind == NARRATIVE and len(text) >= LONG_SENTENCE and text[-1] not in FINAL:
@@ -388,9 +411,7 @@ def _unfinished(text: str) -> tuple[str, str] | None:
 )
 def not_truncated(subject: Subject) -> Iterator[Hit]:
     for field in text_fields(subject):
-        if field.label in chosen_fields(field.project):
-            continue  # where the text starts and ends was the dataset's choice
-        found = truncation(field)
+        found = truncation(field, chosen_edges(field.project).get(field.label, frozenset()))
         if found is not None:
             tail = field.text.strip()
             shown = tail if len(tail) <= 24 else "…" + tail[-24:]
@@ -534,7 +555,7 @@ def numbering_problem(text: str) -> tuple[str, str] | None:
 )
 def numbering_in_sequence(subject: Subject) -> Iterator[Hit]:
     for field in text_fields(subject):
-        if field.kind != NARRATIVE or field.label in chosen_fields(field.project):
+        if field.kind != NARRATIVE or START in chosen_edges(field.project).get(field.label, ()):
             continue  # a text that starts where the dataset chose may start mid-list
         found = numbering_problem(field.text)
         if found is not None:
