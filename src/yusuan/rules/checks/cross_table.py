@@ -23,7 +23,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from yusuan.catalog.loader import Classification, expense_group_codes, funding_source
+from yusuan.catalog.loader import (
+    Classification,
+    economic_function_pairs,
+    expense_group_codes,
+    funding_source,
+)
 from yusuan.model.records import BasicCategory
 from yusuan.rules.base import Hit, Location, MissingData, NotApplicable, Severity, money, rule
 from yusuan.rules.checks.catalogue import is_chosen, published_only
@@ -788,6 +793,58 @@ def basic_totals_agree(subject: Subject) -> Iterator[Hit]:
         _total(budget, "basic"),
         _total(economic, "amount"),
     )
+
+
+@rule(
+    "XT-020",
+    group="cross-table",
+    severity=Severity.WARNING,
+    title=(
+        "经济科目与其对应的功能科目基本支出不一致",
+        "An economic item differs from the function item it belongs to",
+    ),
+    message=_MESSAGE,
+    basis="《政府收支分类科目》说明: 2080505 反映单位缴纳的基本养老保险费，2080506 反映单位缴纳的职业年金，"
+    "2210201 反映为职工缴存的住房公积金；故一般公共预算基本支出中 30108、30109、30113 应与之相等"
+    "（catalog/data/economic/function_pairs.csv）",
+    fix="核对该经济科目的支出是否全部列在对应的功能科目：如职业年金缴费列在了行政运行等科目，改列 "
+    "2080506；或改正两表中的金额。",
+    example=_example(
+        relation="2080506 机关事业单位职业年金缴费支出 = 30109 职业年金缴费",
+        a_table="2021年一般公共预算支出预算表",
+        a_cell="2080506 机关事业单位职业年金缴费支出 基本支出",
+        a="40.33万元",
+        b_table="一般公共预算安排基本支出分经济科目表",
+        b_cell="30109 职业年金缴费",
+        b="41.75万元",
+        difference="-1.42万元",
+    ),
+)
+def paired_items_agree(subject: Subject) -> Iterator[Hit]:
+    budget = subject.table(GENERAL_BUDGET)
+    economic = subject.table(BASIC_ECONOMIC)
+    if not _printed(budget, "basic"):
+        raise MissingData(f"{budget.title} 未分列基本支出 / prints no 基本支出 column")
+    items = {code: row for code, row in _economic_rows(subject, economic) if code}
+    functions = {row.code: row for row in budget.rows if row.code}
+    names = subject.catalogs
+    hits: list[Hit] = []
+    for economic_code, function_code in economic_function_pairs():
+        item, function = items.get(economic_code), functions.get(function_code)
+        if item is None and function is None:
+            continue
+        a = _figure(budget, function, "basic") if function else _absent(budget, function_code)
+        b = (
+            _figure(economic, item, "amount", f"{economic_code} {item.name}".strip())
+            if item
+            else _absent(economic, economic_code)
+        )
+        relation = (
+            f"{function_code} {names.function.name(function_code)} = "
+            f"{economic_code} {names.department_economic.name(economic_code)}"
+        )
+        hits += _unequal(subject, relation, a, b)
+    return iter(hits)
 
 
 @rule(
