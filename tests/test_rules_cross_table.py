@@ -533,3 +533,19 @@ def test_the_seed_pension_items_against_their_function_items() -> None:
     assert [(f.values["a"], f.values["b"], f.values["difference"]) for f in result.findings] == [
         ("40.33万元", "41.75万元", "-1.42万元")
     ]
+
+
+def test_three_public_items_that_cannot_be_reconciled_are_not_passed() -> None:
+    # an economic table printed by 类 only: 会议费、培训费 (and the 三公 items) cannot be found in
+    # it, so "基本支出 ≤ 三公经费表" is not verified: could not run, never passed
+    document = clean_document()
+    economic = document.tables["basic-economic"]
+    classes_only = with_table(
+        document,
+        "basic-economic",
+        rows=tuple(r for r in economic.rows if len(r.code) != 5),
+    )
+    result = run("XT-013", classes_only)
+    assert result.outcome is Outcome.COULD_NOT_RUN
+    assert "会议费" in result.reason and "培训费" in result.reason
+    assert run("XT-013", document).outcome is Outcome.PASSED

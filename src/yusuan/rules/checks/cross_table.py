@@ -957,19 +957,30 @@ def three_public_cover_basic(subject: Subject) -> Iterator[Hit]:
     totals, row_text = _three_public_totals(table)
     keys = {c.key for c in table.columns}
     rows = _economic_rows(subject, economic)
+    listed = {code for code, _row in rows if len(code) == 5}  # the 款 the table lists
     hits: list[Hit] = []
+    unverified: list[str] = []
     for key, group, item in three_public.ITEMS:
         if key not in keys:
             continue
         codes = expense_group_codes(group, item)
         matched = [(code, row) for code, row in rows if code in codes]
         if not matched:
+            # no such 款: nothing of it in 基本支出, when the table lists the 款 of that 类;
+            # a table that does not go down to them cannot show it, so it is not verified
+            if totals.get(key) and not any(c[:3] == code[:3] for c in listed for code in codes):
+                unverified.append(_label(table, key))
             continue
         value = sum((_num(row.values.get("amount")) for _, row in matched), ZERO)
         label = "、".join(f"{code} {row.name}" for code, row in matched)
         a = Figure(economic, label, _label(economic, "amount"), value, len(matched))
         b = Figure(table, row_text, _label(table, key), totals.get(key, ZERO))
         hits += _greater(subject, "基本支出经济科目 ≤ “三公”经费表对应项目", a, b)
+    if unverified and not hits:
+        raise MissingData(
+            f"无法核对 {'、'.join(unverified)}：{economic.title} 未列出对应的款 / could not "
+            "verify: the economic table does not list the items"
+        )
     return iter(hits)
 
 
