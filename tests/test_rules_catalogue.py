@@ -28,6 +28,7 @@ from rulekit import (
     run,
     with_lines,
     with_row,
+    with_table,
 )
 from yusuan.catalog.loader import department_economic, economic_mapping, function_classification
 from yusuan.dataset import load_dataset
@@ -66,6 +67,17 @@ def renamed(table_id: str, code: str, name: str, new_code: str | None = None) ->
 
 
 UNKNOWN_FUNCTION = "2013298"  # no such 项 in 20132 组织事务 (checked in a test below)
+
+
+def fund_revenue_by_revenue_items() -> Subject:
+    """The clean document with its 政府性基金预算收入表 listed by a revenue item."""
+    document = clean_document()
+    table = document.tables["fund-income"]
+    coded = next(r for r in table.rows if r.code)
+    revenue = replace(coded, code="1030148", name="国有土地使用权出让收入", level=1)
+    rows = (*(r for r in table.rows if not r.code), revenue)
+    return with_table(document, "fund-income", rows=rows)
+
 
 CASES = [
     RuleCase(
@@ -163,6 +175,12 @@ CASES = [
         spoiled(line("201001", "2013250", "30101", "1000.00")),
         expect="2013201 行政运行",
         name="organ",
+    ),
+    RuleCase(
+        "CAT-015",
+        clean_document,  # yusuan's template lists fund revenue by 2120899 …: as a document, flagged
+        fund_revenue_by_revenue_items,
+        expect="政府性基金预算收入表是收入表，却按支出功能分类科目列示（212 城乡社区支出 等 3 行）",
     ),
     RuleCase(
         "CAT-014",

@@ -31,6 +31,7 @@ from rulekit import (
     with_cell,
     with_lines,
     with_project,
+    with_row,
     with_table,
     without_table,
 )
@@ -202,6 +203,17 @@ CASES = [
         clean_document,
         expect="2210201 住房公积金 = 30113 住房公积金 不成立",
         name="document",
+    ),
+    RuleCase(
+        "XT-021",
+        lambda: with_row(
+            clean_document(),
+            "three-public",
+            "201001",
+            lambda row: replace(row, values={**row.values, "unit_name": "某某市委办"}),
+        ),
+        clean_document,
+        expect="单位编码 201001 在各表中的名称不同",
     ),
 ]
 

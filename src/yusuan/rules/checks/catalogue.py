@@ -1264,3 +1264,54 @@ def government_codes(subject: Subject) -> Iterator[Hit]:
                 "count": group.count,
             },
         )
+
+
+# --- CAT-015: a revenue table listed by expenditure codes -------------------------------------------
+
+# Tables that show revenue: their rows should be revenue (收入分类) items, not 支出功能分类 codes.
+REVENUE_BY_REVENUE_CODE = ("fund-income",)
+
+
+@rule(
+    "CAT-015",
+    group="catalogue",
+    severity=Severity.WARNING,
+    title=("收入表按支出功能分类列示", "A revenue table is listed by expenditure codes"),
+    message=(
+        "{table}是收入表，却按支出功能分类科目列示（{codes}）：收入应按收入分类科目列示，"
+        "否则它只是重复了支出表",
+        "{table} shows revenue but lists expenditure function codes ({codes}): revenue is "
+        "listed by revenue items, or the table merely repeats the expenditure table",
+    ),
+    basis="《政府收支分类科目》: 收入分类科目（如 103 非税收入—政府性基金收入）与支出功能分类科目"
+    "（2xx）是两套科目；政府性基金预算收入表反映收入，应按收入科目列示",
+    fix="按政府性基金收入科目列示收入（如 国有土地使用权出让收入），或把表名改为支出表并与支出表合并。",
+    example={"table": "2021年政府性基金预算收入表", "codes": "212 城乡社区支出 等 3 行"},
+)
+def revenue_by_revenue_codes(subject: Subject) -> Iterator[Hit]:
+    if subject.exact:
+        raise NotApplicable(
+            "数据集的收入表由 yusuan 按表式生成 / a dataset's revenue table is yusuan's template"
+        )
+    present = [subject.tables[t] for t in REVENUE_BY_REVENUE_CODE if t in subject.tables]
+    if not present:
+        raise MissingData("缺少政府性基金预算收入表 / no fund revenue table")
+    function = subject.catalogs.function
+    for table in present:
+        spending = [r for r in table.rows if r.code and function.get(r.code) is not None]
+        if not spending:
+            continue
+        first = spending[0]
+        shown = f"{first.code} {first.name}".strip()
+        yield Hit(
+            Location(
+                table=table.title,
+                row=shown,
+                column="科目编码",
+                page=subject.pages.get(table.id, 0),
+            ),
+            {
+                "table": table.title,
+                "codes": shown + (f" 等 {len(spending)} 行" if len(spending) > 1 else ""),
+            },
+        )

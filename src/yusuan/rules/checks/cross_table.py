@@ -1337,3 +1337,84 @@ def empty_table_notes(subject: Subject) -> Iterator[Hit]:
                         "problem_en": f"the empty-table note names {others[0]}, not {own}",
                     },
                 )
+
+
+# --- XT-021: one unit, one name -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Printed:
+    """A unit's name as printed somewhere: the table or form, the row, the name."""
+
+    where: str
+    row: str
+    name: str
+    table_id: str = ""
+
+
+def _unit_names(subject: Subject) -> dict[str, dict[str, list[_Printed]]]:
+    """Every unit code printed with a name: code -> normalised name -> where printed.
+
+    Rows that carry 单位编码/单位名称 (三公经费表, 政府采购表), the rows of a 机关运行经费表 listed by
+    unit (a code that is no economic code), and the 主管部门及代码 of each project form."""
+    found: dict[str, dict[str, list[_Printed]]] = {}
+    economic = subject.catalogs.department_economic
+
+    def add(code: object, name: object, printed: _Printed) -> None:
+        if isinstance(code, str) and isinstance(name, str) and code.strip() and name.strip():
+            names = found.setdefault(code.strip(), {})
+            names.setdefault(_normal(name), []).append(printed)
+
+    for table in subject.tables.values():
+        for row in table.rows:
+            if "unit_code" in row.values:
+                name = row.values.get("unit_name")
+                where = _Printed(table.title, _row_label(row), str(name).strip(), table.id)
+                add(row.values.get("unit_code"), name, where)
+            elif table.id == OPERATING_COSTS and row.code and economic.get(row.code) is None:
+                add(row.code, row.name, _Printed(table.title, _row_label(row), row.name, table.id))
+    for form in subject.forms:
+        project = form.project
+        where = _Printed(
+            f"项目“{project.name}”的申报表", "主管部门及代码", project.department.strip()
+        )
+        add(project.department_code, project.department, where)
+    return found
+
+
+@rule(
+    "XT-021",
+    group="cross-table",
+    severity=Severity.WARNING,
+    title=("同一单位编码在各表中名称不同", "One unit code printed with different names"),
+    message=(
+        "单位编码 {code} 在各表中的名称不同：{names}",
+        "unit code {code} is printed with different names: {names}",
+    ),
+    basis="预算单位编码唯一对应一个单位（预算管理一体化 单位信息）；同一编码在不同表中名称不同，"
+    "说明编码或名称有一处录入错误",
+    fix="核对单位编码和单位名称，各表使用同一个规范名称。",
+    example={
+        "code": "104001",
+        "names": "政府采购预算资金明细表“中共临汾市委组织部”、2021年“三公”经费预算表“临汾市委组织部”",
+    },
+)
+def one_name_per_unit(subject: Subject) -> Iterator[Hit]:
+    units = _unit_names(subject)
+    if not units:
+        raise NotApplicable("没有按单位列示的表 / no table lists units")
+    for code, names in units.items():
+        if len(names) < 2:
+            continue
+        places = [where[0] for where in names.values()]
+        first = next((p for p in places if p.table_id), places[0])
+        yield Hit(
+            Location(
+                table=first.where if first.table_id else "",
+                row=first.row if first.table_id else "",
+                column="单位名称" if first.table_id else "",
+                field="" if first.table_id else f"{first.where} {first.row}",
+                page=subject.pages.get(first.table_id, 0),
+            ),
+            {"code": code, "names": "、".join(f"{p.where}“{p.name}”" for p in places)},
+        )
