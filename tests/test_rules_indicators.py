@@ -61,6 +61,11 @@ def add(*rows: tuple[str, str, str, str, str, str, str]) -> Subject:
     return subject_of_dataset(replace(dataset, indicators=dataset.indicators + extra))
 
 
+def texts(**changes: object) -> Subject:
+    """The clean dataset with the training project's texts changed."""
+    return subject_of_dataset(with_project(clean_dataset(), TRAINING, **changes))
+
+
 def multi_year(subject: Subject) -> Subject:
     """The subject's dataset with the training project running three years."""
     assert subject.dataset is not None
@@ -113,6 +118,27 @@ CASES = [
         lambda: spoil("工作能力提升", level1="效益", level2="社会效益"),
         expect="“效益指标／工作成效”不在指标体系中",
         name="unknown-second-level",
+    ),
+    RuleCase(
+        "IND-018",
+        lambda: texts(plan="全年举办培训班20期，每期预计3万元。"),
+        lambda: texts(plan="全年举办培训班20期，每期预计2.5万元。"),
+        expect="所述“每期预计3万元”，按20期计为 60.00万元，多于年度资金总额 50.00万元",
+    ),
+    RuleCase(
+        "IND-018",
+        lambda: texts(plan="按进度支出，预计40000元/月。"),
+        lambda: texts(plan="按进度支出，预计41666.67元/月。"),
+        expect="按12个月计为 48.00万元，少于年度资金总额 50.00万元",
+        name="per-month",
+    ),
+    RuleCase(
+        "IND-018",
+        # a rate in an indicator's name, counted by a quantity indicator (完成数量 >=20期)
+        lambda: add(("产出指标", "成本指标", "按照每期3万元标准举办", "<=", "60", "万元")),
+        lambda: add(("产出指标", "成本指标", "按照每期2.5万元标准举办", "<=", "50", "万元")),
+        expect="指标“按照每期3万元标准举办”所述“每期3万元”",
+        name="indicator-name",
     ),
     RuleCase("IND-004", lambda: spoil("合格率", operator="+"), expect="运算符“+”不是比较符号"),
     RuleCase(
@@ -459,3 +485,24 @@ def test_one_qualitative_row_under_satisfaction_gets_one_consistent_finding() ->
     assert len(outcomes["IND-016"].findings) == 2  # 实施期 and 年度
     for rule_id in ("IND-001", "IND-003", "IND-015"):
         assert outcomes[rule_id].outcome is Outcome.PASSED, finding_texts(outcomes[rule_id])
+
+
+def test_seed_rates_against_the_funds(seed: Subject) -> None:
+    # DEFECTS (tests/golden/seed_forms.py): 30期 x 30万元 = 900 > 850; ≥179 (180) communities x
+    # 1万元 > 174; ≥1000人 x 500元 x 12 = 600 > 234.16. The rates that agree stay quiet:
+    # 266人 x 5000元 = 133万元, 40000元/月 x 12 = 48万元, 60村 x 20万元 = 1200万元
+    found = {
+        (p, m.split("所述“")[1].split("”")[0], m.split("计为 ")[1].split("，")[0])
+        for p, _, m in project_findings(seed, "IND-018")
+    }
+    assert found == {
+        ("干部教育培训经费", "每期预计30万元", "900.00万元"),
+        ("社区服务群众专项经费补助", "每个社区补助1万元", "179.00万元"),
+        ("非公和社会组织党建工作指导员补助经费", "每人每月500元", "600.00万元"),
+    }
+
+
+def test_a_bound_on_another_sum_is_no_rate() -> None:
+    # 不低于10万元 bounds what every community spends, not what these funds pay
+    subject = texts(overview="要求每期培训经费不低于10万元。全年举办培训班20期。")
+    assert run("IND-018", subject).outcome is Outcome.PASSED

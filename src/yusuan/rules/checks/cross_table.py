@@ -958,6 +958,10 @@ def three_public_cover_basic(subject: Subject) -> Iterator[Hit]:
     keys = {c.key for c in table.columns}
     rows = _economic_rows(subject, economic)
     listed = {code for code, _row in rows if len(code) == 5}  # the 款 the table lists
+    # a 类 with money but none of its 款 listed: the table does not go down to the items
+    summary_only = {
+        code for code, row in rows if len(code) == 3 and _num(row.values.get("amount"))
+    } - {code[:3] for code in listed}
     hits: list[Hit] = []
     unverified: list[str] = []
     for key, group, item in three_public.ITEMS:
@@ -968,7 +972,7 @@ def three_public_cover_basic(subject: Subject) -> Iterator[Hit]:
         if not matched:
             # no such 款: nothing of it in 基本支出, when the table lists the 款 of that 类;
             # a table that does not go down to them cannot show it, so it is not verified
-            if totals.get(key) and not any(c[:3] == code[:3] for c in listed for code in codes):
+            if totals.get(key) and any(code[:3] in summary_only for code in codes):
                 unverified.append(_label(table, key))
             continue
         value = sum((_num(row.values.get("amount")) for _, row in matched), ZERO)

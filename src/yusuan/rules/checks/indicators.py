@@ -27,7 +27,7 @@ from yusuan.catalog.performance import (
 )
 from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR, Indicator, Project
 from yusuan.rules.base import Hit, Location, NotApplicable, Severity, money, rule
-from yusuan.rules.checks.projects import one_year, parse_period
+from yusuan.rules.checks.projects import TEXT_FIELDS, one_year, parse_period, project_location
 from yusuan.rules.subject import Subject
 from yusuan.tables.forms import ProjectForm
 
@@ -1139,3 +1139,177 @@ def name_fits_unit(subject: Subject) -> Iterator[Hit]:
         expected = name_unit_conflict(indicator.name, value)
         if expected is not None:
             yield _hit(form.project, indicator, unit=value.unit, expected=expected)
+
+
+# --- a rate stated in words against the funds -------------------------------------------------
+
+# A rate is an amount "每 + object" (每个社区补助1万元, 每人每年5000元, 每期预计30万元) or an
+# amount per unit (40000元/月). Its objects are counted by the figures the form gives for them
+# (180个社区, 补助社区个数 ≥179个, 符合市派第一书记人数 =266人); times (年, 月) by the period.
+_CLAUSE_SPLIT_RE = re.compile(r"[，,。；;：:\n]")
+_AMOUNT_RE = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[万千]?元)(?P<per>(?:\s*[/／]\s*[\u4e00-\u9fff]{1,3})*)"
+)
+_PER_SLASH_RE = re.compile(r"[/／]\s*([\u4e00-\u9fff]{1,3})")
+# a bound on some other sum (不低于10万元), not the rate the funds pay
+_BOUND_RE = re.compile(r"不低于|不少于|至少|最低|最高|不超过|不高于|以上|以内|上限|下限|达到")
+CLASSIFIERS = "个名位户家所"
+PER_YEAR = {"年": Decimal(1), "月": Decimal(12)}
+_RATE_OBJECT_MAX = 4  # characters of an object after 每 (社区, 行政村, 党组织)
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """An amount per objects as a form states it, and where."""
+
+    text: str  # the words, as quoted
+    yuan: Decimal
+    objects: tuple[str, ...]  # what one amount is for, e.g. ("社区",) or ("人", "月")
+    field: str
+    location: Location
+
+
+def _objects(prefix: str, per: str) -> tuple[str, ...] | None:
+    """The objects a rate is per: each 每 of the words before the amount (its classifier
+    dropped), then each /unit after it; None when there is none."""
+    found = []
+    for segment in prefix.split("每")[1:]:
+        segment = segment.lstrip(CLASSIFIERS)
+        if segment[:1] in PER_YEAR:
+            found.append(segment[0])  # 每年安排…, 每月…: a time, not a noun to count
+        elif segment:
+            found.append(segment[:_RATE_OBJECT_MAX])
+    found += [quantity_unit(u) for u in _PER_SLASH_RE.findall(per)]
+    return tuple(found) or None
+
+
+def stated_rates(text: str, field: str, location: Location) -> Iterator[Rate]:
+    for clause in _CLAUSE_SPLIT_RE.split(nfkc(text)):
+        for match in _AMOUNT_RE.finditer(clause):
+            prefix = clause[: match.start()]
+            if "每" not in prefix and not match["per"]:
+                continue
+            last = prefix.rfind("每")
+            if _BOUND_RE.search(prefix[last + 1 :] if last >= 0 else prefix[-6:]):
+                continue
+            objects = _objects(prefix[prefix.find("每") :] if "每" in prefix else "", match["per"])
+            if objects is None:
+                continue
+            amount = Decimal(match["num"]) * MONEY_UNITS[match["unit"]]
+            shown = clause[prefix.find("每") if "每" in prefix else match.start() : match.end()]
+            yield Rate(shown, amount, objects, field, location)
+
+
+def _counts(noun: str, texts: Sequence[str], indicators: Sequence[Indicator]) -> set[Decimal]:
+    """The figures a form gives for how many of ``noun`` there are: "180个社区" in its texts, a
+    quantity indicator named for it (补助社区个数) or measured in it (266人)."""
+    found: set[Decimal] = set()
+    pattern = re.compile(r"(\d[\d,]*)\s*[" + CLASSIFIERS + r"]?" + re.escape(noun))
+    for text in texts:
+        for match in pattern.finditer(nfkc(text)):
+            found.add(Decimal(match.group(1).replace(",", "")))
+    for indicator in indicators:
+        value = value_of(indicator)
+        if value.number is None or value.is_percent or money_unit(value.unit) is not None:
+            continue
+        if noun in nfkc(indicator.name) or quantity_unit(value.unit) == quantity_unit(noun):
+            found.add(value.number)
+    return {n for n in found if n > 0}
+
+
+def _count_of(
+    objects: tuple[str, ...], texts: Sequence[str], indicators: Sequence[Indicator]
+) -> tuple[Decimal, Decimal, list[str]] | None:
+    """The least and the most the objects multiply to (a form may give two counts), with the
+    terms as the message shows them; None when some object is not counted anywhere."""
+    low = high = Decimal(1)
+    terms = []
+    for noun in objects:
+        if noun in PER_YEAR:
+            low, high = low * PER_YEAR[noun], high * PER_YEAR[noun]
+            if PER_YEAR[noun] != 1:
+                terms.append(f"{PER_YEAR[noun]:f}个{noun}")
+            continue
+        counts: set[Decimal] = set()
+        for size in range(len(noun), 0, -1):  # 社区补助 → 社区补 → 社区
+            counts = _counts(noun[:size], texts, indicators)
+            if counts:
+                noun = noun[:size]
+                break
+        if not counts:
+            return None
+        low, high = low * min(counts), high * max(counts)
+        terms.append("或".join(f"{c:f}" for c in sorted(counts)) + noun)
+    return low, high, terms
+
+
+@rule(
+    "IND-018",
+    group="indicator",
+    severity=Severity.WARNING,
+    title=("所述单价×数量与项目资金不符", "A stated rate times its count differs from the funds"),
+    message=(
+        "项目“{project}”的{field}所述“{rate}”，按{terms}计为 {amount}，{relation}年度资金总额 {funds}",
+        "project “{project}”: {field} states “{rate}”; for {terms} that is {amount}, "
+        "{relation_en} the year funds {funds}",
+    ),
+    basis="standards §3.5: the quantity and unit-cost a form states (in its texts, indicator names "
+    "or values) describe the same spending as its funds; a rate times its count that exceeds the "
+    "funds, or (the form's only rate) falls short of them, cannot both be right",
+    fix="核对所述标准、数量和年度资金：三者应一致，或说明差额的来源与用途。",
+    example={
+        "project": "社区服务群众专项经费补助",
+        "field": "“项目概况”",
+        "rate": "每个社区补助1万元",
+        "terms": "179或180社区",
+        "amount": "179.00万元",
+        "relation": "多于",
+        "relation_en": "more than",
+        "funds": "174.00万元",
+    },
+)
+def stated_rate_against_funds(subject: Subject) -> Iterator[Hit]:
+    for form in subject.need_forms():
+        project = form.project
+        funds = project.year_funds.total
+        if funds <= 0:
+            continue
+        indicators = (*form.period_indicators, *form.year_indicators)
+        texts = [getattr(project, attr) or "" for _label, attr in TEXT_FIELDS]
+        texts += [i.name for i in indicators]
+        rates: dict[tuple[Decimal, tuple[str, ...]], Rate] = {}
+        for label, attr in TEXT_FIELDS:
+            where = project_location(project, label)
+            for found in stated_rates(getattr(project, attr) or "", label, where):
+                rates.setdefault((found.yuan, found.objects), found)
+        for indicator in indicators:
+            where = indicator_location(project, indicator)
+            label = f"{indicator.period}指标“{indicator.name}”"
+            for found in stated_rates(indicator.name, label, where):
+                rates.setdefault((found.yuan, found.objects), found)
+        usable = [r for r in rates.values() if set(r.objects) != {"年"}]  # a yearly total
+        tolerance = max(funds * Decimal("0.005"), Decimal(100))
+        for found in usable:
+            counted = _count_of(found.objects, texts, indicators)
+            if counted is None:
+                continue
+            low, high, terms = counted
+            if found.yuan * low > funds + tolerance:
+                amount, relation = found.yuan * low, ("多于", "more than")
+            elif len(usable) == 1 and found.yuan * high < funds - tolerance:
+                amount, relation = found.yuan * high, ("少于", "less than")
+            else:
+                continue
+            yield Hit(
+                found.location,
+                {
+                    "project": project.name,
+                    "field": f"“{found.field}”" if "指标" not in found.field else found.field,
+                    "rate": found.text,
+                    "terms": "×".join(terms),
+                    "amount": money(amount),
+                    "relation": relation[0],
+                    "relation_en": relation[1],
+                    "funds": money(funds),
+                },
+            )
