@@ -850,7 +850,7 @@ def paired_items_agree(subject: Subject) -> Iterator[Hit]:
 @rule(
     "XT-011",
     group="cross-table",
-    severity=Severity.WARNING,
+    severity=Severity.FATAL,
     title=(
         "一般公共预算支出大于同一科目的全部支出",
         "General budget expenditure exceeds all expenditure of a code",
@@ -888,7 +888,7 @@ def general_within_all(subject: Subject) -> Iterator[Hit]:
 @rule(
     "XT-012",
     group="cross-table",
-    severity=Severity.WARNING,
+    severity=Severity.FATAL,
     title=("财政拨款收入大于全部收入", "Fiscal appropriations exceed total revenue"),
     message=_MESSAGE_AT_MOST,
     basis="standards §2.3 X-12: 财政拨款收支总表本年收入合计 ≤ 收支总表本年收入合计"
@@ -930,7 +930,7 @@ def _three_public_totals(table: Table) -> tuple[dict[str, Decimal], str]:
 @rule(
     "XT-013",
     group="cross-table",
-    severity=Severity.WARNING,
+    severity=Severity.FATAL,
     title=(
         "基本支出经济科目大于“三公”经费表对应项目",
         "A basic-expenditure economic item exceeds its three-public item",

@@ -463,7 +463,7 @@ def levels_in_framework(subject: Subject) -> Iterator[Hit]:
 @rule(
     "IND-004",
     group="indicator",
-    severity=Severity.WARNING,
+    severity=Severity.INFO,
     title=("指标值的运算符无效", "Indicator value without a valid comparison operator"),
     message=(
         "项目“{project}”{period}指标“{indicator}”的指标值“{value}”{problem}",
@@ -866,7 +866,7 @@ def _same(a: Value, b: Value) -> bool:
 @rule(
     "IND-012",
     group="indicator",
-    severity=Severity.WARNING,
+    severity=Severity.INFO,
     title=(
         "一年期项目的实施期与年度指标值不一致",
         "One-year project: period and year targets differ",
