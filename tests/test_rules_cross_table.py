@@ -561,3 +561,17 @@ def test_three_public_items_that_cannot_be_reconciled_are_not_passed() -> None:
     assert result.outcome is Outcome.COULD_NOT_RUN
     assert "会议费" in result.reason and "培训费" in result.reason
     assert run("XT-013", document).outcome is Outcome.PASSED
+
+
+def test_paired_items_cannot_run_on_an_economic_table_without_amounts() -> None:
+    # a reader that found the economic table's rows but not its amount column: never 0
+    document = clean_document()
+    economic = document.tables["basic-economic"]
+    unread = with_table(
+        document,
+        "basic-economic",
+        columns=tuple(c for c in economic.columns if c.key != "amount"),
+        rows=tuple(replace(r, values={}) for r in economic.rows),
+    )
+    assert run("XT-020", unread).outcome is Outcome.COULD_NOT_RUN
+    assert run("XT-010", unread).outcome is Outcome.COULD_NOT_RUN

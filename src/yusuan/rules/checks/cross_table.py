@@ -825,13 +825,18 @@ def paired_items_agree(subject: Subject) -> Iterator[Hit]:
     economic = subject.table(BASIC_ECONOMIC)
     if not _printed(budget, "basic"):
         raise MissingData(f"{budget.title} 未分列基本支出 / prints no 基本支出 column")
+    _need_column(economic, "amount")
     items = {code: row for code, row in _economic_rows(subject, economic) if code}
     functions = {row.code: row for row in budget.rows if row.code}
     names = subject.catalogs
     hits: list[Hit] = []
+    unverified: list[str] = []
     for economic_code, function_code in economic_function_pairs():
         item, function = items.get(economic_code), functions.get(function_code)
         if item is None and function is None:
+            continue
+        if item is None and not any(len(c) == 5 and c[:3] == economic_code[:3] for c in items):
+            unverified.append(economic_code)  # the table does not list the 款 of that 类
             continue
         a = _figure(budget, function, "basic") if function else _absent(budget, function_code)
         b = (
@@ -844,6 +849,11 @@ def paired_items_agree(subject: Subject) -> Iterator[Hit]:
             f"{economic_code} {names.department_economic.name(economic_code)}"
         )
         hits += _unequal(subject, relation, a, b)
+    if unverified and not hits:
+        raise MissingData(
+            f"{economic.title} 未列出 {'、'.join(unverified)} 所在类的款 / the economic table "
+            "does not list the items"
+        )
     return iter(hits)
 
 
