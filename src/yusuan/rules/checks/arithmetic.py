@@ -407,6 +407,17 @@ def _balances(subject: Subject, family: str) -> list[Balance]:
     return [b for table in present for b in make(table)]
 
 
+def every_balance(subject: Subject) -> list[Balance]:
+    """The balances of every family of tables the subject has."""
+    found = []
+    for family in FAMILIES:
+        try:
+            found.extend(balances(subject, family))
+        except MissingData:
+            continue
+    return found
+
+
 def _location(subject: Subject, balance: Balance) -> Location:
     row = balance.row
     return Location(
@@ -580,12 +591,7 @@ def operating_adds_up(subject: Subject) -> Iterator[Hit]:
     },
 )
 def blank_subtotals(subject: Subject) -> Iterator[Hit]:
-    found = []
-    for family in FAMILIES:
-        try:
-            found.extend(balances(subject, family))
-        except MissingData:
-            continue
+    found = every_balance(subject)
     by_table: dict[str, dict[str, dict[tuple[int, str], Balance]]] = {}
     for balance in found:
         if balance.blank_side and not balance.unread:
@@ -636,12 +642,7 @@ def blank_subtotals(subject: Subject) -> Iterator[Hit]:
 )
 def rounding_differences(subject: Subject) -> Iterator[Hit]:
     """One finding per table (not per cell): a reader wants to know that, and how much, not 300 times."""
-    found = []
-    for family in FAMILIES:
-        try:
-            found.extend(balances(subject, family))
-        except MissingData:
-            continue
+    found = every_balance(subject)
     if not found:
         raise MissingData("没有可核对的表 / no tables to check")
     by_table: dict[str, list[tuple[Balance, Decimal]]] = {}

@@ -761,6 +761,15 @@ def fiscal_total_agrees(subject: Subject) -> Iterator[Hit]:
         yield Hit(hit.location, {**hit.values, "b_table": "、".join(t.title for t in present)})
 
 
+def _basic_tables(subject: Subject) -> tuple[Table, Table]:
+    """The 一般公共预算支出表 (with its 基本支出 column) and the 基本支出分经济科目表."""
+    budget = subject.table(GENERAL_BUDGET)
+    economic = subject.table(BASIC_ECONOMIC)
+    if not _printed(budget, "basic"):
+        raise MissingData(f"{budget.title} 未分列基本支出 / prints no 基本支出 column")
+    return budget, economic
+
+
 @rule(
     "XT-010",
     group="cross-table",
@@ -783,10 +792,7 @@ def fiscal_total_agrees(subject: Subject) -> Iterator[Hit]:
     ),
 )
 def basic_totals_agree(subject: Subject) -> Iterator[Hit]:
-    budget = subject.table(GENERAL_BUDGET)
-    economic = subject.table(BASIC_ECONOMIC)
-    if not _printed(budget, "basic"):
-        raise MissingData(f"{budget.title} 未分列基本支出 / prints no 基本支出 column")
+    budget, economic = _basic_tables(subject)
     return _unequal(
         subject,
         "一般公共预算支出表基本支出合计 = 基本支出分经济科目表合计",
@@ -821,10 +827,7 @@ def basic_totals_agree(subject: Subject) -> Iterator[Hit]:
     ),
 )
 def paired_items_agree(subject: Subject) -> Iterator[Hit]:
-    budget = subject.table(GENERAL_BUDGET)
-    economic = subject.table(BASIC_ECONOMIC)
-    if not _printed(budget, "basic"):
-        raise MissingData(f"{budget.title} 未分列基本支出 / prints no 基本支出 column")
+    budget, economic = _basic_tables(subject)
     _need_column(economic, "amount")
     items = {code: row for code, row in _economic_rows(subject, economic) if code}
     functions = {row.code: row for row in budget.rows if row.code}
