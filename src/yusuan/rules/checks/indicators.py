@@ -1184,19 +1184,20 @@ def _objects(prefix: str, per: str) -> tuple[str, ...] | None:
 
 
 def stated_rates(text: str, field: str, location: Location) -> Iterator[Rate]:
+    """The rates a text states, clause by clause; a bound (不低于10万元) is none."""
     for clause in _CLAUSE_SPLIT_RE.split(nfkc(text)):
         for match in _AMOUNT_RE.finditer(clause):
             prefix = clause[: match.start()]
-            if "每" not in prefix and not match["per"]:
+            first, last = prefix.find("每"), prefix.rfind("每")
+            if first < 0 and not match["per"]:
                 continue
-            last = prefix.rfind("每")
             if _BOUND_RE.search(prefix[last + 1 :] if last >= 0 else prefix[-6:]):
                 continue
-            objects = _objects(prefix[prefix.find("每") :] if "每" in prefix else "", match["per"])
+            objects = _objects(prefix[first:] if first >= 0 else "", match["per"])
             if objects is None:
                 continue
             amount = Decimal(match["num"]) * MONEY_UNITS[match["unit"]]
-            shown = clause[prefix.find("每") if "每" in prefix else match.start() : match.end()]
+            shown = clause[first if first >= 0 else match.start() : match.end()]
             yield Rate(shown, amount, objects, field, location)
 
 
