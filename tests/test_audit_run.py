@@ -162,22 +162,22 @@ def test_text_names_the_tables_and_the_real_defects(result: AuditResult) -> None
         "[CAT-004] 201 的名称为“一般公共预算支出”" in line and "一般公共服务支出" in line
         for line in lines
     )
-    # every blank subtotal of the 支出汇总表, at its row and column
-    for code, column in BLANK_SUBTOTALS:
-        assert any(
-            "表 2021年预算支出汇总表 行 " + code in line and line.endswith(f"列 {column}")
-            for line in lines
-        ), (code, column)
+    # the blank subtotals of the 支出汇总表: one presentation choice, one note for the table
+    assert any(
+        "[ARITH-007] 2021年预算支出汇总表有 " + f"{len(BLANK_SUBTOTALS)} 处汇总数" in line
+        for line in lines
+    )
     # the invalid economic code of a procurement item
     assert any("[CAT-006]" in line and "[31080]" in line for line in lines)
-    assert "致命 31 · 警告" in text
+    # fatal: only real contradictions (CAT-006 and the cost target IND-008 in both halves)
+    assert "致命 3 · 警告" in text
 
 
 def test_exit_status_1_with_fatal_findings(capsys: pytest.CaptureFixture[str]) -> None:
     assert audit_command([SEED], "text", None, None, False) == EXIT_FINDINGS
     out = capsys.readouterr().out
     assert out.startswith(f"══ {SEED}")
-    assert "【致命 fatal】31 项" in out
+    assert "【致命 fatal】3 项" in out
 
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -193,7 +193,7 @@ def test_json_follows_the_contract(
     assert data["summary"] == {
         "documents": 1,
         "unreadable": 0,
-        "fatal": 31,  # one per fact: the same sum on 3 rows of one table is one finding
+        "fatal": 3,
         "warning": result.count(Severity.WARNING),
         "info": result.count(Severity.INFO),
         "exit_status": 1,
@@ -276,7 +276,7 @@ def test_folder_with_an_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFi
         "11",
         "12347.83",
         "12347.83",
-        "31",
+        "3",
     ]
     assert Path(broken_row[0]).name == "broken.pdf"
     assert broken_row[4] == "0" and broken_row[7:10] == ["0", "0", "0"]
@@ -301,6 +301,11 @@ def seed_with_a_hostile_name(folder: Path) -> Path:
 
 def test_html_pages_show_findings_beside_their_figures(tmp_path: Path) -> None:
     source = seed_with_a_hostile_name(tmp_path)
+    # and a misprint: 2013102 of the 一般公共预算支出表 printed 1,450.00 (the 支出汇总表 says 1,440.00)
+    lines = source.read_text("utf-8").split("\n")
+    assert lines[153 - 1].endswith("1,440.00\t\t1,440.00")
+    lines[153 - 1] = lines[153 - 1].replace("1,440.00", "1,450.00")
+    source.write_text("\n".join(lines), "utf-8")
     broken = broken_pdf(tmp_path)
     out = tmp_path / "html"
     assert audit_command([source, broken], "html", out, None, False) == EXIT_INPUT
@@ -314,21 +319,16 @@ def test_html_pages_show_findings_beside_their_figures(tmp_path: Path) -> None:
         assert not re.search(r"https?:", text)
         assert "<script>alert" not in text and "<link" not in text and " src=" not in text
     assert "党员&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;经费" in html
-    # a blank subtotal: the 20131 row with its 项 below, the blank cell highlighted
-    finding = html.split("行 20131 党委办公厅（室）及相关机构 列 项目支出")[0].rsplit(
-        "<tr class='f'", 1
-    )[1]
-    rest = html.split("行 20131 党委办公厅（室）及相关机构 列 项目支出")[1].split("<tr class='f'")[
-        0
-    ]
-    assert "ARITH-001" in finding
-    assert "<td>20131</td>" in rest and "<td>2013102</td>" in rest
-    assert "<td class='num hit'><span class='blank'>（空白）</span></td>" in rest
+    # the blank subtotals: one note for the 支出汇总表, beside its row, the blank cell highlighted
+    notes = [n.split("<tr class='f'")[0] for n in html.split("data-rule='ARITH-007'")[1:]]
+    note = next(n for n in notes if "2021年预算支出汇总表有" in n)
+    assert "<td>201</td>" in note
+    assert "<td class='num hit'><span class='blank'>（空白）</span></td>" in note
     # a disagreement between tables shows both tables' rows
     xt = html.split("data-rule='XT-011'")[1].split("<tr class='f'")[0]
     assert "2021年一般公共预算支出预算表（单位：万元；第144行）" in xt
     assert "2021年预算支出汇总表（单位：万元；第73行）" in xt
-    assert "<td class='num hit'>786.30</td>" in xt
+    assert "<td class='num hit'>1,450.00</td>" in xt and "<td class='num hit'>1,440.00</td>" in xt
 
 
 def test_html_without_a_folder_is_one_page(result: AuditResult) -> None:

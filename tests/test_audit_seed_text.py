@@ -18,11 +18,10 @@ import goldenkit
 from golden import seed_tables as gold
 from golden.seed_forms import FORMS
 from paths import SHARED
-from rulekit import arith_fatal
+from rulekit import arith_fatal, run
 from yusuan.audit.document import RecognisedDocument, to_subject
 from yusuan.audit.seed_text import read_seed_text
 from yusuan.money import MoneyUnit, to_unit
-from yusuan.rules import Finding
 from yusuan.rules.subject import DOCUMENT
 from yusuan.tables.base import GROUP, TOTAL, Row, Table
 
@@ -325,30 +324,6 @@ def test_year_sums_of_the_forms_are_the_project_expenditure(doc: RecognisedDocum
 # --- the tables' own totals ----------------------------------------------------------------
 
 
-def known_defect(finding: Finding) -> bool:
-    """Is this finding one of the seed's published defects (PUBLISHED_DEFECTS)?"""
-    where = finding.location
-    blanks = [
-        d
-        for d in gold.PUBLISHED_DEFECTS
-        if d["table"] == "EXPENDITURE_TABLE" and d["printed"] is None
-    ]
-    if where.table == "2021年预算支出汇总表":
-        code = where.row.split(" ")[0]
-        # a 类/款 row whose 基本/项目 subtotals are blank, or 合计 = Σ 类 over those blanks
-        return any(d["row"] == code for d in blanks) or (
-            where.row == "合计" and where.column in {d["field"] for d in blanks}
-        )
-    if where.table == "政府采购预算资金明细表":
-        # 一般公共预算资金 is blank on every row while 政府预算资金合计 is filled
-        listed = any(
-            d["table"] == "PROCUREMENT" and d["field"] == "general_budget"
-            for d in gold.PUBLISHED_DEFECTS
-        )
-        return listed and finding.values["relation"].startswith("政府预算资金合计")
-    return False
-
-
 def test_subject_of_the_document(doc: RecognisedDocument) -> None:
     subject = to_subject(doc)
     assert subject.kind == DOCUMENT and not subject.exact
@@ -357,20 +332,25 @@ def test_subject_of_the_document(doc: RecognisedDocument) -> None:
     assert subject.pages == dict(doc.first_lines)  # text: first line of each table
 
 
-def test_totals_reconcile_except_the_published_defects(doc: RecognisedDocument) -> None:
-    found = arith_fatal(doc)
-    assert found, "the seed's blank subtotals must be reported"
-    assert [f for f in found if not known_defect(f)] == []
-    # every blank 类/款 subtotal of the 支出汇总表 is reported, at its own row
-    blank_rows = {
-        d["row"]
+def test_totals_reconcile_and_blank_subtotals_are_one_note_per_table(
+    doc: RecognisedDocument,
+) -> None:
+    # the seed's tables add up; its blank 类/款 subtotals (支出汇总表) and its blank 一般公共预算资金
+    # column (政府采购表) are presentation choices: one note per table, never a fatal finding
+    assert arith_fatal(doc) == []
+    blank_rows = [
+        d
         for d in gold.PUBLISHED_DEFECTS
         if d["table"] == "EXPENDITURE_TABLE" and d["printed"] is None
-    }
-    reported = {
-        f.location.row.split(" ")[0] for f in found if f.location.table == "2021年预算支出汇总表"
-    }
-    assert blank_rows <= reported
+    ]
+    notes = {f.location.table: f for f in run("ARITH-007", to_subject(doc)).findings}
+    assert set(notes) == {"2021年预算支出汇总表", "政府采购预算资金明细表"}
+    assert notes["2021年预算支出汇总表"].values["count"] == len(blank_rows)
+    assert any(
+        d["table"] == "PROCUREMENT" and d["field"] == "general_budget"
+        for d in gold.PUBLISHED_DEFECTS
+    )
+    assert "留空" in notes["政府采购预算资金明细表"].message_zh
     # blanks stay blank (None), so a rule can tell them from a printed 0.00
     assert table(doc, "EXPENDITURE_TABLE").rows[1].values["basic"] is None
 

@@ -3,6 +3,7 @@ and funding source / expense kind / unit kind fitting the codes; and the seed's 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -27,11 +28,12 @@ from rulekit import (
     run,
     with_lines,
     with_row,
+    with_table,
 )
 from yusuan.catalog.loader import department_economic, economic_mapping, function_classification
 from yusuan.dataset import load_dataset
 from yusuan.model.records import BudgetLine, Dataset
-from yusuan.rules import Outcome, Subject, subject_of_dataset
+from yusuan.rules import Outcome, Severity, Subject, subject_of_dataset
 from yusuan.tables.base import Row
 
 
@@ -65,6 +67,17 @@ def renamed(table_id: str, code: str, name: str, new_code: str | None = None) ->
 
 
 UNKNOWN_FUNCTION = "2013298"  # no such 项 in 20132 组织事务 (checked in a test below)
+
+
+def fund_revenue_by_revenue_items() -> Subject:
+    """The clean document with its 政府性基金预算收入表 listed by a revenue item."""
+    document = clean_document()
+    table = document.tables["fund-income"]
+    coded = next(r for r in table.rows if r.code)
+    revenue = replace(coded, code="1030148", name="国有土地使用权出让收入", level=1)
+    rows = (*(r for r in table.rows if not r.code), revenue)
+    return with_table(document, "fund-income", rows=rows)
+
 
 CASES = [
     RuleCase(
@@ -162,6 +175,12 @@ CASES = [
         spoiled(line("201001", "2013250", "30101", "1000.00")),
         expect="2013201 行政运行",
         name="organ",
+    ),
+    RuleCase(
+        "CAT-015",
+        clean_document,  # yusuan's template lists fund revenue by 2120899 …: as a document, flagged
+        fund_revenue_by_revenue_items,
+        expect="政府性基金预算收入表是收入表，却按支出功能分类科目列示（212 城乡社区支出 等 3 行）",
     ),
     RuleCase(
         "CAT-014",
@@ -362,25 +381,38 @@ def test_seed_lines_use_known_codes_and_fitting_sources(seed: Subject) -> None:
 
 
 def test_seed_split_choices_that_the_rules_question(seed: Subject) -> None:
-    """Two splits the example chose to match the published totals are flagged, rightly.
+    """Two splits the example chose to match the published totals are questioned, as choices
+    of the dataset (its lines say 选定), at most as hints: DAT-006, not CAT-011/CAT-013.
 
     - 10.63万元 of 30229 福利费 is booked as 人员经费 so that 机关运行经费 = 136.29 (README);
     - the three centres, 参公 units (they have 机关运行经费), carry the 86.22 of 2013250 事业运行.
     """
-    personnel = run("CAT-011", seed)
-    assert [(f.values["code"], f.values["count"]) for f in personnel.findings] == [("30229", 2)]
-    assert "10.63万元" in personnel.findings[0].message_zh
-    running = run("CAT-013", seed)
-    assert sorted(str(f.values["unit"]) for f in running.findings) == [
-        "1040011",
-        "1040012",
-        "1040013",
-    ]
-    total = sum(
-        (Decimal(str(f.values["amount"]).removesuffix("万元")) for f in running.findings),
-        Decimal(0),
-    )
+    for rule_id in ("CAT-011", "CAT-013"):
+        assert run(rule_id, seed).outcome is Outcome.PASSED
+    chosen = run("DAT-006", seed).findings
+    assert all(f.severity is Severity.INFO for f in chosen)
+    personnel = [f for f in chosen if f.values["rule"] == "CAT-011"]
+    assert len(personnel) == 1
+    assert "30229 福利费（2行，合计 10.63万元）" in personnel[0].message_zh
+    running = [f for f in chosen if f.values["rule"] == "CAT-013"]
+    assert sorted(f.location.line for f in running) == [20, 29, 38]  # 1040011, 1040012, 1040013
+    amounts = [re.search(r"合计 ([\d.]+)万元", f.message_zh) for f in running]
+    total = sum((Decimal(a.group(1)) for a in amounts if a), Decimal(0))
     assert total == Decimal("86.22")  # the published 2013250 事业运行
+
+
+def test_a_misfit_on_chosen_lines_is_a_hint_that_says_so() -> None:
+    chosen_line = replace(
+        line("201001", "2013201", "30201", "1000.00", category=PERSONNEL), note="选定：拆分未公开"
+    )
+    subject = spoiled(chosen_line)()
+    assert run("CAT-011", subject).outcome is Outcome.PASSED
+    # (the same line also makes 机关运行经费 differ: XT-014's, also a hint through DAT-006)
+    found = {str(f.values["rule"]): f for f in run("DAT-006", subject).findings}
+    assert sorted(found) == ["CAT-011", "XT-014"]
+    finding = found["CAT-011"]
+    assert finding.severity is Severity.INFO
+    assert "30201" in finding.message_zh and "选定" in finding.message_zh
 
 
 def test_clean_dataset_has_no_catalogue_finding() -> None:

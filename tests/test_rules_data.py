@@ -11,6 +11,7 @@ from rulekit import (
     FUND,
     GENERAL,
     OPERATING,
+    PERSONNEL,
     B,
     RuleCase,
     clean_dataset,
@@ -76,6 +77,18 @@ def unit_code(old: str, new: str) -> Callable[[Dataset], Dataset]:
     return change
 
 
+def institution_running_for_the_office(note: str) -> Callable[[Dataset], Dataset]:
+    """The office (行政单位) spends on 2013250 事业运行, on a line with this 备注."""
+
+    def change(dataset: Dataset) -> Dataset:
+        misfit = BudgetLine(
+            "201001", "2013250", "30101", GENERAL, B, Decimal("1000.00"), PERSONNEL, note=note
+        )
+        return replace(dataset, lines=(*dataset.lines, misfit))
+
+    return change
+
+
 CASES = [
     RuleCase("DAT-001", clean_with(first_line_with("-1200000.00")), expect="-120.00万元"),
     RuleCase("DAT-002", clean_with(first_line_with("0.00")), expect="201001 2013201/30101"),
@@ -88,6 +101,13 @@ CASES = [
     ),
     RuleCase("DAT-005", clean_with(department_code("202")), expect="202", name="department"),
     RuleCase("DAT-005", clean_with(unit_code("201002", "2010020")), expect="201001", name="parent"),
+    RuleCase(
+        "DAT-006",
+        clean_with(institution_running_for_the_office("选定：单位拆分未公开")),
+        # the same misfit, not chosen: CAT-013's own finding, no DAT-006
+        clean_with(institution_running_for_the_office("")),
+        expect="CAT-013：此结论只依据本数据选定的拆分",
+    ),
 ]
 
 

@@ -25,6 +25,8 @@ def spoil(**changes: object) -> Subject:
     return subject_of_dataset(with_project(clean_dataset(), TRAINING, **changes))
 
 
+TWO_NUMBERS = "《干部教育培训工作条例》（中办发〔2015〕57号）和《干部教育培训工作条例》（中办发〔2019〕10号）。"
+
 RUNAWAY = (
     "下设"
     + "、".join(f"第{n}科" for n in "一二三四五六七八九十")
@@ -44,14 +46,21 @@ CASES = [
         "TXT-001",
         lambda: spoil(
             basis="《干部教育培训工作条例》（中办发〔2015〕57号）和《干部教育培训工作条例》"
-            "（中办发〔2019〕10号）。"
+            "（中办发〔2015〕57号）。"
         ),
+        # one title with two numbers is not one document cited twice (TXT-006 says it)
+        lambda: spoil(basis=TWO_NUMBERS),
+        expect="把文件《干部教育培训工作条例》引用了 2 次",
+        name="cited-twice",
+    ),
+    RuleCase(
+        "TXT-006",
+        lambda: spoil(basis=TWO_NUMBERS),
         lambda: spoil(
             basis="《干部教育培训工作条例》（中办发〔2015〕57号）和《关于落实干部教育培训工作条例"
             "的通知》（某组发〔2016〕3号）。"
         ),
-        expect="把文件《干部教育培训工作条例》引用了 2 次",
-        name="cited-twice",
+        expect="把文件《干部教育培训工作条例》分别标注为 中办发〔2015〕57号、中办发〔2019〕10号",
     ),
     RuleCase(
         "TXT-001",
@@ -79,6 +88,23 @@ CASES = [
         lambda: spoil(plan="按季度将村级组织运转补助资金拨付至各县市区，专款专用"),
         expect="最后一句只有“由各”",
         name="fragment",
+    ),
+    RuleCase(
+        "TXT-002",
+        lambda: spoil(plan="按进度支出，合理合标。各项支出根据进度拨付。预计每月"),
+        lambda: spoil(plan="按进度支出，合理合标。各项支出根据进度拨付。预计40000元/月"),
+        expect="前文有句号而最后一句没有",
+        name="ends-on-a-figure",
+    ),
+    RuleCase(
+        "TXT-002",
+        lambda: spoil(
+            measures="《市级项目资金管理办法》、《市委组织部拨付至各县市区,由各县市区拨付"
+        ),
+        # a stray 《 in a text that ends its sentence: complete, not cut off
+        lambda: spoil(measures="《市委组织部拨付至各县市区,由各县市区拨付至村,用于保障正常运转。"),
+        expect="“《”未闭合",
+        name="stray-mark",
     ),
     RuleCase(
         "TXT-002",
@@ -192,8 +218,6 @@ def test_seed_runaway_repetition(seed: Subject) -> None:
     assert "干部一百科" in found[("组织部效能建设支出", "立项依据")]
     # repeats both citations twice
     assert "《关于转发<关于选调生到村任职" in found[("选调生到村任职工作补助经费", "项目概况")]
-    # cites the same title twice with two numbers
-    assert "引用了 2 次" in found[("临汾市委非公和社会组织工委工作经费", "立项依据")]
     assert set(found) == {
         ("市派第一书记工作经费", MEASURES),
         ("社区服务群众专项经费补助", MEASURES),
@@ -201,9 +225,18 @@ def test_seed_runaway_repetition(seed: Subject) -> None:
         ("组织部效能建设支出", "项目概况"),
         ("组织部效能建设支出", "立项依据"),
         ("选调生到村任职工作补助经费", "项目概况"),
+    }
+
+
+def test_seed_one_title_two_numbers(seed: Subject) -> None:
+    # 《关于进一步落实全省非公经济组织和社会组织党建工作经费的通知》 is cited as 晋组通字〔2017〕71号
+    # and as 收组通字〔2019〕01号: two documents, or a wrong number, not one cited twice
+    found = {(p, f): m for p, f, m in project_findings(seed, "TXT-006")}
+    assert set(found) == {
         ("临汾市委非公和社会组织工委工作经费", "立项依据"),
         ("临汾市委非公和社会组织工委工作经费", MEASURES),
     }
+    assert all("晋组通字〔2017〕71号、收组通字〔2019〕01号" in m for m in found.values())
 
 
 def test_seed_truncated_texts(seed: Subject) -> None:
@@ -229,6 +262,26 @@ def test_seed_truncated_texts(seed: Subject) -> None:
     # complete sentences that merely lack the final 。 are not reported
     assert ("新录用公务员初任培训经费", "项目实施计划") not in found
     assert ("党建研究工作经费", "项目设立必要性") not in found
+    assert ("组织工作业务费", "项目实施计划") not in found  # …根据进度支出。预计40000元/月
+    assert ("村级组织运转补助经费", MEASURES) not in found  # 《市委组织部… 正常运转。
+    # two columns run together in the source, split where the dataset chose (备注 选定)
+    assert ("党建研究工作经费", "实施期总体目标") not in found  # …原创性和 | 自选课题…
+    assert ("年度目标责任制考核工作经费", "实施期总体目标") not in found  # …对我市 | 0-6000册
+
+
+def test_text_at_a_split_the_dataset_chose_is_not_judged() -> None:
+    cut = "1.举办培训班20期，提高干部的履职能力和"
+    spoiled = spoil(period_goal=cut, year_goal="3.培训干部1000人次。")
+    assert run("TXT-002", spoiled).outcome is Outcome.FAILED
+    assert run("TXT-005", spoiled).outcome is Outcome.FAILED
+    chosen = spoil(
+        period_goal=cut,
+        year_goal="3.培训干部1000人次。",
+        note="选定：实施期总体目标、年度总体目标两栏在来源中连成一格，拆分处为本数据所定",
+    )
+    for rule_id in ("TXT-002", "TXT-005"):
+        result = run(rule_id, chosen)
+        assert result.outcome is Outcome.PASSED, finding_texts(result)
 
 
 def test_seed_garbled_doubling(seed: Subject) -> None:

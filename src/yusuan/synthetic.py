@@ -16,6 +16,7 @@ from decimal import ROUND_FLOOR, Decimal
 from yusuan.catalog.loader import (
     PERSONNEL_CLASSES,
     department_economic,
+    economic_function_pairs,
     expense_group_codes,
     function_classification,
     procurement_catalog,
@@ -86,9 +87,19 @@ def _basic_line(rng: random.Random, codes: dict[str, list[str]], unit: Unit) -> 
     else:
         economic = rng.choice(codes["other_operating"])
     category = BasicCategory.PERSONNEL if personnel else BasicCategory.OPERATING
+    function = _function_code(rng, codes, unit, GENERAL)
+    # an item that belongs to one function item goes there, and that function item holds no
+    # other item (职业年金缴费 on 2080506 …: catalogue economic/function_pairs.csv)
+    pairs = dict(economic_function_pairs())
+    paired = {f: e for e, f in pairs.items()}
+    if economic in pairs:
+        function = pairs[economic]
+    elif function in paired:
+        economic = paired[function]
+        category = BasicCategory.PERSONNEL if economic[:3] in PERSONNEL_CLASSES else category
     return BudgetLine(
         unit.code,
-        _function_code(rng, codes, unit, GENERAL),
+        function,
         economic,
         GENERAL,
         ExpenseKind.BASIC,

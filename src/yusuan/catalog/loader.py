@@ -302,6 +302,16 @@ def expense_group_codes(group: str, item: str | None = None) -> frozenset[str]:
     )
 
 
+@functools.cache
+def economic_function_pairs() -> tuple[tuple[str, str], ...]:
+    """Economic items whose whole amount belongs to one function item (30109 职业年金缴费 ↔
+    2080506 机关事业单位职业年金缴费支出 …): ``economic/function_pairs.csv``."""
+    return tuple(
+        (r["economic_code"].strip(), r["function_code"].strip())
+        for r in _rows("economic/function_pairs.csv")
+    )
+
+
 @dataclass(frozen=True)
 class Catalogs:
     """Every catalogue a dataset of one fiscal year is read against."""

@@ -45,18 +45,41 @@ def kind_of(table: Table) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Balance:
-    """A stated figure and the parts it should equal."""
+    """A stated figure and the parts it should equal, as printed: a blank cell is ``None``, not
+    zero. ``unread`` names the columns the relation needs that the table does not have (a reader
+    could not read them): such a balance cannot be checked."""
 
     table: Table
     row: Row
     column: str
-    stated: Decimal
-    parts: tuple[Decimal, ...]
+    stated_cell: Decimal | None
+    part_cells: tuple[Decimal | None, ...]
     what: str  # e.g. "= Σ 下级科目", in Chinese
+    unread: tuple[str, ...] = ()
+
+    @property
+    def stated(self) -> Decimal:
+        return self.stated_cell if self.stated_cell is not None else ZERO
+
+    @property
+    def parts(self) -> tuple[Decimal, ...]:
+        return tuple(p if p is not None else ZERO for p in self.part_cells)
 
     @property
     def difference(self) -> Decimal:
         return self.stated - sum(self.parts, ZERO)
+
+    @property
+    def blank_side(self) -> str:
+        """``"total"`` when the total is left blank over printed parts, ``"parts"`` when every
+        part is blank under a printed total, else ``""``: a presentation choice (a 类/款 subtotal
+        row or a column left blank), not a sum that fails."""
+        printed_parts = [p for p in self.part_cells if p is not None]
+        if self.stated_cell is None and any(printed_parts):
+            return "total"
+        if self.stated_cell and self.part_cells and not printed_parts:
+            return "parts"
+        return ""
 
     def displayed_difference(self) -> Decimal:
         """The difference a reader sees when adding up the printed (rounded) figures."""
@@ -68,9 +91,22 @@ class Balance:
         return shown(self.stated) - sum((shown(p) for p in self.parts), ZERO)
 
 
-def _value(row: Row, key: str) -> Decimal:
+def _value(row: Row, key: str) -> Decimal | None:
+    """A cell as printed: an amount, or ``None`` when blank."""
     value = row.values.get(key)
-    return value if isinstance(value, Decimal) else ZERO
+    return value if isinstance(value, Decimal) else None
+
+
+def _unread(table: Table, *keys: str) -> tuple[str, ...]:
+    """The columns among ``keys`` that the table does not have (not read, or not printed)."""
+    present = {c.key for c in table.columns}
+    return tuple(_label(table, k) for k in keys if k not in present)
+
+
+def _unreadable(table: Table, row: Row, what: str, *keys: str) -> Balance | None:
+    """A balance that cannot be checked because the table lacks some of ``keys``, or None."""
+    missing = _unread(table, *keys)
+    return Balance(table, row, "", None, (), what, missing) if missing else None
 
 
 def _amount_keys(table: Table) -> list[str]:
@@ -98,13 +134,27 @@ def hierarchy_balances(table: Table) -> Iterator[Balance]:
             parent = next((by_code[row.code[:n]] for n in lengths if row.code[:n] in by_code), None)
             if parent is not None and parent.code != row.code:
                 children.setdefault(position[id(parent)], []).append(row)
+    if coded and not _amount_keys(table):
+        yield Balance(table, coded[0], "", None, (), "= Σ 下级科目", ("金额",))
+    deepest_first = sorted(children, key=lambda i: -coded[i].level)
     for key in _amount_keys(table):
+        # a subtotal left blank stands for the sum of what is printed below it, so its parent is
+        # still checked against the printed figures (and the blank is ARITH-007's, once)
+        effective: dict[int, Decimal | None] = {}
+
+        def cell(row: Row) -> Decimal | None:
+            return effective.get(id(row), _value(row, key))  # noqa: B023 - used at once
+
+        for index in deepest_first:
+            if _value(coded[index], key) is None:
+                printed = [p for p in map(cell, children[index]) if p is not None]
+                effective[id(coded[index])] = sum(printed, ZERO) if printed else None
         if total is not None and by_level.get(1):
-            parts = tuple(_value(r, key) for r in by_level[1])
+            parts = tuple(cell(r) for r in by_level[1])
             yield Balance(table, total, key, _value(total, key), parts, "合计 = Σ 类")
         for index, below in children.items():
             parent = coded[index]
-            parts = tuple(_value(c, key) for c in below)
+            parts = tuple(cell(c) for c in below)
             yield Balance(table, parent, key, _value(parent, key), parts, "= Σ 下级科目")
 
 
@@ -181,8 +231,11 @@ def two_sided_balances(table: Table) -> Iterator[Balance]:
     # by purpose (支出用途: 基本支出 / 项目支出 …, column ``purpose_amount``): check what is printed.
     sides = []
     if coded:
-        spend_key = "expenditure" if "expenditure" in keys else "subtotal"
-        sides.append((spend_key, coded, "本年支出合计 = Σ 功能分类类"))
+        spend_key = next((k for k in ("expenditure", "subtotal") if k in keys), "")
+        if spend_key:
+            sides.append((spend_key, coded, "本年支出合计 = Σ 功能分类类"))
+        elif "purpose_amount" not in keys:
+            yield Balance(table, total, "", None, (), "本年收入合计 = 本年支出合计", ("支出金额",))
     if "purpose_amount" in keys:
         purposes = [r for r in items if r.values.get("purpose")]
         sides.append(("purpose_amount", purposes, "本年支出合计 = Σ 支出用途"))
@@ -214,7 +267,14 @@ def two_sided_balances(table: Table) -> Iterator[Balance]:
 
 
 def three_public_balances(table: Table) -> Iterator[Balance]:
+    if not table.rows:
+        return
     units = [r for r in table.rows if r.kind != TOTAL]
+    needed = ("total", "abroad", "reception", "vehicle_subtotal")
+    unreadable = _unreadable(table, table.rows[0], "合计 = 因公出国(境)费 + …", *needed)
+    if unreadable is not None:
+        yield unreadable
+        return
     for row in table.rows:
         three = (_value(row, "abroad"), _value(row, "reception"), _value(row, "vehicle_subtotal"))
         standard = Balance(
@@ -239,14 +299,15 @@ def three_public_balances(table: Table) -> Iterator[Balance]:
             if standard.difference == 0 or abs(standard.difference) <= abs(wider.difference)
             else wider
         )
-        yield Balance(
-            table,
-            row,
-            "vehicle_subtotal",
-            _value(row, "vehicle_subtotal"),
-            (_value(row, "vehicle_operation"), _value(row, "vehicle_purchase")),
-            "公务用车费小计 = 运行维护费 + 购置费",
-        )
+        if not _unread(table, "vehicle_operation", "vehicle_purchase"):
+            yield Balance(
+                table,
+                row,
+                "vehicle_subtotal",
+                _value(row, "vehicle_subtotal"),
+                (_value(row, "vehicle_operation"), _value(row, "vehicle_purchase")),
+                "公务用车费小计 = 运行维护费 + 购置费",
+            )
     total = table.total_row()
     if total is not None:
         for key in _amount_keys(table):
@@ -261,15 +322,22 @@ def three_public_balances(table: Table) -> Iterator[Balance]:
 
 
 def procurement_balances(table: Table) -> Iterator[Balance]:
+    if not table.rows:
+        return
     keys = _amount_keys(table)
+    unreadable = _unreadable(table, table.rows[0], "预算总计 = Σ 资金来源", "total")
+    if unreadable is not None:
+        yield unreadable
+        return
+    members = [k for k in ("general", "fund") if k in keys]  # a template may print one only
     for row in table.rows:
-        if "gov_total" in keys:
+        if "gov_total" in keys and members:
             yield Balance(
                 table,
                 row,
                 "gov_total",
                 _value(row, "gov_total"),
-                (_value(row, "general"), _value(row, "fund")),
+                tuple(_value(row, k) for k in members),
                 "政府预算资金合计 = 一般公共预算 + 政府性基金",
             )
         sources = [
@@ -301,8 +369,14 @@ def procurement_balances(table: Table) -> Iterator[Balance]:
 
 
 def operating_balances(table: Table) -> Iterator[Balance]:
+    if not table.rows:
+        return
     total = table.total_row()
     rows = [r for r in table.rows if r.kind != TOTAL]
+    unreadable = _unreadable(table, table.rows[0], "合计 = Σ 单位（或类）", "amount")
+    if unreadable is not None and rows:
+        yield unreadable
+        return
     if total is not None and rows:
         # the rows under 合计: units, or (in templates by economic class) the top level of the classes
         top = min(r.level for r in rows)
@@ -361,6 +435,17 @@ def _balances(subject: Subject, family: str) -> list[Balance]:
     return [b for table in present for b in make(table)]
 
 
+def every_balance(subject: Subject) -> list[Balance]:
+    """The balances of every family of tables the subject has."""
+    found = []
+    for family in FAMILIES:
+        try:
+            found.extend(balances(subject, family))
+        except MissingData:
+            continue
+    return found
+
+
 def _location(subject: Subject, balance: Balance) -> Location:
     row = balance.row
     return Location(
@@ -372,22 +457,49 @@ def _location(subject: Subject, balance: Balance) -> Location:
 
 
 def _hits(subject: Subject, found: Sequence[Balance]) -> Iterator[Hit]:
+    """The balances that fail. One whose columns were not read cannot be checked, and one with a
+    blank total or blank parts is a presentation choice (ARITH-007); when nothing fails but some
+    balance could not be checked, the rule could not run: a column not read is never a zero."""
+    hits = []
+    unread: dict[str, set[str]] = {}
     for balance in found:
+        if balance.unread:
+            unread.setdefault(balance.table.title, set()).update(balance.unread)
+            continue
+        if balance.blank_side:
+            continue
         if abs(balance.difference) > subject.tolerance(balance.table, len(balance.parts)):
-            yield Hit(
-                _location(subject, balance),
-                {
-                    "relation": balance.what,
-                    "stated": money(balance.stated),
-                    "parts": money(sum(balance.parts, ZERO)),
-                    "difference": money(balance.difference),
-                },
+            blanks = sum(1 for p in balance.part_cells if p is None)
+            hits.append(
+                Hit(
+                    _location(subject, balance),
+                    {
+                        "relation": balance.what,
+                        "stated": shown(balance.stated_cell),
+                        "parts": money(sum(balance.parts, ZERO)),
+                        "difference": money(balance.difference),
+                        "blanks": f"（其中 {blanks} 项留空）" if blanks else "",
+                        "blanks_en": f" ({blanks} of them blank)" if blanks else "",
+                    },
+                )
             )
+    if not hits and unread:
+        raise MissingData(
+            "；".join(f"{t} 未读出列 {'、'.join(sorted(c))}" for t, c in unread.items())
+            + " / columns not read"
+        )
+    return iter(hits)
+
+
+def shown(cell: Decimal | None) -> str:
+    """A printed cell as a message quotes it: its amount, or 留空 (blank is not zero)."""
+    return "留空" if cell is None else money(cell)
 
 
 _MESSAGE = (
-    "{relation} 不成立：表中为 {stated}，各项相加为 {parts}，相差 {difference}",
-    "{relation} does not hold: stated {stated}, parts add up to {parts}, difference {difference}",
+    "{relation} 不成立：表中为 {stated}，各项相加为 {parts}{blanks}，相差 {difference}",
+    "{relation} does not hold: stated {stated}, parts add up to {parts}{blanks_en}, "
+    "difference {difference}",
 )
 _FIX = "核对该行（列）与其组成部分的金额，改正录入或汇总错误。"
 _EXAMPLE = {
@@ -395,6 +507,8 @@ _EXAMPLE = {
     "stated": "3,918.30万元",
     "parts": "3,908.30万元",
     "difference": "10.00万元",
+    "blanks": "",
+    "blanks_en": "",
 }
 
 
@@ -483,6 +597,58 @@ def operating_adds_up(subject: Subject) -> Iterator[Hit]:
 
 
 @rule(
+    "ARITH-007",
+    group="arithmetic",
+    severity=Severity.INFO,
+    title=("汇总数留空", "Subtotals left blank"),
+    message=(
+        "{table}有 {count} 处{side}留空（如 {first}）：留空不是 0，这些合计无法按表核对；"
+        "如为表式选择，宜在表下注明",
+        "{table}: {count} {side_en} left blank (e.g. {first}): blank is not zero, so these "
+        "totals cannot be checked from the table; if the template leaves them blank, say so",
+    ),
+    basis="docs/audit.md: a cell left blank stays blank, not zero; 财预〔2016〕143号 表式 prints "
+    "类/款 subtotals. One note per table: leaving subtotals blank is one presentation choice",
+    fix="列出各级汇总数（类、款合计及各列合计），或在表下说明留空的含义。",
+    example={
+        "table": "2021年部门支出总表",
+        "count": 23,
+        "side": "汇总数（其下各项有金额）",
+        "side_en": "subtotal(s) whose parts have amounts",
+        "first": "201 一般公共服务支出 合计",
+    },
+)
+def blank_subtotals(subject: Subject) -> Iterator[Hit]:
+    found = every_balance(subject)
+    by_table: dict[str, dict[str, dict[tuple[int, str], Balance]]] = {}
+    for balance in found:
+        if balance.blank_side and not balance.unread:
+            sides = by_table.setdefault(balance.table.id, {})
+            cells = sides.setdefault(balance.blank_side, {})
+            cells.setdefault((id(balance.row), balance.column), balance)  # each cell once
+    for sides in by_table.values():
+        # blank subtotals explain the totals whose parts are then blank: count those only
+        if "total" in sides:
+            blanks = list(sides["total"].values())
+            side, side_en = "汇总数（其下各项有金额）", "subtotal(s) whose parts have amounts"
+        else:
+            blanks = list(sides["parts"].values())
+            side, side_en = "组成项（其合计有金额）", "part(s) under a printed total"
+        first = blanks[0]
+        location = _location(subject, first)
+        yield Hit(
+            location,
+            {
+                "table": first.table.title,
+                "count": len(blanks),
+                "side": side,
+                "side_en": side_en,
+                "first": f"{location.row} {location.column}".strip(),
+            },
+        )
+
+
+@rule(
     "ARITH-090",
     group="arithmetic",
     severity=Severity.INFO,
@@ -504,16 +670,13 @@ def operating_adds_up(subject: Subject) -> Iterator[Hit]:
 )
 def rounding_differences(subject: Subject) -> Iterator[Hit]:
     """One finding per table (not per cell): a reader wants to know that, and how much, not 300 times."""
-    found = []
-    for family in FAMILIES:
-        try:
-            found.extend(balances(subject, family))
-        except MissingData:
-            continue
+    found = every_balance(subject)
     if not found:
         raise MissingData("没有可核对的表 / no tables to check")
     by_table: dict[str, list[tuple[Balance, Decimal]]] = {}
     for balance in found:
+        if balance.unread or balance.blank_side:
+            continue
         if subject.exact:
             gap = (
                 balance.displayed_difference() * balance.table.unit.factor

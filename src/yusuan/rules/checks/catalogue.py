@@ -92,10 +92,27 @@ class _Tally:
     first: Line
     count: int = 0
     amount: Decimal = ZERO
+    chosen: bool = True  # every line's split was chosen by the dataset (备注 选定)
 
     def add(self, line: Line) -> None:
         self.count += 1
         self.amount += line.amount
+        self.chosen = self.chosen and is_chosen(line)
+
+
+# A 备注 starting with 选定 marks a line (or a form's text) whose split the dataset chose because
+# the source does not publish it (by unit, 人员/公用, …): what follows from it alone is not a fact
+# of the published figures.
+CHOSEN = "选定"
+
+
+def is_chosen(line: Line) -> bool:
+    return line.line.note.strip().startswith(CHOSEN)
+
+
+def published_only(found: Iterable[tuple[Hit, bool]]) -> Iterator[Hit]:
+    """The hits that do not rest only on a split the dataset chose (those are DAT-006's)."""
+    return (hit for hit, chosen in found if not chosen)
 
 
 def _code_hit(code: str, problem: tuple[str, str], group: _Tally) -> Hit:
@@ -985,6 +1002,11 @@ def _classes(subject: Subject, codes: Iterable[str]) -> str:
     },
 )
 def basic_category_fits(subject: Subject) -> Iterator[Hit]:
+    return published_only(basic_category_misfits(subject))
+
+
+def basic_category_misfits(subject: Subject) -> Iterator[tuple[Hit, bool]]:
+    """CAT-011's hits, each with whether it rests only on lines whose split was chosen."""
     facts = subject.need_facts()
     economic = facts.catalogs.department_economic
 
@@ -1005,7 +1027,7 @@ def basic_category_fits(subject: Subject) -> Iterator[Hit]:
         else:
             zh = f"{personnel} 属人员经费，公用经费应列其他类（如商品和服务支出、资本性支出）"
             en = f"classes {', '.join(PERSONNEL_CLASSES)} are personnel expenditure"
-        yield Hit(
+        hit = Hit(
             line_location(group.first),
             {
                 "category": category.value,
@@ -1018,6 +1040,7 @@ def basic_category_fits(subject: Subject) -> Iterator[Hit]:
                 "rule_en": en,
             },
         )
+        yield hit, group.chosen
 
 
 @rule(
@@ -1119,6 +1142,11 @@ def _sibling(function: Classification, code: str, name: str) -> str:
     },
 )
 def running_fits_unit(subject: Subject) -> Iterator[Hit]:
+    return published_only(running_misfits(subject))
+
+
+def running_misfits(subject: Subject) -> Iterator[tuple[Hit, bool]]:
+    """CAT-013's hits, each with whether it rests only on lines whose split was chosen."""
     facts = subject.need_facts()
     function = facts.catalogs.function
     running = _running_codes(_Cached(function))
@@ -1145,20 +1173,23 @@ def running_fits_unit(subject: Subject) -> Iterator[Hit]:
             if name == ADMINISTRATIVE_RUNNING
             else ("事业单位", "institutions (事业单位)")
         )
-        yield Hit(
-            line_location(group.first),
-            {
-                "unit": unit,
-                "unit_kind": group.first.unit.kind.value,
-                "code": code,
-                "name": name,
-                "count": group.count,
-                "amount": money(group.amount),
-                "meant": meant[0],
-                "meant_en": meant[1],
-                "suggest": f"，应列 {sibling} {other}" if sibling else "",
-                "suggest_en": f"; use {sibling} {other}" if sibling else "",
-            },
+        yield (
+            Hit(
+                line_location(group.first),
+                {
+                    "unit": unit,
+                    "unit_kind": group.first.unit.kind.value,
+                    "code": code,
+                    "name": name,
+                    "count": group.count,
+                    "amount": money(group.amount),
+                    "meant": meant[0],
+                    "meant_en": meant[1],
+                    "suggest": f"，应列 {sibling} {other}" if sibling else "",
+                    "suggest_en": f"; use {sibling} {other}" if sibling else "",
+                },
+            ),
+            group.chosen,
         )
 
 
@@ -1231,5 +1262,56 @@ def government_codes(subject: Subject) -> Iterator[Hit]:
                 "problem": zh,
                 "problem_en": en,
                 "count": group.count,
+            },
+        )
+
+
+# --- CAT-015: a revenue table listed by expenditure codes -------------------------------------------
+
+# Tables that show revenue: their rows should be revenue (收入分类) items, not 支出功能分类 codes.
+REVENUE_BY_REVENUE_CODE = ("fund-income",)
+
+
+@rule(
+    "CAT-015",
+    group="catalogue",
+    severity=Severity.WARNING,
+    title=("收入表按支出功能分类列示", "A revenue table is listed by expenditure codes"),
+    message=(
+        "{table}是收入表，却按支出功能分类科目列示（{codes}）：收入应按收入分类科目列示，"
+        "否则它只是重复了支出表",
+        "{table} shows revenue but lists expenditure function codes ({codes}): revenue is "
+        "listed by revenue items, or the table merely repeats the expenditure table",
+    ),
+    basis="《政府收支分类科目》: 收入分类科目（如 103 非税收入—政府性基金收入）与支出功能分类科目"
+    "（2xx）是两套科目；政府性基金预算收入表反映收入，应按收入科目列示",
+    fix="按政府性基金收入科目列示收入（如 国有土地使用权出让收入），或把表名改为支出表并与支出表合并。",
+    example={"table": "2021年政府性基金预算收入表", "codes": "212 城乡社区支出 等 3 行"},
+)
+def revenue_by_revenue_codes(subject: Subject) -> Iterator[Hit]:
+    if subject.exact:
+        raise NotApplicable(
+            "数据集的收入表由 yusuan 按表式生成 / a dataset's revenue table is yusuan's template"
+        )
+    present = [subject.tables[t] for t in REVENUE_BY_REVENUE_CODE if t in subject.tables]
+    if not present:
+        raise MissingData("缺少政府性基金预算收入表 / no fund revenue table")
+    function = subject.catalogs.function
+    for table in present:
+        spending = [r for r in table.rows if r.code and function.get(r.code) is not None]
+        if not spending:
+            continue
+        first = spending[0]
+        shown = f"{first.code} {first.name}".strip()
+        yield Hit(
+            Location(
+                table=table.title,
+                row=shown,
+                column="科目编码",
+                page=subject.pages.get(table.id, 0),
+            ),
+            {
+                "table": table.title,
+                "codes": shown + (f" 等 {len(spending)} 行" if len(spending) > 1 else ""),
             },
         )

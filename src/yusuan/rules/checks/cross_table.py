@@ -20,11 +20,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from yusuan.catalog.loader import Classification, expense_group_codes, funding_source
+from yusuan.catalog.loader import (
+    Classification,
+    economic_function_pairs,
+    expense_group_codes,
+    funding_source,
+)
+from yusuan.model.records import BasicCategory
 from yusuan.rules.base import Hit, Location, MissingData, NotApplicable, Severity, money, rule
+from yusuan.rules.checks.catalogue import is_chosen, published_only
 from yusuan.rules.checks.projects import project_location
 from yusuan.rules.names import normalise_name
 from yusuan.rules.subject import Subject
@@ -111,6 +118,11 @@ class Figure:
     column: str
     value: Decimal
     terms: int = 1
+    blank: bool = False  # the cell was printed blank (its value counts as 0, it reads 留空)
+
+    @property
+    def shown(self) -> str:
+        return "留空" if self.blank else money(self.value)
 
     @property
     def cell(self) -> str:
@@ -137,12 +149,24 @@ def _row_label(row: Row) -> str:
 
 
 def _figure(table: Table, row: Row, key: str, row_text: str | None = None) -> Figure:
+    """A cell; a column the table does not have (not read) cannot be compared: never a zero."""
+    _need_column(table, key)
+    value = row.values.get(key)
     return Figure(
         table,
         row_text if row_text is not None else _row_label(row),
         _label(table, key),
-        _num(row.values.get(key)),
+        _num(value),
+        blank=value is None,
     )
+
+
+def _need_column(table: Table, key: str) -> None:
+    if not any(c.key == key for c in table.columns) and not _printed(table, key):
+        raise MissingData(
+            f"{table.title} 未读出“{_label(table, key)}”列 / column {key} of {table.id} was "
+            "not read"
+        )
 
 
 def _total_row(table: Table) -> Row:
@@ -303,22 +327,28 @@ def _values(relation: str, a: Figure, b: Figure) -> dict[str, object]:
         "relation": relation,
         "a_table": a.table.title,
         "a_cell": a.cell,
-        "a": money(a.value),
+        "a": a.shown,
         "b_table": b.table.title,
         "b_cell": b.cell,
-        "b": money(b.value),
+        "b": b.shown,
         "difference": money(a.value - b.value),
     }
 
 
+def _comparable(a: Figure, b: Figure) -> bool:
+    """Printed figures compare; a cell left blank is no figure (a blank subtotal is ARITH-007's
+    one note per table, not a difference with every table that prints the amount)."""
+    return not a.blank and not b.blank
+
+
 def _unequal(subject: Subject, relation: str, a: Figure, b: Figure) -> Iterator[Hit]:
-    if abs(a.value - b.value) > _tolerance(subject, a, b):
+    if _comparable(a, b) and abs(a.value - b.value) > _tolerance(subject, a, b):
         yield Hit(_location(subject, a), _values(relation, a, b))
 
 
 def _greater(subject: Subject, relation: str, a: Figure, b: Figure) -> Iterator[Hit]:
     """``a ≤ b`` is broken."""
-    if a.value - b.value > _tolerance(subject, a, b):
+    if _comparable(a, b) and a.value - b.value > _tolerance(subject, a, b):
         yield Hit(_location(subject, a), _values(relation, a, b))
 
 
@@ -346,7 +376,7 @@ def _by_code(
     for code in sorted(set(left) | set(right)):
         a = left.get(code) or _absent(left_table, code)
         b = right.get(code) or _absent(right_table, code)
-        if abs(a.value - b.value) > _tolerance(subject, a, b):
+        if _comparable(a, b) and abs(a.value - b.value) > _tolerance(subject, a, b):
             pairs[code] = (a, b)
     children: dict[str, Decimal] = {}
     for code, (a, b) in pairs.items():
@@ -440,7 +470,7 @@ def expenditure_totals_agree(subject: Subject) -> Iterator[Hit]:
     summary = subject.table(INCOME_EXPENDITURE)
     spending = subject.table(EXPENDITURE)
     row = _total_row(summary)
-    a = Figure(summary, row.name, "", _num(row.values.get("expenditure")))
+    a = replace(_figure(summary, row, "expenditure", row.name), column="")
     return _unequal(subject, "收支总表本年支出合计 = 支出汇总表合计", a, _total(spending, "total"))
 
 
@@ -466,7 +496,7 @@ def expenditure_classes_agree(subject: Subject) -> Iterator[Hit]:
     summary = subject.table(INCOME_EXPENDITURE)
     spending = subject.table(EXPENDITURE)
     left = {
-        code: Figure(f.table, f.row, "", f.value)
+        code: replace(f, column="")
         for code, f in _class_rows(subject, summary, "expenditure").items()
     }
     right = {code: f for code, f in _coded_rows(spending, "total").items() if len(code) == 3}
@@ -731,6 +761,15 @@ def fiscal_total_agrees(subject: Subject) -> Iterator[Hit]:
         yield Hit(hit.location, {**hit.values, "b_table": "、".join(t.title for t in present)})
 
 
+def _basic_tables(subject: Subject) -> tuple[Table, Table]:
+    """The 一般公共预算支出表 (with its 基本支出 column) and the 基本支出分经济科目表."""
+    budget = subject.table(GENERAL_BUDGET)
+    economic = subject.table(BASIC_ECONOMIC)
+    if not _printed(budget, "basic"):
+        raise MissingData(f"{budget.title} 未分列基本支出 / prints no 基本支出 column")
+    return budget, economic
+
+
 @rule(
     "XT-010",
     group="cross-table",
@@ -753,10 +792,7 @@ def fiscal_total_agrees(subject: Subject) -> Iterator[Hit]:
     ),
 )
 def basic_totals_agree(subject: Subject) -> Iterator[Hit]:
-    budget = subject.table(GENERAL_BUDGET)
-    economic = subject.table(BASIC_ECONOMIC)
-    if not _printed(budget, "basic"):
-        raise MissingData(f"{budget.title} 未分列基本支出 / prints no 基本支出 column")
+    budget, economic = _basic_tables(subject)
     return _unequal(
         subject,
         "一般公共预算支出表基本支出合计 = 基本支出分经济科目表合计",
@@ -766,9 +802,68 @@ def basic_totals_agree(subject: Subject) -> Iterator[Hit]:
 
 
 @rule(
-    "XT-011",
+    "XT-020",
     group="cross-table",
     severity=Severity.WARNING,
+    title=(
+        "经济科目与其对应的功能科目基本支出不一致",
+        "An economic item differs from the function item it belongs to",
+    ),
+    message=_MESSAGE,
+    basis="《政府收支分类科目》说明: 2080505 反映单位缴纳的基本养老保险费，2080506 反映单位缴纳的职业年金，"
+    "2210201 反映为职工缴存的住房公积金；故一般公共预算基本支出中 30108、30109、30113 应与之相等"
+    "（catalog/data/economic/function_pairs.csv）",
+    fix="核对该经济科目的支出是否全部列在对应的功能科目：如职业年金缴费列在了行政运行等科目，改列 "
+    "2080506；或改正两表中的金额。",
+    example=_example(
+        relation="2080506 机关事业单位职业年金缴费支出 = 30109 职业年金缴费",
+        a_table="2021年一般公共预算支出预算表",
+        a_cell="2080506 机关事业单位职业年金缴费支出 基本支出",
+        a="40.33万元",
+        b_table="一般公共预算安排基本支出分经济科目表",
+        b_cell="30109 职业年金缴费",
+        b="41.75万元",
+        difference="-1.42万元",
+    ),
+)
+def paired_items_agree(subject: Subject) -> Iterator[Hit]:
+    budget, economic = _basic_tables(subject)
+    _need_column(economic, "amount")
+    items = {code: row for code, row in _economic_rows(subject, economic) if code}
+    functions = {row.code: row for row in budget.rows if row.code}
+    names = subject.catalogs
+    hits: list[Hit] = []
+    unverified: list[str] = []
+    for economic_code, function_code in economic_function_pairs():
+        item, function = items.get(economic_code), functions.get(function_code)
+        if item is None and function is None:
+            continue
+        if item is None and not any(len(c) == 5 and c[:3] == economic_code[:3] for c in items):
+            unverified.append(economic_code)  # the table does not list the 款 of that 类
+            continue
+        a = _figure(budget, function, "basic") if function else _absent(budget, function_code)
+        b = (
+            _figure(economic, item, "amount", f"{economic_code} {item.name}".strip())
+            if item
+            else _absent(economic, economic_code)
+        )
+        relation = (
+            f"{function_code} {names.function.name(function_code)} = "
+            f"{economic_code} {names.department_economic.name(economic_code)}"
+        )
+        hits += _unequal(subject, relation, a, b)
+    if unverified and not hits:
+        raise MissingData(
+            f"{economic.title} 未列出 {'、'.join(unverified)} 所在类的款 / the economic table "
+            "does not list the items"
+        )
+    return iter(hits)
+
+
+@rule(
+    "XT-011",
+    group="cross-table",
+    severity=Severity.FATAL,
     title=(
         "一般公共预算支出大于同一科目的全部支出",
         "General budget expenditure exceeds all expenditure of a code",
@@ -806,7 +901,7 @@ def general_within_all(subject: Subject) -> Iterator[Hit]:
 @rule(
     "XT-012",
     group="cross-table",
-    severity=Severity.WARNING,
+    severity=Severity.FATAL,
     title=("财政拨款收入大于全部收入", "Fiscal appropriations exceed total revenue"),
     message=_MESSAGE_AT_MOST,
     basis="standards §2.3 X-12: 财政拨款收支总表本年收入合计 ≤ 收支总表本年收入合计"
@@ -848,7 +943,7 @@ def _three_public_totals(table: Table) -> tuple[dict[str, Decimal], str]:
 @rule(
     "XT-013",
     group="cross-table",
-    severity=Severity.WARNING,
+    severity=Severity.FATAL,
     title=(
         "基本支出经济科目大于“三公”经费表对应项目",
         "A basic-expenditure economic item exceeds its three-public item",
@@ -875,19 +970,34 @@ def three_public_cover_basic(subject: Subject) -> Iterator[Hit]:
     totals, row_text = _three_public_totals(table)
     keys = {c.key for c in table.columns}
     rows = _economic_rows(subject, economic)
+    listed = {code for code, _row in rows if len(code) == 5}  # the 款 the table lists
+    # a 类 with money but none of its 款 listed: the table does not go down to the items
+    summary_only = {
+        code for code, row in rows if len(code) == 3 and _num(row.values.get("amount"))
+    } - {code[:3] for code in listed}
     hits: list[Hit] = []
+    unverified: list[str] = []
     for key, group, item in three_public.ITEMS:
         if key not in keys:
             continue
         codes = expense_group_codes(group, item)
         matched = [(code, row) for code, row in rows if code in codes]
         if not matched:
+            # no such 款: nothing of it in 基本支出, when the table lists the 款 of that 类;
+            # a table that does not go down to them cannot show it, so it is not verified
+            if totals.get(key) and any(code[:3] in summary_only for code in codes):
+                unverified.append(_label(table, key))
             continue
         value = sum((_num(row.values.get("amount")) for _, row in matched), ZERO)
         label = "、".join(f"{code} {row.name}" for code, row in matched)
         a = Figure(economic, label, _label(economic, "amount"), value, len(matched))
         b = Figure(table, row_text, _label(table, key), totals.get(key, ZERO))
         hits += _greater(subject, "基本支出经济科目 ≤ “三公”经费表对应项目", a, b)
+    if unverified and not hits:
+        raise MissingData(
+            f"无法核对 {'、'.join(unverified)}：{economic.title} 未列出对应的款 / could not "
+            "verify: the economic table does not list the items"
+        )
     return iter(hits)
 
 
@@ -931,18 +1041,26 @@ def _class_list(codes: Iterable[str]) -> str:
     ),
 )
 def operating_costs_match_lines(subject: Subject) -> Iterator[Hit]:
+    return published_only(operating_cost_differences(subject))
+
+
+def operating_cost_differences(subject: Subject) -> Iterator[tuple[Hit, bool]]:
+    """XT-014's hits, each with whether every line whose 人员/公用 category disagrees with its
+    economic code (what makes the difference) was split by choice: the category is then the
+    dataset's, not a published fact."""
     facts = subject.need_facts()
     table = subject.table(OPERATING_COSTS)
     codes = _operating_codes()
     by_unit: dict[str, Decimal] = {}
     first_file = ""
+    causes: list[bool] = []  # for each line whose category disagrees: was it chosen?
     for line in facts.lines:
-        if (
-            line.is_basic
-            and m.fiscal(line)
-            and line.unit.kind.is_organ
-            and line.line.economic_code in codes
-        ):
+        if line.is_basic and m.fiscal(line) and line.unit.kind.is_organ:
+            operating = line.line.category is BasicCategory.OPERATING
+            if operating is not (line.line.economic_code in codes):
+                causes.append(is_chosen(line))
+            if line.line.economic_code not in codes:
+                continue
             by_unit[line.unit.code] = by_unit.get(line.unit.code, ZERO) + line.amount
             if not first_file and line.line.origin.row:
                 first_file = line.line.origin.file
@@ -959,7 +1077,8 @@ def operating_costs_match_lines(subject: Subject) -> Iterator[Hit]:
     relation = "机关运行经费 = 机关（行政、参公）单位财政拨款基本支出中公用经费口径科目"
     for hit in _by_code(subject, relation, left, right, table, table, lambda _code: ""):
         cell = str(hit.values["b_cell"]).removesuffix("（未列示）")
-        yield Hit(hit.location, {**hit.values, "b_table": source, "b_cell": f"{cell} {where}"})
+        values = {**hit.values, "b_table": source, "b_cell": f"{cell} {where}"}
+        yield Hit(hit.location, values), bool(causes) and all(causes)
 
 
 @rule(
@@ -1235,3 +1354,84 @@ def empty_table_notes(subject: Subject) -> Iterator[Hit]:
                         "problem_en": f"the empty-table note names {others[0]}, not {own}",
                     },
                 )
+
+
+# --- XT-021: one unit, one name -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Printed:
+    """A unit's name as printed somewhere: the table or form, the row, the name."""
+
+    where: str
+    row: str
+    name: str
+    table_id: str = ""
+
+
+def _unit_names(subject: Subject) -> dict[str, dict[str, list[_Printed]]]:
+    """Every unit code printed with a name: code -> normalised name -> where printed.
+
+    Rows that carry 单位编码/单位名称 (三公经费表, 政府采购表), the rows of a 机关运行经费表 listed by
+    unit (a code that is no economic code), and the 主管部门及代码 of each project form."""
+    found: dict[str, dict[str, list[_Printed]]] = {}
+    economic = subject.catalogs.department_economic
+
+    def add(code: object, name: object, printed: _Printed) -> None:
+        if isinstance(code, str) and isinstance(name, str) and code.strip() and name.strip():
+            names = found.setdefault(code.strip(), {})
+            names.setdefault(_normal(name), []).append(printed)
+
+    for table in subject.tables.values():
+        for row in table.rows:
+            if "unit_code" in row.values:
+                name = row.values.get("unit_name")
+                where = _Printed(table.title, _row_label(row), str(name).strip(), table.id)
+                add(row.values.get("unit_code"), name, where)
+            elif table.id == OPERATING_COSTS and row.code and economic.get(row.code) is None:
+                add(row.code, row.name, _Printed(table.title, _row_label(row), row.name, table.id))
+    for form in subject.forms:
+        project = form.project
+        where = _Printed(
+            f"项目“{project.name}”的申报表", "主管部门及代码", project.department.strip()
+        )
+        add(project.department_code, project.department, where)
+    return found
+
+
+@rule(
+    "XT-021",
+    group="cross-table",
+    severity=Severity.WARNING,
+    title=("同一单位编码在各表中名称不同", "One unit code printed with different names"),
+    message=(
+        "单位编码 {code} 在各表中的名称不同：{names}",
+        "unit code {code} is printed with different names: {names}",
+    ),
+    basis="预算单位编码唯一对应一个单位（预算管理一体化 单位信息）；同一编码在不同表中名称不同，"
+    "说明编码或名称有一处录入错误",
+    fix="核对单位编码和单位名称，各表使用同一个规范名称。",
+    example={
+        "code": "104001",
+        "names": "政府采购预算资金明细表“中共临汾市委组织部”、2021年“三公”经费预算表“临汾市委组织部”",
+    },
+)
+def one_name_per_unit(subject: Subject) -> Iterator[Hit]:
+    units = _unit_names(subject)
+    if not units:
+        raise NotApplicable("没有按单位列示的表 / no table lists units")
+    for code, names in units.items():
+        if len(names) < 2:
+            continue
+        places = [where[0] for where in names.values()]
+        first = next((p for p in places if p.table_id), places[0])
+        yield Hit(
+            Location(
+                table=first.where if first.table_id else "",
+                row=first.row if first.table_id else "",
+                column="单位名称" if first.table_id else "",
+                field="" if first.table_id else f"{first.where} {first.row}",
+                page=subject.pages.get(first.table_id, 0),
+            ),
+            {"code": code, "names": "、".join(f"{p.where}“{p.name}”" for p in places)},
+        )

@@ -9,14 +9,26 @@ amounts with more than two decimals are rejected when the dataset is loaded.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from operator import attrgetter
 
 from yusuan.catalog.loader import funding_source, funding_sources
 from yusuan.model.records import BudgetLine
 from yusuan.money import ZERO
-from yusuan.rules.base import Hit, Location, NotApplicable, Severity, money, rule
+from yusuan.rules.base import (
+    REGISTRY,
+    Hit,
+    Location,
+    MissingData,
+    NotApplicable,
+    Severity,
+    format_message,
+    money,
+    rule,
+)
+from yusuan.rules.checks.catalogue import basic_category_misfits, running_misfits
+from yusuan.rules.checks.cross_table import operating_cost_differences
 from yusuan.rules.subject import Subject
 from yusuan.tables.facts import SOURCE_COLUMNS, source_column
 
@@ -276,3 +288,55 @@ def unit_codes(subject: Subject) -> Iterator[Hit]:
                     "not extend it",
                 },
             )
+
+
+# --- DAT-006: findings that rest on the dataset's own choices -------------------------------------
+
+# The rules whose findings may follow from a split the dataset chose (备注 选定) and no published
+# figure: each gives its hits with whether they rest only on such lines.
+CHOICE_SENSITIVE: tuple[tuple[str, Callable[[Subject], Iterator[tuple[Hit, bool]]]], ...] = (
+    ("CAT-011", basic_category_misfits),
+    ("CAT-013", running_misfits),
+    ("XT-014", operating_cost_differences),
+)
+
+
+@rule(
+    "DAT-006",
+    group="data",
+    severity=Severity.INFO,
+    title=(
+        "结论只依据本数据选定的拆分",
+        "A finding that rests only on a split the dataset chose",
+    ),
+    message=(
+        "{finding}（{rule}：此结论只依据本数据选定的拆分（备注“选定”），不是公开数字之间的矛盾；"
+        "请确认该选择）",
+        "{finding_en} ({rule}: this rests only on a split the dataset chose (备注 选定), not on a "
+        "contradiction between published figures; confirm the choice)",
+    ),
+    basis="issue #8: a finding that follows only from a choice the dataset made (a split the "
+    "source does not publish, marked 选定) is stated as such and is at most 提示",
+    fix="确认选定的拆分（单位、人员/公用经费等）是否合理；如能取得实际拆分，按实际改正。",
+    example={
+        "rule": "CAT-011",
+        "finding": "基本支出人员经费 列在 30229 福利费（2行，合计 10.63万元）：人员经费应列 301 "
+        "工资福利支出、303 对个人和家庭的补助",
+        "finding_en": "basic personnel on 30229 福利费 (2 lines, 10.63万元): personnel expenditure "
+        "belongs to classes 301, 303",
+    },
+)
+def chosen_split_findings(subject: Subject) -> Iterator[Hit]:
+    subject.need_dataset()
+    missing: list[Exception] = []
+    for rule_id, found in CHOICE_SENSITIVE:
+        try:
+            hits = [hit for hit, chosen in found(subject) if chosen]
+        except (MissingData, NotApplicable) as reason:
+            missing.append(reason)
+            continue
+        for hit in hits:
+            zh, en = format_message(REGISTRY[rule_id], hit.values)
+            yield Hit(hit.location, {"rule": rule_id, "finding": zh, "finding_en": en})
+    if len(missing) == len(CHOICE_SENSITIVE):
+        raise missing[0]

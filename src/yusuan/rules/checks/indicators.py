@@ -22,11 +22,12 @@ from yusuan.catalog.performance import (
     QUANTITATIVE,
     FrameworkEntry,
     Placement,
+    label_key,
     performance_framework,
 )
 from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR, Indicator, Project
 from yusuan.rules.base import Hit, Location, NotApplicable, Severity, money, rule
-from yusuan.rules.checks.projects import parse_period
+from yusuan.rules.checks.projects import TEXT_FIELDS, one_year, parse_period, project_location
 from yusuan.rules.subject import Subject
 from yusuan.tables.forms import ProjectForm
 
@@ -204,22 +205,56 @@ def scheme_of(form: ProjectForm) -> str:
 
 
 def placement(scheme: str, indicator: Indicator) -> Placement:
-    return _place(scheme, indicator.level1, indicator.level2)
-
-
-def entry_of(scheme: str, indicator: Indicator) -> FrameworkEntry | None:
-    """The framework entry an indicator's value is judged by: its second level when the pair is
-    known, else its second level wherever the framework has it, else its first level."""
-    return _entry(scheme, indicator.level1, indicator.level2)
+    """Where an indicator falls in the framework, its 一级 resolved from its 二级 or name when
+    the printed 一级 cannot be its own (see ``_resolve``)."""
+    return _resolve(scheme, indicator.level1, indicator.level2, indicator.name)
 
 
 @functools.lru_cache(maxsize=16384)
-def _entry(scheme: str, level1: str, level2: str) -> FrameworkEntry | None:
+def satisfaction_name(scheme: str, name: str) -> bool:
+    """A 二级/三级 name that measures satisfaction: it contains a name the framework gives its
+    satisfaction entries (满意度, 服务对象满意度 …)."""
+    key = label_key(name)
+    return any(
+        label_key(alias) in key
+        for entry in performance_framework().entries
+        if entry.scheme == scheme and entry.role == SATISFACTION
+        for alias in entry.names()
+    )
+
+
+@functools.lru_cache(maxsize=16384)
+def _resolve(scheme: str, level1: str, level2: str, name: str) -> Placement:
+    """The 一级 column of a form is a merged cell: a row printed without its label inherits the
+    one above, in the reader and in a transcription alike. So a 二级 the framework has under one
+    other 一级 only (服务对象满意度 under 满意度指标) places the row there, and a row whose 二级 is
+    not in the framework but whose 二级 or 三级 name measures satisfaction belongs to 满意度指标."""
+    framework = performance_framework()
     placed = _place(scheme, level1, level2)
-    if placed.level2 is not None:
-        return placed.level2
-    anywhere = performance_framework().level2_anywhere(scheme, level2)
-    return anywhere or placed.level1
+    if placed.known:
+        return placed
+    elsewhere = framework.level2_anywhere(scheme, level2)
+    if elsewhere is not None:
+        return Placement(scheme, framework.level1(scheme, elsewhere.level1), elsewhere)
+    if satisfaction_name(scheme, level2) or satisfaction_name(scheme, name):
+        first = next(
+            (
+                e
+                for e in framework.entries
+                if e.scheme == scheme and e.is_level1 and e.role == SATISFACTION
+            ),
+            None,
+        )
+        if first is not None:
+            return Placement(scheme, first, None)
+    return placed
+
+
+def entry_of(scheme: str, indicator: Indicator) -> FrameworkEntry | None:
+    """The framework entry an indicator's value is judged by: its second level when it is placed,
+    else its first level."""
+    placed = placement(scheme, indicator)
+    return placed.level2 or placed.level1
 
 
 def role_of(scheme: str, indicator: Indicator) -> str:
@@ -352,15 +387,16 @@ def required_categories(subject: Subject) -> Iterator[Hit]:
         "project “{project}”: the form has no {missing_en} performance indicators",
     ),
     basis="绩效目标申报表 (standards §3.3): targets for the implementation period and for the "
-    "year; standards §3.5: at least one indicator in each first-level category",
+    "year (a one-year project's implementation period is its year: one set is enough); "
+    "standards §3.5: at least one indicator in each first-level category",
     fix="补充填写该期间的绩效目标和指标。",
     example={"project": "干部培训经费", "missing": "年度", "missing_en": "年度 (year)"},
 )
 def both_periods_have_indicators(subject: Subject) -> Iterator[Hit]:
     for form in subject.need_forms():
         present = [p for p in PERIODS if form.indicators(p)]
-        if len(present) == len(PERIODS):
-            continue
+        if len(present) == len(PERIODS) or (present and one_year(form.project)):
+            continue  # a one-year project's period is its year: one set of targets is enough
         if present:
             missing = next(p for p in PERIODS if p not in present)
             english = f"{missing} ({'year' if missing == PERIOD_YEAR else 'implementation period'})"
@@ -378,20 +414,19 @@ def both_periods_have_indicators(subject: Subject) -> Iterator[Hit]:
     severity=Severity.INFO,
     title=("指标层级不在指标体系中", "Indicator levels not in the framework"),
     message=(
-        "项目“{project}”{period}指标“{indicator}”的一级/二级指标“{levels}”不在指标体系中{hint}",
+        "项目“{project}”{period}指标“{indicator}”的一级/二级指标“{levels}”不在指标体系中",
         "project “{project}”: {period} indicator “{indicator}” is filed under “{levels}”, "
-        "which is not in the framework{hint_en}",
+        "which is not in the framework",
     ),
     basis="财预〔2015〕88号 / 财预〔2021〕101号 indicator hierarchy (standards §3.4; "
-    "catalog/data/performance/framework.csv)",
+    "catalog/data/performance/framework.csv). A 二级 the framework has under another 一级 places "
+    "the row there: the 一级 column is a merged cell a row may not have printed",
     fix="按指标体系选择一级、二级指标（如 满意度指标—服务对象满意度指标）。",
     example={
         "project": "干部培训经费",
         "period": "年度",
-        "indicator": "补助对象满意度",
-        "levels": "效益指标／服务对象满意度",
-        "hint": "（“服务对象满意度”属于“满意度指标”）",
-        "hint_en": " (“服务对象满意度” belongs under “满意度指标”)",
+        "indicator": "工作能力提升",
+        "levels": "效益指标／工作成效",
     },
 )
 def levels_in_framework(subject: Subject) -> Iterator[Hit]:
@@ -401,28 +436,23 @@ def levels_in_framework(subject: Subject) -> Iterator[Hit]:
         reported: set[tuple[str, str, str]] = set()
         for period, indicators in _periods(form):
             for indicator in indicators:
-                if any(
+                placed = placement(scheme, indicator)
+                if placed.level2 is not None or any(
                     _place(s, indicator.level1, indicator.level2).known for s in framework.schemes
                 ):
                     continue
-                key = (period, indicator.level1, indicator.level2)
+                level1 = placed.level1.level1 if placed.level1 is not None else indicator.level1
+                key = (period, level1, indicator.level2)
                 if key in reported:
                     continue
                 reported.add(key)
-                elsewhere = framework.level2_anywhere(scheme, indicator.level2)
-                hint = hint_en = ""
-                if elsewhere is not None:
-                    hint = f"（“{indicator.level2}”属于“{elsewhere.level1}”）"
-                    hint_en = f" (“{indicator.level2}” belongs under “{elsewhere.level1}”)"
                 yield Hit(
                     indicator_location(form.project, indicator),
                     {
                         "project": form.project.name,
                         "period": period,
                         "indicator": indicator.name,
-                        "levels": f"{indicator.level1}／{indicator.level2}",
-                        "hint": hint,
-                        "hint_en": hint_en,
+                        "levels": f"{level1}／{indicator.level2}",
                     },
                 )
 
@@ -433,7 +463,7 @@ def levels_in_framework(subject: Subject) -> Iterator[Hit]:
 @rule(
     "IND-004",
     group="indicator",
-    severity=Severity.WARNING,
+    severity=Severity.INFO,
     title=("指标值的运算符无效", "Indicator value without a valid comparison operator"),
     message=(
         "项目“{project}”{period}指标“{indicator}”的指标值“{value}”{problem}",
@@ -836,7 +866,7 @@ def _same(a: Value, b: Value) -> bool:
 @rule(
     "IND-012",
     group="indicator",
-    severity=Severity.WARNING,
+    severity=Severity.INFO,
     title=(
         "一年期项目的实施期与年度指标值不一致",
         "One-year project: period and year targets differ",
@@ -984,6 +1014,8 @@ def satisfaction_is_percentage(subject: Subject) -> Iterator[Hit]:
         if role_of(scheme_of(form), indicator) != SATISFACTION:
             continue
         value = value_of(indicator)
+        if misfiling(SATISFACTION, nfkc(indicator.name), value) is not None:
+            continue  # not a satisfaction measure at all: IND-016 says so, not how it is measured
         if not value.is_percent:
             problem, problem_en = "不是百分比", "is not a percentage"
         elif value.canonical in ("<", "<="):
@@ -1107,3 +1139,178 @@ def name_fits_unit(subject: Subject) -> Iterator[Hit]:
         expected = name_unit_conflict(indicator.name, value)
         if expected is not None:
             yield _hit(form.project, indicator, unit=value.unit, expected=expected)
+
+
+# --- a rate stated in words against the funds -------------------------------------------------
+
+# A rate is an amount "每 + object" (每个社区补助1万元, 每人每年5000元, 每期预计30万元) or an
+# amount per unit (40000元/月). Its objects are counted by the figures the form gives for them
+# (180个社区, 补助社区个数 ≥179个, 符合市派第一书记人数 =266人); times (年, 月) by the period.
+_CLAUSE_SPLIT_RE = re.compile(r"[，,。；;：:\n]")
+_AMOUNT_RE = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[万千]?元)(?P<per>(?:\s*[/／]\s*[\u4e00-\u9fff]{1,3})*)"
+)
+_PER_SLASH_RE = re.compile(r"[/／]\s*([\u4e00-\u9fff]{1,3})")
+# a bound on some other sum (不低于10万元), not the rate the funds pay
+_BOUND_RE = re.compile(r"不低于|不少于|至少|最低|最高|不超过|不高于|以上|以内|上限|下限|达到")
+CLASSIFIERS = "个名位户家所"
+PER_YEAR = {"年": Decimal(1), "月": Decimal(12)}
+_RATE_OBJECT_MAX = 4  # characters of an object after 每 (社区, 行政村, 党组织)
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """An amount per objects as a form states it, and where."""
+
+    text: str  # the words, as quoted
+    yuan: Decimal
+    objects: tuple[str, ...]  # what one amount is for, e.g. ("社区",) or ("人", "月")
+    field: str
+    location: Location
+
+
+def _objects(prefix: str, per: str) -> tuple[str, ...] | None:
+    """The objects a rate is per: each 每 of the words before the amount (its classifier
+    dropped), then each /unit after it; None when there is none."""
+    found = []
+    for segment in prefix.split("每")[1:]:
+        segment = segment.lstrip(CLASSIFIERS)
+        if segment[:1] in PER_YEAR:
+            found.append(segment[0])  # 每年安排…, 每月…: a time, not a noun to count
+        elif segment:
+            found.append(segment[:_RATE_OBJECT_MAX])
+    found += [quantity_unit(u) for u in _PER_SLASH_RE.findall(per)]
+    return tuple(found) or None
+
+
+def stated_rates(text: str, field: str, location: Location) -> Iterator[Rate]:
+    """The rates a text states, clause by clause; a bound (不低于10万元) is none."""
+    for clause in _CLAUSE_SPLIT_RE.split(nfkc(text)):
+        for match in _AMOUNT_RE.finditer(clause):
+            prefix = clause[: match.start()]
+            first, last = prefix.find("每"), prefix.rfind("每")
+            if first < 0 and not match["per"]:
+                continue
+            if _BOUND_RE.search(prefix[last + 1 :] if last >= 0 else prefix[-6:]):
+                continue
+            objects = _objects(prefix[first:] if first >= 0 else "", match["per"])
+            if objects is None:
+                continue
+            amount = Decimal(match["num"]) * MONEY_UNITS[match["unit"]]
+            shown = clause[first if first >= 0 else match.start() : match.end()]
+            yield Rate(shown, amount, objects, field, location)
+
+
+def _counts(noun: str, texts: Sequence[str], indicators: Sequence[Indicator]) -> set[Decimal]:
+    """The figures a form gives for how many of ``noun`` there are: "180个社区" in its texts, a
+    quantity indicator named for it (补助社区个数) or measured in it (266人)."""
+    found: set[Decimal] = set()
+    pattern = re.compile(r"(\d[\d,]*)\s*[" + CLASSIFIERS + r"]?" + re.escape(noun))
+    for text in texts:
+        for match in pattern.finditer(nfkc(text)):
+            found.add(Decimal(match.group(1).replace(",", "")))
+    for indicator in indicators:
+        value = value_of(indicator)
+        if value.number is None or value.is_percent or money_unit(value.unit) is not None:
+            continue
+        if noun in nfkc(indicator.name) or quantity_unit(value.unit) == quantity_unit(noun):
+            found.add(value.number)
+    return {n for n in found if n > 0}
+
+
+def _count_of(
+    objects: tuple[str, ...], texts: Sequence[str], indicators: Sequence[Indicator]
+) -> tuple[Decimal, Decimal, list[str]] | None:
+    """The least and the most the objects multiply to (a form may give two counts), with the
+    terms as the message shows them; None when some object is not counted anywhere."""
+    low = high = Decimal(1)
+    terms = []
+    for noun in objects:
+        if noun in PER_YEAR:
+            low, high = low * PER_YEAR[noun], high * PER_YEAR[noun]
+            if PER_YEAR[noun] != 1:
+                terms.append(f"{PER_YEAR[noun]:f}个{noun}")
+            continue
+        counts: set[Decimal] = set()
+        for size in range(len(noun), 0, -1):  # 社区补助 → 社区补 → 社区
+            counts = _counts(noun[:size], texts, indicators)
+            if counts:
+                noun = noun[:size]
+                break
+        if not counts:
+            return None
+        low, high = low * min(counts), high * max(counts)
+        terms.append("或".join(f"{c:f}" for c in sorted(counts)) + noun)
+    return low, high, terms
+
+
+@rule(
+    "IND-018",
+    group="indicator",
+    severity=Severity.WARNING,
+    title=("所述单价×数量与项目资金不符", "A stated rate times its count differs from the funds"),
+    message=(
+        "项目“{project}”的{field}所述“{rate}”，按{terms}计为 {amount}，{relation}年度资金总额 {funds}",
+        "project “{project}”: {field} states “{rate}”; for {terms} that is {amount}, "
+        "{relation_en} the year funds {funds}",
+    ),
+    basis="standards §3.5: the quantity and unit-cost a form states (in its texts, indicator names "
+    "or values) describe the same spending as its funds; a rate times its count that exceeds the "
+    "funds, or (the form's only rate) falls short of them, cannot both be right",
+    fix="核对所述标准、数量和年度资金：三者应一致，或说明差额的来源与用途。",
+    example={
+        "project": "社区服务群众专项经费补助",
+        "field": "“项目概况”",
+        "rate": "每个社区补助1万元",
+        "terms": "179或180社区",
+        "amount": "179.00万元",
+        "relation": "多于",
+        "relation_en": "more than",
+        "funds": "174.00万元",
+    },
+)
+def stated_rate_against_funds(subject: Subject) -> Iterator[Hit]:
+    for form in subject.need_forms():
+        project = form.project
+        funds = project.year_funds.total
+        if funds <= 0:
+            continue
+        indicators = (*form.period_indicators, *form.year_indicators)
+        texts = [getattr(project, attr) or "" for _label, attr in TEXT_FIELDS]
+        texts += [i.name for i in indicators]
+        rates: dict[tuple[Decimal, tuple[str, ...]], Rate] = {}
+        for label, attr in TEXT_FIELDS:
+            where = project_location(project, label)
+            for found in stated_rates(getattr(project, attr) or "", label, where):
+                rates.setdefault((found.yuan, found.objects), found)
+        for indicator in indicators:
+            where = indicator_location(project, indicator)
+            label = f"{indicator.period}指标“{indicator.name}”"
+            for found in stated_rates(indicator.name, label, where):
+                rates.setdefault((found.yuan, found.objects), found)
+        usable = [r for r in rates.values() if set(r.objects) != {"年"}]  # a yearly total
+        tolerance = max(funds * Decimal("0.005"), Decimal(100))
+        for found in usable:
+            counted = _count_of(found.objects, texts, indicators)
+            if counted is None:
+                continue
+            low, high, terms = counted
+            if found.yuan * low > funds + tolerance:
+                amount, relation = found.yuan * low, ("多于", "more than")
+            elif len(usable) == 1 and found.yuan * high < funds - tolerance:
+                amount, relation = found.yuan * high, ("少于", "less than")
+            else:
+                continue
+            yield Hit(
+                found.location,
+                {
+                    "project": project.name,
+                    "field": f"“{found.field}”" if "指标" not in found.field else found.field,
+                    "rate": found.text,
+                    "terms": "×".join(terms),
+                    "amount": money(amount),
+                    "relation": relation[0],
+                    "relation_en": relation[1],
+                    "funds": money(funds),
+                },
+            )

@@ -444,7 +444,7 @@ def same_source(subject: Subject) -> Iterator[Hit]:
 @rule(
     "PRC-004",
     group="procurement",
-    severity=Severity.WARNING,
+    severity=Severity.INFO,
     title=("采购数量与计量单位不配套", "Quantity and its unit do not go together"),
     message=(
         "采购品目 {item}（{project}）{problem}",

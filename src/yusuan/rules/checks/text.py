@@ -146,17 +146,39 @@ def tandem_repeat(text: str) -> tuple[str, int] | None:
     return None
 
 
-def repeated_citation(text: str) -> tuple[str, int] | None:
-    """The same document (《title》 followed by its number) cited more than once."""
+def citations(text: str) -> dict[str, list[str]]:
+    """The documents a text cites with their numbers: title -> each 文号 it is cited with."""
+    cited: dict[str, list[str]] = {}
     if text.count("《") < 2:
-        return None
-    cited: Counter[str] = Counter()
+        return cited
     for match in _TITLE_RE.finditer(text):
-        if _DOC_NUMBER_RE.match(text, match.end()):
-            cited[match.group(1)] += 1
-    for title, count in cited.items():
+        number = _DOC_NUMBER_RE.match(text, match.end())
+        if number:
+            cited.setdefault(match.group(1), []).append(_doc_number(number.group()))
+    return cited
+
+
+def _doc_number(printed: str) -> str:
+    """A 文号 as compared: NFKC, no spaces or enclosing brackets."""
+    return "".join(unicodedata.normalize("NFKC", printed).split()).strip("()")
+
+
+def repeated_citation(text: str) -> tuple[str, int] | None:
+    """The same document (《title》 with the same number) cited more than once. One title with
+    different numbers is two documents, or a wrong number: ``differing_numbers`` says that."""
+    for title, numbers in citations(text).items():
+        count = max(Counter(numbers).values())
         if count >= 2:
             return f"《{title}》", count
+    return None
+
+
+def differing_numbers(text: str) -> tuple[str, list[str]] | None:
+    """A title cited with two or more different 文号 (the title and the numbers, in order)."""
+    for title, numbers in citations(text).items():
+        distinct = list(dict.fromkeys(numbers))
+        if len(distinct) >= 2:
+            return f"《{title}》", distinct
     return None
 
 
@@ -235,6 +257,69 @@ def no_runaway_repetition(subject: Subject) -> Iterator[Hit]:
             yield _hit(field, problem=found.problem, problem_en=found.problem_en)
 
 
+@rule(
+    "TXT-006",
+    group="text",
+    severity=Severity.WARNING,
+    title=("同名文件的文号不一致", "One document title cited with different numbers"),
+    message=(
+        "项目“{project}”的“{field}”把文件{title}分别标注为 {numbers}：请核对文号，或写明是两份文件",
+        "project “{project}”: “{field}” cites {title} with the numbers {numbers}: check the "
+        "number, or say that these are two documents",
+    ),
+    basis="standards §2.5 N-11 (披露表达): a cited document is named by its title and its 文号; one "
+    "title with two numbers is a wrong number or two documents that need telling apart",
+    fix="核对文号；确为两份文件的，注明发文机关或年份以示区别。",
+    example={
+        **_EXAMPLE,
+        "field": "立项依据",
+        "title": "《关于进一步落实党建工作经费的通知》",
+        "numbers": "晋组通字〔2017〕71号、收组通字〔2019〕01号",
+    },
+)
+def one_number_per_title(subject: Subject) -> Iterator[Hit]:
+    for field in text_fields(subject):
+        found = differing_numbers(field.text)
+        if found is not None:
+            title, numbers = found
+            yield _hit(field, title=excerpt(title, 40), numbers="、".join(numbers))
+
+
+# --- what the dataset chose -----------------------------------------------------------------
+
+CHOSEN = "选定"
+_NOTE_CLAUSE_RE = re.compile(r"[；;\n]")
+
+
+START, END = "start", "end"
+
+
+def chosen_edges(project: Project) -> dict[str, frozenset[str]]:
+    """Where the dataset chose a text field's boundaries: a 备注 clause starting with 选定 names
+    the fields of one run of text that it split (two columns run together in the source), in
+    order: the first field's end, the last field's start and every edge between are the
+    dataset's, not the published text's. Field label -> {start, end}."""
+    edges: dict[str, set[str]] = {}
+    for clause in _NOTE_CLAUSE_RE.split(project.note):
+        if not clause.strip().startswith(CHOSEN):
+            continue
+        named = sorted(
+            (clause.index(label), label) for label, _attr in TEXT_FIELDS if label in clause
+        )
+        for position, (_at, label) in enumerate(named):
+            edge = edges.setdefault(label, set())
+            if position < len(named) - 1 or len(named) == 1:
+                edge.add(END)
+            if position > 0 or len(named) == 1:
+                edge.add(START)
+    return {label: frozenset(e) for label, e in edges.items()}
+
+
+def chosen_fields(project: Project) -> frozenset[str]:
+    """The text fields some boundary of which the dataset chose (see ``chosen_edges``)."""
+    return frozenset(chosen_edges(project))
+
+
 # --- truncation ---------------------------------------------------------------------------
 
 PAIRS = (("《", "》"), ("（", "）"), ("(", ")"), ("“", "”"), ("〈", "〉"))
@@ -245,30 +330,42 @@ LEADING = set("，,、；;：:。）)》〉”")
 LONG_SENTENCE = 20  # characters of prose that should end with punctuation
 SHORT_CLAUSE = 3  # a last clause this short after a comma is a fragment
 NAME_SENTENCE = 8  # an indicator name this long is a phrase that may have been cut
+SENTENCE_END = set("。！？!?")
+# a text that ends on a figure in money, a percentage or a rate is complete (预计40000元/月,
+# 不低于10万元, 95%, 500人/次); a bare number (…毕业生,1000) is not
+_FIGURE_END_RE = re.compile(
+    r"\d(?:[\d,.]*\d)?\s*(?:[%％‰]|[万亿千]?元(?:[/／][^\W\d_]{1,3})*|[^\W\d_]{1,2}[/／][^\W\d_]{1,3})$"
+)
 # characters a Chinese sentence does not end on (conjunctions, prepositions, 的)
 DANGLING_CHARS = set("和及与或的并且在对为把将由从向被给让使而但之以于至")
 
 
-def truncation(field: TextField) -> tuple[str, str] | None:
-    """Why a text looks cut off (Chinese, English), or None."""
+def truncation(field: TextField, chosen: frozenset[str] = frozenset()) -> tuple[str, str] | None:
+    """Why a text looks cut off (Chinese, English), or None. ``chosen`` says which edges
+    (``START``, ``END``) the dataset chose: those are not judged."""
     text = field.text.strip()
     if not text:
         return None
     for opening, closing in PAIRS if _BRACKETS_RE.search(text) else ():
         opened, closed = text.count(opening), text.count(closing)
         first_open = text.find(opening)
-        if closed > opened or (closed and (first_open < 0 or text.index(closing) < first_open)):
+        if START not in chosen and (
+            closed > opened or (closed and (first_open < 0 or text.index(closing) < first_open))
+        ):
             return f"有“{closing}”而无“{opening}”，开头可能残缺", (
                 f"has “{closing}” without “{opening}”: the start may be missing"
             )
-        if opened > closed:
+        if END not in chosen and opened > closed and text[-1] not in SENTENCE_END:
+            # a text that ends its sentence is complete, whatever mark it left open
             return f"“{opening}”未闭合，文字可能被截断", f"leaves “{opening}” open: cut off"
-    if text[0] in LEADING:
+    if START not in chosen and text[0] in LEADING:
         return f"以“{text[0]}”开头，开头残缺", f"begins with “{text[0]}”: the start is missing"
+    if END in chosen:
+        return None
     if text[-1] in DANGLING:
         return f"以“{text[-1]}”结尾，句子未完", f"ends with “{text[-1]}”: unfinished"
     if field.kind == NARRATIVE and len(text) >= LONG_SENTENCE and text[-1] not in FINAL:
-        return _unfinished(text)
+        return None if _FIGURE_END_RE.search(text) else _unfinished(text)
     if field.kind == NAME and len(text) >= NAME_SENTENCE and text[-1] in DANGLING_CHARS:
         return (
             f"以虚词“{text[-1]}”结尾，名称未完",
@@ -314,7 +411,7 @@ def _unfinished(text: str) -> tuple[str, str] | None:
 )
 def not_truncated(subject: Subject) -> Iterator[Hit]:
     for field in text_fields(subject):
-        found = truncation(field)
+        found = truncation(field, chosen_edges(field.project).get(field.label, frozenset()))
         if found is not None:
             tail = field.text.strip()
             shown = tail if len(tail) <= 24 else "…" + tail[-24:]
@@ -458,8 +555,8 @@ def numbering_problem(text: str) -> tuple[str, str] | None:
 )
 def numbering_in_sequence(subject: Subject) -> Iterator[Hit]:
     for field in text_fields(subject):
-        if field.kind != NARRATIVE:
-            continue
+        if field.kind != NARRATIVE or START in chosen_edges(field.project).get(field.label, ()):
+            continue  # a text that starts where the dataset chose may start mid-list
         found = numbering_problem(field.text)
         if found is not None:
             yield _hit(field, problem=found[0], problem_en=found[1])
