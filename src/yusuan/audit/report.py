@@ -35,6 +35,7 @@ from yusuan.fsutil import atomic_write_text
 from yusuan.money import MoneyUnit, exact_string, to_unit
 from yusuan.render.cells import display
 from yusuan.render.json_out import form_object, table_object
+from yusuan.render.spreadsheet_safe import safe_row
 from yusuan.rules.base import REGISTRY, Finding, Severity
 from yusuan.rules.report import render_text as render_check_text
 from yusuan.rules.report import report_object
@@ -282,7 +283,7 @@ def summary_csv(results: Sequence[AuditResult]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(SUMMARY_HEADERS)
-    writer.writerows(summary_rows(results))
+    writer.writerows(safe_row(row) for row in summary_rows(results))
     return "\ufeff" + buffer.getvalue()
 
 

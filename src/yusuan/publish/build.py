@@ -13,7 +13,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from yusuan.fsutil import atomic_directory
+from yusuan.fsutil import (
+    BUILD_MARKER,
+    atomic_directory,
+    check_replaceable_folder,
+    safe_file_name,
+)
+from yusuan.fsutil import UnsafeOutput as UnsafeOutput  # where callers of build catch it
 from yusuan.model.records import Dataset
 from yusuan.rules import check_dataset
 from yusuan.rules.engine import Report
@@ -22,7 +28,7 @@ from yusuan.tables.base import Table
 from yusuan.tables.forms import ProjectForm, forms_of
 
 FORMATS = ("xlsx", "pdf", "data", "site")
-MARKER = ".yusuan-build"
+MARKER = BUILD_MARKER
 FINDINGS_FILE = "检查结果.html"
 
 Step = Callable[[str, int, int], None]
@@ -39,10 +45,6 @@ class BuildRefused(Exception):
         )
 
 
-class UnsafeOutput(Exception):
-    """The output folder exists, is not empty and was not made by yusuan build."""
-
-
 @dataclass
 class BuildResult:
     out_dir: Path
@@ -52,15 +54,14 @@ class BuildResult:
 
 
 def package_name(dataset: Dataset) -> str:
+    """The package's title, e.g. 某某市委办公室2021年部门预算 (shown in documents)."""
     return f"{dataset.manifest.department.name}{dataset.year}年部门预算"
 
 
-def _check_output(out_dir: Path) -> None:
-    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
-        raise UnsafeOutput(
-            f"输出文件夹已存在且不是 yusuan 生成的：{out_dir}（请换一个空文件夹）/ "
-            f"{out_dir} exists, is not empty and was not made by yusuan build"
-        )
+def package_file_name(dataset: Dataset) -> str:
+    """The title as a file name inside the output folder: a department name like
+    ``../../pwn`` or one of 255 bytes must not leave the folder or break the write."""
+    return safe_file_name(package_name(dataset))
 
 
 def build_package(
@@ -71,15 +72,17 @@ def build_package(
     force: bool = False,
     formats: Sequence[str] = FORMATS,
     on_step: Step | None = None,
+    sources: tuple[Path, ...] = (),
 ) -> BuildResult:
-    """Check, then write every requested format into ``out_dir`` (replaced whole, atomically)."""
+    """Check, then write every requested format into ``out_dir`` (replaced whole, atomically;
+    refused when it is a folder yusuan did not make or would remove one of ``sources``)."""
     from yusuan.publish.narrative import build_narrative
     from yusuan.rules.report import render_html
 
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown formats {sorted(unknown)}; choose from {FORMATS}")
-    _check_output(out_dir)
+    check_replaceable_folder(out_dir, sources=sources)
     seconds: dict[str, float] = {}
     steps = ["check", "tables", *[f for f in FORMATS if f in formats]]
     done = 0
@@ -106,6 +109,7 @@ def build_package(
     seconds["tables"] = time.perf_counter() - start
 
     name = package_name(dataset)
+    file_name = package_file_name(dataset)
     files: list[Path] = []
     with atomic_directory(out_dir) as tmp:
         (tmp / MARKER).write_text("yusuan build output\n", "utf-8")
@@ -121,7 +125,15 @@ def build_package(
             start = time.perf_counter()
             step(fmt)
             written = _write_format(
-                fmt, tmp, name, dataset, tables, forms, sections, findings_html, downloads
+                fmt,
+                tmp,
+                (name, file_name),
+                dataset,
+                tables,
+                forms,
+                sections,
+                findings_html,
+                downloads,
             )
             files += [out_dir / p.relative_to(tmp) for p in written]
             seconds[fmt] = time.perf_counter() - start
@@ -131,7 +143,7 @@ def build_package(
 def _write_format(
     fmt: str,
     tmp: Path,
-    name: str,
+    names: tuple[str, str],
     dataset: Dataset,
     tables: Sequence[Table],
     forms: Sequence[ProjectForm],
@@ -139,17 +151,18 @@ def _write_format(
     findings_html: str | None,
     downloads: list[tuple[str, str]],
 ) -> list[Path]:
+    name, file_name = names  # the title in documents; the title as a safe file name
     if fmt == "xlsx":
         from yusuan.render.xlsx import workbook_bytes
 
-        path = tmp / f"{name}.xlsx"
+        path = tmp / f"{file_name}.xlsx"
         path.write_bytes(workbook_bytes(tables, forms, title=name))
         downloads.append(("Excel 工作簿", path.name))
         return [path]
     if fmt == "pdf":
         from yusuan.render.pdf import pdf_bytes
 
-        path = tmp / f"{name}.pdf"
+        path = tmp / f"{file_name}.pdf"
         subtitle = dataset.manifest.department.region
         path.write_bytes(
             pdf_bytes(tables, forms, title=name, subtitle=subtitle, narrative=sections)

@@ -17,6 +17,7 @@ from yusuan.catalog.loader import catalogs_for, government_code_for
 from yusuan.model.records import Dataset
 from yusuan.render.csv_out import render_tidy_csv
 from yusuan.render.json_out import render_json
+from yusuan.render.spreadsheet_safe import safe_row
 from yusuan.tables.base import Table
 from yusuan.tables.forms import ProjectForm
 
@@ -67,23 +68,25 @@ def lines_csv(dataset: Dataset) -> str:
     for line in dataset.lines:
         unit = units.get(line.unit_code)
         writer.writerow(
-            (
-                dataset.year,
-                department.code,
-                department.name,
-                line.unit_code,
-                unit.name if unit else "",
-                line.function_code,
-                catalogs.function.name(line.function_code),
-                line.economic_code,
-                catalogs.department_economic.name(line.economic_code),
-                (government_code_for(line.economic_code, unit.kind) or "") if unit else "",
-                line.source,
-                line.kind.value,
-                line.category.value if line.category else "",
-                line.project,
-                f"{line.amount:.2f}",
-                line.note,
+            safe_row(
+                (
+                    dataset.year,
+                    department.code,
+                    department.name,
+                    line.unit_code,
+                    unit.name if unit else "",
+                    line.function_code,
+                    catalogs.function.name(line.function_code),
+                    line.economic_code,
+                    catalogs.department_economic.name(line.economic_code),
+                    (government_code_for(line.economic_code, unit.kind) or "") if unit else "",
+                    line.source,
+                    line.kind.value,
+                    line.category.value if line.category else "",
+                    line.project,
+                    f"{line.amount:.2f}",
+                    line.note,
+                )
             )
         )
     return "\ufeff" + out.getvalue()

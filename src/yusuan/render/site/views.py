@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR, Funds
 from yusuan.render.cells import display, exact
+from yusuan.render.spreadsheet_safe import safe_row
 from yusuan.tables.base import (
     AMOUNT,
     CODE,
@@ -176,9 +177,9 @@ def csv_text(table: Table) -> str:
     """UTF-8 text with a BOM (for Excel); amounts as exact decimal strings in the table's unit."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(leaf_labels(table))
+    writer.writerow(safe_row(leaf_labels(table)))
     for row in table.rows:
-        writer.writerow(exact(c, row.cell(c), table.unit) or "" for c in table.columns)
+        writer.writerow(safe_row(exact(c, row.cell(c), table.unit) or "" for c in table.columns))
     return "\ufeff" + out.getvalue()
 
 
