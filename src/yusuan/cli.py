@@ -496,17 +496,28 @@ def convert(
     existing file, or the source.
     """
     from yusuan.dataset import is_workbook, save_dataset
-    from yusuan.fsutil import check_output, mark_output
+    from yusuan.fsutil import check_output, marked_folder
 
     as_file = is_workbook(target)
     check_output(target, as_file=as_file, sources=(source,))
-    save_dataset(_load(source), target)
-    if not as_file:
-        mark_output(target)
+    data = _load(source)
+    if as_file:
+        save_dataset(data, target)
+    else:
+        with marked_folder(target) as folder:
+            save_dataset(data, folder)
     typer.echo(f"已写入 / written: {target}")
 
 
+def _quiet_unraisable(unraisable: Any) -> None:
+    """An exception in a finaliser after a failure (a half-written zip closed by the garbage
+    collector) is not news: no traceback unless debugging."""
+    if "--debug" in sys.argv:
+        sys.__unraisablehook__(unraisable)
+
+
 def main() -> None:
+    sys.unraisablehook = _quiet_unraisable
     app()
 
 

@@ -160,15 +160,27 @@ def atomic_directory(target: Path) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     backup = None
-    if target.exists():
-        backup = target.with_name(f"{_temp_prefix(target)}old")
-        # the marker makes the set-aside old folder a recognisable leftover if we die here
-        with contextlib.suppress(OSError):
+    try:
+        if target.exists():
+            backup = target.with_name(f"{_temp_prefix(target)}old")
+            # the marker makes the set-aside old folder a recognisable leftover if we die here
             (target / PARTIAL_MARKER).write_text("yusuan: replaced output being removed\n")
-        os.replace(target, backup)
-    os.replace(tmp, target)
+            os.replace(target, backup)
+        os.replace(tmp, target)
+    except BaseException:
+        _put_back(backup, target)
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     if backup is not None:
         shutil.rmtree(backup, ignore_errors=True)
+
+
+def _put_back(backup: Path | None, target: Path) -> None:
+    """After a failed swap, the old folder back in its place, as it was."""
+    with contextlib.suppress(OSError):
+        if backup is not None and backup.exists() and not target.exists():
+            os.replace(backup, target)
+        (target / PARTIAL_MARKER).unlink(missing_ok=True)
 
 
 # --- what may be replaced -----------------------------------------------------------------
@@ -233,6 +245,20 @@ def _check_not_an_input(target: Path, sources: tuple[Path, ...]) -> None:
 def mark_output(folder: Path) -> None:
     """Say that ``folder`` is yusuan's output, so that a later run may replace it."""
     (folder / OUTPUT_MARKER).write_text("yusuan output; may be replaced by yusuan\n", "utf-8")
+
+
+@contextlib.contextmanager
+def marked_folder(target: Path) -> Iterator[Path]:
+    """Replace ``target`` atomically with a folder marked as yusuan's output. Yields a path,
+    not yet existing, for a writer that makes its own folder (``save_dataset``); what it
+    writes there becomes the content of ``target``, with the marker, in one rename."""
+    with atomic_directory(target) as tmp:
+        inner = tmp / ".yusuan-content"
+        yield inner
+        for entry in inner.iterdir():
+            os.replace(entry, tmp / entry.name)
+        inner.rmdir()
+        mark_output(tmp)
 
 
 def check_output(target: Path, *, as_file: bool, sources: tuple[Path, ...] = ()) -> None:

@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from yusuan.audit.document import ReadProblem, RecognisedDocument, to_subject
@@ -34,6 +34,7 @@ from yusuan.fsutil import (
     check_output,
     check_replaceable_folder,
     mark_output,
+    marked_folder,
 )
 from yusuan.rules.base import Severity
 from yusuan.rules.engine import Report
@@ -376,9 +377,12 @@ def audit_command(
                 check_output(target, as_file=as_file, sources=tuple(files))
                 if as_file:
                     check_output(target.with_suffix(".export.md"), as_file=True)
-                exported = export(result.document, target)
-                if not as_file:
-                    mark_output(target)
+                if as_file:
+                    exported = export(result.document, target)
+                else:
+                    with marked_folder(target) as folder:
+                        exported = export(result.document, folder)
+                    exported = replace(exported, folder=target)
             except (ValueError, OSError, UnsafeOutput) as failure:
                 err.print(f"无法导出 / cannot export {result.path}: {failure}", markup=False)
                 status = EXIT_INPUT
