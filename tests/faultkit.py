@@ -23,6 +23,7 @@ import io
 import os
 import re
 import shutil
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -237,6 +238,18 @@ runner = CliRunner()
 _TEMP_NAME = re.compile(r"\.yusuan-\d+-")  # fsutil's temporary siblings
 
 
+def clear_caches() -> None:
+    """Forget what yusuan cached in this process (catalogues, rules' data), so that every run
+    reads the same files as a fresh process and a fault at the Nth call hits the same file."""
+    for name, module in sys.modules.copy().items():
+        if name.split(".")[0] != "yusuan" or module is None:
+            continue
+        for value in list(vars(module).values()):
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear):
+                clear()
+
+
 def run_case(
     case: Case,
     work: Path,
@@ -247,6 +260,7 @@ def run_case(
 ) -> Outcome:
     """Run ``case`` in ``work`` (prepared) under ``injector``; judge against ``reference``, the
     output listing of a run without faults."""
+    clear_caches()
     before_inputs = fingerprint(work / "in")
     before = set(os.listdir(work))
     args = (["--debug"] if debug else []) + case.args(work)
