@@ -619,3 +619,12 @@ def test_the_injector_fires_and_restores(tmp_path: Path) -> None:
         assert raised.value.errno == errno.ENOSPC and injector.fired
     assert open is real
     (tmp_path / "x").write_text("a")
+
+
+def test_ctrl_c_is_not_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("yusuan.rules.check_dataset", interrupted)
+    code, _, err = invoke("check", str(EXAMPLE))
+    assert code == 130 and "interrupted" in err

@@ -20,6 +20,7 @@ from yusuan.console import (
     EXIT_FINDINGS,
     EXIT_INPUT,
     EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_STATUS_HELP,
     InputError,
@@ -58,6 +59,9 @@ class Commands(TyperGroup):
             return super().invoke(ctx)
         except (TyperException, typer.Exit, typer.Abort):
             raise
+        except KeyboardInterrupt as interrupted:  # not a finding (1): the shell's convention
+            typer.echo(f"yusuan {_command(ctx)}：已中断 / interrupted", err=True)
+            raise typer.Exit(EXIT_INTERRUPTED) from interrupted
         except OSError as failure:
             if failure.errno == errno.EPIPE:  # the reader of stdout went away: not ours
                 raise

@@ -8,6 +8,8 @@ Every command ends with one of four statuses (README "Exit status"):
   that cannot be read or written, a full or read-only disk, an unknown rule id …);
 - 3 an internal error: one line naming the command and what failed; the traceback only with
   ``yusuan --debug``.
+
+Ctrl-C ends a command with 130, as a shell reports an interrupted program.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 EXIT_STATUS_HELP = (
     "退出码 / exit status: 0 成功 ok; 1 有致命问题或查无结果 fatal findings / nothing found; "
