@@ -125,6 +125,9 @@ def main() -> None:
                                 totals[name] += 1
                                 examples.setdefault(name, where)
                         totals["faults fired"] += outcome.fired
+                        if outcome.fired and outcome.status == 0:
+                            totals["fired, yet exit 0 (tolerated)"] += 1
+                            examples.setdefault("fired, yet exit 0 (tolerated)", where)
                         clear_outputs(work)
             other = sum(n for s, n in mine.items() if s not in (0, 1, 2, 3))
             print(
@@ -146,6 +149,7 @@ def main() -> None:
         "other statuses",
         "status 2/3 without a message",
         "finaliser exceptions (silenced by the CLI)",
+        "fired, yet exit 0 (tolerated)",
     ):
         example = f"  (e.g. {examples[name]})" if name in examples else ""
         print(f"{name}: {totals[name]}{example}")

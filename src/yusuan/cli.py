@@ -62,12 +62,9 @@ class Commands(TyperGroup):
         except KeyboardInterrupt as interrupted:  # not a finding (1): the shell's convention
             typer.echo(f"yusuan {_command(ctx)}：已中断 / interrupted", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from interrupted
-        except OSError as failure:
-            if failure.errno == errno.EPIPE:  # the reader of stdout went away: not ours
-                raise
-            status = failure_status(_command(ctx), failure, debug=_debugging(ctx))
-            raise typer.Exit(status) from failure
         except Exception as failure:
+            if isinstance(failure, OSError) and failure.errno == errno.EPIPE:
+                raise  # the reader of stdout went away: not ours to report
             status = failure_status(_command(ctx), failure, debug=_debugging(ctx))
             raise typer.Exit(status) from failure
 

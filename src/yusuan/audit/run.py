@@ -177,13 +177,18 @@ def time_limit(seconds: float) -> Iterator[None]:
     def expire(signum: int, frame: object) -> None:
         raise ReadTimeout(f"读取超过 {seconds:g} 秒 / reading took over {seconds:g} s")
 
+    outer, _ = signal.getitimer(signal.ITIMER_REAL)  # a caller's own timer, kept running
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer) if outer else seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:
+            left = outer - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
