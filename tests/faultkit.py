@@ -93,12 +93,13 @@ class Injector:
         self.point, self.nth, self.fault = point, nth, fault
         self.counts: Counter[str] = Counter()
         self.fired = False
+        self.fired_at = ""
         self._saved: list[tuple[Any, str, Any]] = []
 
     def hit(self, point: str, where: object) -> None:
         self.counts[point] += 1
         if point == self.point and self.counts[point] == self.nth and not self.fired:
-            self.fired = True
+            self.fired, self.fired_at = True, str(where)
             raise FAULTS[self.fault](str(where))
 
     def _patch(self, owner: Any, name: str, replacement: Any) -> None:
