@@ -44,6 +44,10 @@ from yusuan.console import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK
 from yusuan.fsutil import PARTIAL_MARKER, atomic_directory, atomic_write_bytes, safe_file_name
 from yusuan.render.spreadsheet_safe import neutralise
 
+# openpyxl leaves a ZipFile open when a write into it fails; its finaliser complains whenever
+# the garbage collector meets it (``yusuan``'s entry point, ``cli.main``, silences that unless
+# --debug)
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 runner = CliRunner()
 STATUSES = {EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL}
 
@@ -98,9 +102,6 @@ def fault_plan(counts: dict[str, int]) -> list[tuple[str, int, str]]:
     return plan
 
 
-# openpyxl leaves a ZipFile open when a write into it fails; its finaliser complains at garbage
-# collection (``yusuan``'s entry point silences that unless --debug: ``cli.main``)
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_every_command_under_faults_ends_in_a_documented_status(case: Case, tmp_path: Path) -> None:
     prepare(tmp_path)
