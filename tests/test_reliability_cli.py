@@ -629,3 +629,28 @@ def test_ctrl_c_is_not_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("yusuan.rules.check_dataset", interrupted)
     code, _, err = invoke("check", str(EXAMPLE))
     assert code == 130 and "interrupted" in err
+
+
+def test_finaliser_noise_is_shown_only_when_debugging(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from types import SimpleNamespace
+
+    from yusuan.cli import _quiet_unraisable
+
+    try:
+        raise ValueError("I/O operation on closed file.")
+    except ValueError as failure:
+        noise = SimpleNamespace(
+            exc_type=ValueError,
+            exc_value=failure,
+            exc_traceback=failure.__traceback__,
+            err_msg="Exception ignored in",
+            object=None,
+        )
+    monkeypatch.setattr(sys, "argv", ["yusuan", "convert", "a", "b.xlsx"])
+    _quiet_unraisable(noise)
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(sys, "argv", ["yusuan", "--debug", "convert", "a", "b.xlsx"])
+    _quiet_unraisable(noise)
+    assert "Traceback" in capsys.readouterr().err

@@ -514,7 +514,8 @@ def _quiet_unraisable(unraisable: Any) -> None:
     """An exception in a finaliser after a failure (a half-written zip closed by the garbage
     collector) is not news: no traceback unless debugging."""
     if "--debug" in sys.argv:
-        sys.__unraisablehook__(unraisable)
+        print(f"{unraisable.err_msg}: {unraisable.object!r}", file=sys.stderr)
+        traceback.print_exception(unraisable.exc_value, file=sys.stderr)
 
 
 def main() -> None:
