@@ -297,11 +297,11 @@ def check(
     退出码 / exit status: 0 无致命问题 no fatal finding; 1 有致命问题 fatal findings; 2 无法读取 input
     unreadable 或未知规则 unknown rule id; 3 内部错误 internal error.
     """
+    if rule_ids:
+        _known_rules(rule_ids)
     from yusuan.rules import check_dataset
     from yusuan.rules.report import render_html, render_json, render_text
 
-    if rule_ids:
-        _known_rules(rule_ids)
     report = check_dataset(_load(dataset), only=rule_ids)
     render = {
         CheckFormat.text: render_text,
@@ -463,18 +463,18 @@ def init(
 
     if folder.exists() and not folder.is_dir():
         raise UnsafeOutput(not_a_folder_message(folder))
-    if folder.exists() and any(folder.iterdir()) and not force:
-        err.print(
-            f"文件夹已存在且非空：{folder}（使用 --force 覆盖）/ folder exists and is not empty",
-            markup=False,
-        )
-        raise typer.Exit(EXIT_INPUT)
     beside = folder.with_suffix(".xlsx")
     if beside.exists() and not force:
         raise InputError(
             f"工作簿已存在：{beside}（使用 --force 覆盖）",
             f"{beside} exists (use --force to overwrite)",
         )
+    if folder.exists() and any(folder.iterdir()) and not force:
+        err.print(
+            f"文件夹已存在且非空：{folder}（使用 --force 覆盖）/ folder exists and is not empty",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_INPUT)
     workbook = write_template(folder, code=code, name=name, year=year)
     typer.echo(f"已生成 / written: {folder}/  and  {workbook}")
 

@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import json
@@ -35,7 +34,7 @@ from yusuan.fsutil import atomic_write_text
 from yusuan.money import MoneyUnit, exact_string, to_unit
 from yusuan.render.cells import display
 from yusuan.render.json_out import form_object, table_object
-from yusuan.render.spreadsheet_safe import safe_row
+from yusuan.render.spreadsheet_safe import csv_writer
 from yusuan.rules.base import REGISTRY, Finding, Severity
 from yusuan.rules.report import render_text as render_check_text
 from yusuan.rules.report import report_object
@@ -281,9 +280,9 @@ def summary_rows(results: Sequence[AuditResult]) -> list[list[str]]:
 
 def summary_csv(results: Sequence[AuditResult]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer)
     writer.writerow(SUMMARY_HEADERS)
-    writer.writerows(safe_row(row) for row in summary_rows(results))
+    writer.writerows(summary_rows(results))
     return "\ufeff" + buffer.getvalue()
 
 

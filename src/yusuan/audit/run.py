@@ -13,19 +13,16 @@ document as a dataset (``export``). Its return value is the exit status.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from yusuan.audit.document import ReadProblem, RecognisedDocument, to_subject
 from yusuan.audit.readers import UnsupportedDocument, read_document
 from yusuan.console import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, progress_bar
+from yusuan.deadline import read_seconds, time_limit
 from yusuan.fsutil import (
     InputNotAFile,
     UnsafeOutput,
@@ -40,9 +37,6 @@ from yusuan.rules.base import Severity
 from yusuan.rules.engine import Report
 
 SUFFIXES = (".pdf", ".txt", ".xlsx")
-# Seconds one document may take to read: a malformed file must not hang the run
-# (``YUSUAN_READ_SECONDS`` changes it; 0 turns the bound off).
-READ_SECONDS = 600.0
 
 # status of one document
 OK, FATAL, UNREADABLE = "ok", "fatal", "unreadable"
@@ -148,47 +142,6 @@ def read_path(path: Path) -> RecognisedDocument:
     check_input_file(path)
     with time_limit(read_seconds()):
         return read_document(path)
-
-
-def read_seconds() -> float:
-    try:
-        return float(os.environ.get("YUSUAN_READ_SECONDS", READ_SECONDS))
-    except ValueError:
-        return READ_SECONDS
-
-
-class ReadTimeout(Exception):
-    """Reading a document took longer than its bound."""
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise ``ReadTimeout`` in the block after ``seconds`` (a SIGALRM timer: only in the main
-    thread of a Unix process; elsewhere, or with 0, no bound)."""
-    usable = (
-        seconds > 0
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise ReadTimeout(f"读取超过 {seconds:g} 秒 / reading took over {seconds:g} s")
-
-    outer, _ = signal.getitimer(signal.ITIMER_REAL)  # a caller's own timer, kept running
-    started = time.monotonic()
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer) if outer else seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer:
-            left = outer - (time.monotonic() - started)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:

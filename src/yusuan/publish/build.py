@@ -58,12 +58,6 @@ def package_name(dataset: Dataset) -> str:
     return f"{dataset.manifest.department.name}{dataset.year}年部门预算"
 
 
-def package_file_name(dataset: Dataset) -> str:
-    """The title as a file name inside the output folder: a department name like
-    ``../../pwn`` or one of 255 bytes must not leave the folder or break the write."""
-    return safe_file_name(package_name(dataset))
-
-
 def build_package(
     dataset: Dataset,
     out_dir: Path,
@@ -72,10 +66,9 @@ def build_package(
     force: bool = False,
     formats: Sequence[str] = FORMATS,
     on_step: Step | None = None,
-    sources: tuple[Path, ...] = (),
+    sources: tuple[Path, ...] = (),  # inputs that replacing out_dir must not remove
 ) -> BuildResult:
-    """Check, then write every requested format into ``out_dir`` (replaced whole, atomically;
-    refused when it is a folder yusuan did not make or would remove one of ``sources``)."""
+    """Check, then write every requested format into ``out_dir`` (replaced whole, atomically)."""
     from yusuan.publish.narrative import build_narrative
     from yusuan.rules.report import render_html
 
@@ -109,7 +102,6 @@ def build_package(
     seconds["tables"] = time.perf_counter() - start
 
     name = package_name(dataset)
-    file_name = package_file_name(dataset)
     files: list[Path] = []
     with atomic_directory(out_dir) as tmp:
         (tmp / MARKER).write_text("yusuan build output\n", "utf-8")
@@ -125,15 +117,7 @@ def build_package(
             start = time.perf_counter()
             step(fmt)
             written = _write_format(
-                fmt,
-                tmp,
-                (name, file_name),
-                dataset,
-                tables,
-                forms,
-                sections,
-                findings_html,
-                downloads,
+                fmt, tmp, name, dataset, tables, forms, sections, findings_html, downloads
             )
             files += [out_dir / p.relative_to(tmp) for p in written]
             seconds[fmt] = time.perf_counter() - start
@@ -143,7 +127,7 @@ def build_package(
 def _write_format(
     fmt: str,
     tmp: Path,
-    names: tuple[str, str],
+    name: str,
     dataset: Dataset,
     tables: Sequence[Table],
     forms: Sequence[ProjectForm],
@@ -151,7 +135,7 @@ def _write_format(
     findings_html: str | None,
     downloads: list[tuple[str, str]],
 ) -> list[Path]:
-    name, file_name = names  # the title in documents; the title as a safe file name
+    file_name = safe_file_name(name)  # a department like "../../pwn" must not leave tmp
     if fmt == "xlsx":
         from yusuan.render.xlsx import workbook_bytes
 

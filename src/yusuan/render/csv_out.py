@@ -5,11 +5,10 @@ Amounts are exact decimal strings in the table's unit. Written with a BOM so Exc
 
 from __future__ import annotations
 
-import csv
 import io
 
 from yusuan.render.cells import exact
-from yusuan.render.spreadsheet_safe import safe_row
+from yusuan.render.spreadsheet_safe import csv_writer
 from yusuan.tables.base import Table
 
 TIDY_HEADER = ("表号", "表", "单位", "行编码", "行名称", "层级", "列", "列名", "值")
@@ -17,8 +16,8 @@ TIDY_HEADER = ("表号", "表", "单位", "行编码", "行名称", "层级", "�
 
 def render_tidy_csv(tables: list[Table]) -> str:
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(TIDY_HEADER)  # fixed labels: nothing to neutralise
+    writer = csv_writer(out)
+    writer.writerow(TIDY_HEADER)
     for table in tables:
         for row in table.rows:
             for column in table.columns:
@@ -28,18 +27,16 @@ def render_tidy_csv(tables: list[Table]) -> str:
                 if value is None or value == "":
                     continue
                 writer.writerow(
-                    safe_row(
-                        (
-                            table.number,
-                            table.title,
-                            table.unit.value,
-                            row.code,
-                            row.name,
-                            row.level,
-                            column.key,
-                            column.label,
-                            value,
-                        )
+                    (
+                        table.number,
+                        table.title,
+                        table.unit.value,
+                        row.code,
+                        row.name,
+                        row.level,
+                        column.key,
+                        column.label,
+                        value,
                     )
                 )
     return "\ufeff" + out.getvalue()

@@ -7,7 +7,6 @@ the CSV files), so the site shows exactly what the text, PDF and Excel renderers
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from decimal import Decimal
 
 from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR, Funds
 from yusuan.render.cells import display, exact
-from yusuan.render.spreadsheet_safe import safe_row
+from yusuan.render.spreadsheet_safe import csv_writer
 from yusuan.tables.base import (
     AMOUNT,
     CODE,
@@ -176,10 +175,10 @@ def leaf_labels(table: Table) -> list[str]:
 def csv_text(table: Table) -> str:
     """UTF-8 text with a BOM (for Excel); amounts as exact decimal strings in the table's unit."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(safe_row(leaf_labels(table)))
+    writer = csv_writer(out)
+    writer.writerow(leaf_labels(table))
     for row in table.rows:
-        writer.writerow(safe_row(exact(c, row.cell(c), table.unit) or "" for c in table.columns))
+        writer.writerow(exact(c, row.cell(c), table.unit) or "" for c in table.columns)
     return "\ufeff" + out.getvalue()
 
 
