@@ -2,24 +2,89 @@
 
 from __future__ import annotations
 
+import errno
 import shutil
 import sys
+import traceback
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from yusuan import __version__
-from yusuan.console import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, progress_bar
+from yusuan.console import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_STATUS_HELP,
+    InputError,
+    internal_error_message,
+    os_error_message,
+    progress_bar,
+)
+from yusuan.fsutil import InputNotAFile, UnsafeOutput
+
+DEBUG_KEY = "yusuan.debug"
+
+
+def failure_status(command: str, failure: Exception, *, debug: bool) -> int:
+    """Say on stderr why ``command`` failed and return its exit status: 2 for what the user
+    can act on (input, output place, disk), 3 for an internal error; the traceback only when
+    debugging."""
+    if debug:
+        traceback.print_exception(failure, file=sys.stderr)
+    if isinstance(failure, InputError | UnsafeOutput | InputNotAFile):
+        typer.echo(f"yusuan {command}：{failure}", err=True)
+        return EXIT_INPUT
+    if isinstance(failure, OSError):
+        message = os_error_message(command, failure)
+        if message is not None:
+            typer.echo(message, err=True)
+            return EXIT_INPUT
+    typer.echo(internal_error_message(command, failure), err=True)
+    return EXIT_INTERNAL
+
+
+class Commands(TyperGroup):
+    """Every command's failure ends in one documented exit status (see ``yusuan.console``)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (TyperException, typer.Exit, typer.Abort):
+            raise
+        except KeyboardInterrupt as interrupted:  # not a finding (1): the shell's convention
+            typer.echo(f"yusuan {_command(ctx)}：已中断 / interrupted", err=True)
+            raise typer.Exit(EXIT_INTERRUPTED) from interrupted
+        except Exception as failure:
+            if isinstance(failure, OSError) and failure.errno == errno.EPIPE:
+                raise  # the reader of stdout went away: not ours to report
+            status = failure_status(_command(ctx), failure, debug=_debugging(ctx))
+            raise typer.Exit(status) from failure
+
+
+def _command(ctx: Any) -> str:
+    return str(ctx.invoked_subcommand or ctx.info_name or "")
+
+
+def _debugging(ctx: Any) -> bool:
+    return bool(ctx.meta.get(DEBUG_KEY, False))
+
 
 app = typer.Typer(
     name="yusuan",
+    cls=Commands,
     help="预算 yusuan：部门预算的编制数据、检查、公开与审计。\n\n"
-    "Prepare, prove, publish and audit Chinese departmental budgets (部门预算公开).",
+    "Prepare, prove, publish and audit Chinese departmental budgets (部门预算公开).\n\n"
+    + EXIT_STATUS_HELP,
     no_args_is_help=True,
     rich_markup_mode="rich",
     add_completion=False,
@@ -39,7 +104,9 @@ class TableFormat(StrEnum):
 
 def _load(path: Path):  # type: ignore[no-untyped-def]
     from yusuan.dataset import read_dataset
+    from yusuan.fsutil import check_input_tree
 
+    check_input_tree(path)
     dataset, problems = read_dataset(path)
     if dataset is None:
         err.print(
@@ -59,14 +126,22 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
             "--version", callback=_version, is_eager=True, help="显示版本 / show the version"
         ),
     ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help="内部错误时显示完整回溯 / show the traceback of an internal error"
+        ),
+    ] = False,
 ) -> None:
     """预算 yusuan."""
+    ctx.meta[DEBUG_KEY] = debug
 
 
 @app.command()
@@ -165,13 +240,20 @@ def build(
 ) -> None:
     """生成公开文件包（Excel、PDF、网站、开放数据）/ Build the disclosure package.
 
-    退出码 / exit status: 0 成功 built; 1 因致命问题拒绝发布 refused (fatal findings); 2 无法读取 input unreadable.
+    退出码 / exit status: 0 成功 built; 1 因致命问题拒绝发布 refused (fatal findings); 2 无法读取 input unreadable
+    或输出位置不可用 unusable output; 3 内部错误 internal error.
     """
 
-    from yusuan.publish.build import FORMATS, BuildRefused, UnsafeOutput, build_package
+    from yusuan.publish.build import FORMATS, BuildRefused, build_package
     from yusuan.publish.narrative import parse_texts
     from yusuan.rules.report import render_text
 
+    unknown = sorted(set(only or ()) - set(FORMATS))
+    if unknown:
+        raise InputError(
+            f"未知的格式 {'、'.join(unknown)}；可选：{'、'.join(FORMATS)}",
+            f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}",
+        )
     data = _load(dataset)
     texts, text_problems = parse_texts(data.explanation)
     for problem in text_problems:
@@ -199,17 +281,19 @@ def build(
 
         try:
             result = build_package(
-                data, out, texts=texts, force=force, formats=formats, on_step=on_step
+                data,
+                out,
+                texts=texts,
+                force=force,
+                formats=formats,
+                on_step=on_step,
+                sources=(dataset,),
             )
         except BuildRefused as refused:
             progress.stop()
             sys.stdout.write(render_text(refused.report) + "\n")
             err.print(f"[bold red]{refused}[/]")
             raise typer.Exit(EXIT_FINDINGS) from refused
-        except (UnsafeOutput, ValueError) as problem:
-            progress.stop()
-            err.print(str(problem), markup=False)
-            raise typer.Exit(EXIT_INPUT) from problem
         progress.update(task, completed=2 + len(formats))
     typer.echo(
         f"已生成 / built {len(result.files)} files in {result.out_dir}  ({result.report.summary_zh()})"
@@ -245,8 +329,11 @@ def check(
 ) -> None:
     """检查预算数据，列出问题 / Check a budget and list what is wrong.
 
-    退出码 / exit status: 0 无致命问题 no fatal finding; 1 有致命问题 fatal findings; 2 无法读取 input unreadable.
+    退出码 / exit status: 0 无致命问题 no fatal finding; 1 有致命问题 fatal findings; 2 无法读取 input
+    unreadable 或未知规则 unknown rule id; 3 内部错误 internal error.
     """
+    if rule_ids:
+        _known_rules(rule_ids)
     from yusuan.rules import check_dataset
     from yusuan.rules.report import render_html, render_json, render_text
 
@@ -260,6 +347,27 @@ def check(
     render = {CheckFormat.text: render_text, CheckFormat.json: render_json}[fmt]
     sys.stdout.write(render(report, verbose=verbose) + "\n")
     raise typer.Exit(EXIT_FINDINGS if report.has_fatal else EXIT_OK)
+
+
+def _known_rules(rule_ids: list[str]) -> None:
+    """Raise ``InputError`` naming each unknown rule id and the nearest known ones."""
+    import difflib
+
+    from yusuan.rules.engine import load_rules
+
+    known = sorted(load_rules())
+    unknown = [r for r in dict.fromkeys(rule_ids) if r not in known]
+    if not unknown:
+        return
+    hints = []
+    for rule_id in unknown:
+        near = difflib.get_close_matches(rule_id.upper(), known, n=3, cutoff=0.5)
+        hints.append(f"{rule_id}（{'、'.join(near) if near else '—'}）")
+    raise InputError(
+        f"未知的规则编号：{'；'.join(hints)}；括号内为最接近的规则，`yusuan rules` 列出全部",
+        f"unknown rule id(s): {'; '.join(hints)}; nearest known ids in brackets, "
+        "`yusuan rules` lists them all",
+    )
 
 
 @app.command()
@@ -430,7 +538,16 @@ def init(
     """生成空白数据集模板（文件夹与工作簿，含 说明.md、下拉选项与科目代码表）/ Write an empty,
     documented dataset template (folder and workbook, with 说明.md, drop-downs and a code sheet)."""
     from yusuan.dataset.template import write_template
+    from yusuan.fsutil import not_a_folder_message
 
+    if folder.exists() and not folder.is_dir():
+        raise UnsafeOutput(not_a_folder_message(folder))
+    beside = folder.with_suffix(".xlsx")
+    if beside.exists() and not force:
+        raise InputError(
+            f"工作簿已存在：{beside}（使用 --force 覆盖）",
+            f"{beside} exists (use --force to overwrite)",
+        )
     if folder.exists() and any(folder.iterdir()) and not force:
         err.print(
             f"文件夹已存在且非空：{folder}（使用 --force 覆盖）/ folder exists and is not empty",
@@ -462,14 +579,35 @@ def convert(
         ),
     ],
 ) -> None:
-    """在文件夹与工作簿之间转换数据集 / Convert a dataset between folder and workbook."""
-    from yusuan.dataset import save_dataset
+    """在文件夹与工作簿之间转换数据集 / Convert a dataset between folder and workbook.
 
-    save_dataset(_load(source), target)
+    不覆盖非 yusuan 生成的文件夹或已有文件 / never replaces a folder yusuan did not make, an
+    existing file, or the source.
+    """
+    from yusuan.dataset import is_workbook, save_dataset
+    from yusuan.fsutil import check_output, marked_folder
+
+    as_file = is_workbook(target)
+    check_output(target, as_file=as_file, sources=(source,))
+    data = _load(source)
+    if as_file:
+        save_dataset(data, target)
+    else:
+        with marked_folder(target) as folder:
+            save_dataset(data, folder)
     typer.echo(f"已写入 / written: {target}")
 
 
+def _quiet_unraisable(unraisable: Any) -> None:
+    """An exception in a finaliser after a failure (a half-written zip closed by the garbage
+    collector) is not news: no traceback unless debugging."""
+    if "--debug" in sys.argv:
+        print(f"{unraisable.err_msg}: {unraisable.object!r}", file=sys.stderr)
+        traceback.print_exception(unraisable.exc_value, file=sys.stderr)
+
+
 def main() -> None:
+    sys.unraisablehook = _quiet_unraisable
     app()
 
 

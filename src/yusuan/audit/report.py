@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import json
@@ -36,6 +35,7 @@ from yusuan.model.records import Dataset
 from yusuan.money import MoneyUnit, exact_string, to_unit
 from yusuan.render.cells import display
 from yusuan.render.json_out import form_object, table_object
+from yusuan.render.spreadsheet_safe import csv_writer
 from yusuan.rules.base import REGISTRY, Finding, Severity
 from yusuan.rules.report import STYLE as CHECK_STYLE
 from yusuan.rules.report import findings_html, report_object
@@ -283,7 +283,7 @@ def summary_rows(results: Sequence[AuditResult]) -> list[list[str]]:
 
 def summary_csv(results: Sequence[AuditResult]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer)
     writer.writerow(SUMMARY_HEADERS)
     writer.writerows(summary_rows(results))
     return "\ufeff" + buffer.getvalue()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from yusuan.audit.document import (
@@ -28,6 +28,17 @@ from yusuan.audit.document import (
 )
 from yusuan.audit.readers import UnsupportedDocument, read_document
 from yusuan.console import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, progress_bar
+from yusuan.deadline import read_seconds, time_limit
+from yusuan.fsutil import (
+    InputNotAFile,
+    UnsafeOutput,
+    atomic_directory,
+    check_input_file,
+    check_output,
+    check_replaceable_folder,
+    mark_output,
+    marked_folder,
+)
 from yusuan.rules.base import Severity
 from yusuan.rules.engine import Report
 
@@ -125,9 +136,12 @@ def unreadable_pages(doc: RecognisedDocument) -> tuple[int, ...]:
 
 
 def read_path(path: Path) -> RecognisedDocument:
-    """Read one document with the reader for its kind (``readers.read_document``), its body,
-    year, kind and level as the document states them (``document.identify``)."""
-    return with_identity(read_document(path))
+    """Read one document with the reader for its kind (``readers.read_document``), refusing
+    what is not a regular file and giving up after ``read_seconds()``; its body, year, kind and
+    level as the document states them (``document.identify``)."""
+    check_input_file(path)
+    with time_limit(read_seconds()):
+        return with_identity(read_document(path))
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -154,7 +168,7 @@ def audit_file(path: Path) -> AuditResult:
         return AuditResult(path, None, None, (_problem("文件不存在", "file not found"),))
     try:
         doc = read_path(path)
-    except UnsupportedDocument as unsupported:
+    except (UnsupportedDocument, InputNotAFile) as unsupported:
         zh, _, en = str(unsupported).partition(" / ")
         return AuditResult(path, None, None, (_problem(zh, en or zh),), time.perf_counter() - start)
     except Exception as failure:  # a reader's failure must not stop the run
@@ -256,7 +270,9 @@ def audit_command(
     """``yusuan audit FILE... [--format text|json|html] [-o DIR] [--export-dataset DIR]``.
 
     Returns the exit status: 0 no fatal finding, 1 fatal findings in some document, 2 some
-    input unreadable (or nothing to audit).
+    input unreadable (or nothing to audit), an output place refused or an export failed.
+    Before reading anything, ``-o`` and ``--export-dataset`` must be places yusuan may write
+    (missing, empty or made by yusuan, not an input); ``-o`` is replaced whole, atomically.
     """
     from rich.console import Console
 
@@ -265,6 +281,14 @@ def audit_command(
     err = Console(stderr=True)
     if fmt not in out.FORMATS:
         err.print(f"未知的输出格式 / unknown format {fmt!r}; choose {', '.join(out.FORMATS)}")
+        return EXIT_INPUT
+    try:
+        if out_dir is not None:
+            check_replaceable_folder(out_dir, sources=tuple(files))
+        if export_dataset is not None:
+            check_output(export_dataset, as_file=_is_workbook(export_dataset), sources=tuple(files))
+    except UnsafeOutput as refused:
+        err.print(str(refused), markup=False, highlight=False)
         return EXIT_INPUT
     if tidy is not None:
         from yusuan.audit.tidy import check_target
@@ -293,22 +317,48 @@ def audit_command(
         results = audit_paths(documents)
 
     if out_dir is not None:
-        written = out.write_outputs(results, out_dir, fmt, verbose=verbose)
+        with atomic_directory(out_dir) as tmp:
+            written = [
+                out_dir / p.relative_to(tmp)
+                for p in out.write_outputs(results, tmp, fmt, verbose=verbose)
+            ]
+            mark_output(tmp)
         sys.stdout.write(out.render_overview(results))
         sys.stdout.write(f"已写入 / written: {', '.join(str(p) for p in written)}\n")
     else:
         sys.stdout.write(out.render(results, fmt, verbose=verbose))
 
+    status = exit_status(results)
     if export_dataset is not None:
         from yusuan.audit.export import export_dataset as export
         from yusuan.audit.export import export_summary
 
-        for result, target in _export_folders(results, export_dataset):
+        targets = _export_folders(results, export_dataset)
+        if not targets:
+            err.print(
+                "没有可导出的文件（未读出表格或年度）/ nothing to export (no table or year read)",
+                markup=False,
+            )
+            status = EXIT_INPUT
+        if len(targets) > 1:  # the folder holding one folder per document
+            export_dataset.mkdir(parents=True, exist_ok=True)
+            mark_output(export_dataset)
+        for result, target in targets:
             assert result.document is not None
+            as_file = _is_workbook(target)
             try:
-                exported = export(result.document, target)
-            except (ValueError, OSError) as failure:
+                check_output(target, as_file=as_file, sources=tuple(files))
+                if as_file:
+                    check_output(target.with_suffix(".export.md"), as_file=True)
+                if as_file:
+                    exported = export(result.document, target)
+                else:
+                    with marked_folder(target) as folder:
+                        exported = export(result.document, folder)
+                    exported = replace(exported, folder=target)
+            except (ValueError, OSError, UnsafeOutput) as failure:
                 err.print(f"无法导出 / cannot export {result.path}: {failure}", markup=False)
+                status = EXIT_INPUT
                 continue
             err.print(
                 export_summary(target, exported), markup=False, highlight=False, soft_wrap=True
@@ -322,4 +372,10 @@ def audit_command(
             markup=False,
             highlight=False,
         )
-    return exit_status(results)
+    return status
+
+
+def _is_workbook(path: Path) -> bool:
+    from yusuan.dataset import is_workbook
+
+    return is_workbook(path)

@@ -16,7 +16,6 @@ CSV is UTF-8 with a BOM (Excel opens it directly); ``.parquet`` when pyarrow is 
 
 from __future__ import annotations
 
-import csv
 import importlib
 import io
 from collections.abc import Iterator, Sequence
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from yusuan.audit.document import RecognisedDocument
 from yusuan.fsutil import atomic_write_bytes
+from yusuan.render.spreadsheet_safe import csv_writer
 from yusuan.tables.base import AMOUNT, NAME, TEXT, TOTAL, Column, Row, Table
 
 TOTAL_LEVEL = "total"
@@ -143,7 +143,7 @@ def tidy_records(documents: Sequence[tuple[str, RecognisedDocument]]) -> Iterato
 
 def tidy_csv(records: Sequence[TidyRecord]) -> str:
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out)
     writer.writerow(FIELDS)
     for record in records:
         writer.writerow(_csv_cells(record))

@@ -13,7 +13,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from yusuan.fsutil import atomic_directory
+from yusuan.fsutil import (
+    BUILD_MARKER,
+    atomic_directory,
+    check_replaceable_folder,
+    safe_file_name,
+)
+from yusuan.fsutil import UnsafeOutput as UnsafeOutput  # where callers of build catch it
 from yusuan.model.records import Dataset
 from yusuan.rules import check_dataset
 from yusuan.rules.engine import Report
@@ -22,7 +28,7 @@ from yusuan.tables.base import Table
 from yusuan.tables.forms import ProjectForm, forms_of
 
 FORMATS = ("xlsx", "pdf", "docx", "data", "site")
-MARKER = ".yusuan-build"
+MARKER = BUILD_MARKER
 FINDINGS_FILE = "检查结果.html"
 
 Step = Callable[[str, int, int], None]
@@ -39,10 +45,6 @@ class BuildRefused(Exception):
         )
 
 
-class UnsafeOutput(Exception):
-    """The output folder exists, is not empty and was not made by yusuan build."""
-
-
 @dataclass
 class BuildResult:
     out_dir: Path
@@ -52,15 +54,8 @@ class BuildResult:
 
 
 def package_name(dataset: Dataset) -> str:
+    """The package's title, e.g. 某某市委办公室2021年部门预算 (shown in documents)."""
     return f"{dataset.manifest.department.name}{dataset.year}年部门预算"
-
-
-def _check_output(out_dir: Path) -> None:
-    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
-        raise UnsafeOutput(
-            f"输出文件夹已存在且不是 yusuan 生成的：{out_dir}（请换一个空文件夹）/ "
-            f"{out_dir} exists, is not empty and was not made by yusuan build"
-        )
 
 
 def build_package(
@@ -71,6 +66,7 @@ def build_package(
     force: bool = False,
     formats: Sequence[str] = FORMATS,
     on_step: Step | None = None,
+    sources: tuple[Path, ...] = (),  # inputs that replacing out_dir must not remove
 ) -> BuildResult:
     """Check, then write every requested format into ``out_dir`` (replaced whole, atomically)."""
     from yusuan.publish.narrative import build_narrative, parse_texts
@@ -79,7 +75,7 @@ def build_package(
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown formats {sorted(unknown)}; choose from {FORMATS}")
-    _check_output(out_dir)
+    check_replaceable_folder(out_dir, sources=sources)
     seconds: dict[str, float] = {}
     steps = ["check", "tables", *[f for f in FORMATS if f in formats]]
     done = 0
@@ -137,17 +133,18 @@ def _write_format(
     sections: Sequence[tuple[str, Sequence[str]]],
     downloads: list[tuple[str, str]],
 ) -> list[Path]:
+    file_name = safe_file_name(name)  # a department like "../../pwn" must not leave tmp
     if fmt == "xlsx":
         from yusuan.render.xlsx import workbook_bytes
 
-        path = tmp / f"{name}.xlsx"
+        path = tmp / f"{file_name}.xlsx"
         path.write_bytes(workbook_bytes(tables, forms, title=name, narrative=sections))
         downloads.append(("Excel 工作簿", path.name))
         return [path]
     if fmt == "pdf":
         from yusuan.render.pdf import pdf_bytes
 
-        path = tmp / f"{name}.pdf"
+        path = tmp / f"{file_name}.pdf"
         subtitle = dataset.manifest.department.region
         path.write_bytes(
             pdf_bytes(tables, forms, title=name, subtitle=subtitle, narrative=sections)
@@ -157,7 +154,7 @@ def _write_format(
     if fmt == "docx":
         from yusuan.render.docx import docx_bytes
 
-        path = tmp / f"{name}.docx"
+        path = tmp / f"{file_name}.docx"
         subtitle = dataset.manifest.department.region
         path.write_bytes(
             docx_bytes(tables, forms, title=name, subtitle=subtitle, narrative=sections)

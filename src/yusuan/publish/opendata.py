@@ -6,7 +6,6 @@ Per-table wide CSVs (for Excel users) are written with the web site (``site/tabl
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -17,6 +16,7 @@ from yusuan.catalog.loader import catalogs_for, government_code_for
 from yusuan.model.records import Dataset
 from yusuan.render.csv_out import render_tidy_csv
 from yusuan.render.json_out import render_json
+from yusuan.render.spreadsheet_safe import csv_writer
 from yusuan.tables.base import Table
 from yusuan.tables.forms import ProjectForm
 
@@ -62,7 +62,7 @@ def lines_csv(dataset: Dataset) -> str:
     units = {u.code: u for u in dataset.manifest.units}
     department = dataset.manifest.department
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out)
     writer.writerow(name for name, *_ in LINE_FIELDS)
     for line in dataset.lines:
         unit = units.get(line.unit_code)

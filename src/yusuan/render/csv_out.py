@@ -9,13 +9,13 @@ original contract (docs/json-contract.md), the others follow them.
 
 from __future__ import annotations
 
-import csv
 import io
 from decimal import Decimal
 
 from yusuan.model.records import Department
 from yusuan.money import exact_string
 from yusuan.render.cells import exact
+from yusuan.render.spreadsheet_safe import csv_writer
 from yusuan.tables.base import AMOUNT, GROUP, TOTAL, Table
 
 TIDY_HEADER = (
@@ -48,7 +48,7 @@ def render_tidy_csv(
     tables: list[Table], department: Department | None = None, year: int | None = None
 ) -> str:
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out)
     writer.writerow(TIDY_HEADER)
     code = department.code if department else ""
     name = department.name if department else ""

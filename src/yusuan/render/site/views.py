@@ -7,7 +7,6 @@ the CSV files), so the site shows exactly what the text, PDF and Excel renderers
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from decimal import Decimal
 from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR, Department, Funds
 from yusuan.render.cells import display, exact
 from yusuan.render.csv_out import PATH_SEPARATOR, row_kind
+from yusuan.render.spreadsheet_safe import csv_writer
 from yusuan.tables.base import (
     AMOUNT,
     CODE,
@@ -161,7 +161,7 @@ def csv_text(table: Table, department: Department | None = None, year: int | Non
     column is headed by its full header path, so the files of many departments stack and a sum
     over 明细 rows counts nothing twice."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out)
     paths = [PATH_SEPARATOR.join(table.column_path(i)) for i in range(len(table.columns))]
     writer.writerow(["部门编码", "部门", "年度", "行类型", *paths])
     lead = [
