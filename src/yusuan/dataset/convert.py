@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from yusuan.dataset.problems import Problem
+from yusuan.dataset.problems import Notice, Problem, cell_name
 from yusuan.dataset.schema import (
     INDICATORS,
     LINES,
@@ -36,10 +36,10 @@ from yusuan.model.records import (
     Project,
     RevenueItem,
 )
-from yusuan.money import ZERO, parse_yuan
+from yusuan.money import ZERO, AmountError, MoneyUnit, ParsedAmount, excerpt, parse_amount
 
 _CODE_RE = re.compile(r"^[0-9A-Za-z]+$")
-_QUANTITY_RE = re.compile(r"^\d+(\.\d+)?$")
+_QUANTITY_RE = re.compile(r"^\d+(\.\d+)?$", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,40 +82,46 @@ def check_headers(kind: RecordKind, file: str, headers: Sequence[str]) -> list[P
     return problems
 
 
+Outcome = tuple[Any, tuple[str, str] | None]
+_EMPTY = {"amount": ZERO, "quantity": None, "date": None}
+_CACHED_KINDS = ("code", "choice", "text")
+_CACHE_LIMIT = 10_000  # distinct texts remembered per column: repeated codes parse once
+
+
 def _parse_cell(column: Column, text: str) -> tuple[Any, tuple[str, str] | None]:
     """Parse one cell; return (value, None) or (None, (message_zh, message_en))."""
-    text = text.strip() if column.kind != "text" else text
     if not text.strip():
         if column.required:
             return None, (f"“{column.header}”不能为空", f"{column.header!r} must not be empty")
-        return {"amount": ZERO, "quantity": None, "date": None}.get(column.kind, ""), None
+        return _EMPTY.get(column.kind, ""), None
+    if column.kind == "text":
+        return text.strip(), None
+    text = text.strip()
+    shown = excerpt(text)
     if column.kind == "amount":
         try:
-            return parse_yuan(text), None
-        except ValueError:
-            return None, (
-                f"应为金额（元，最多两位小数，不带千分位），实际为“{text}”",
-                f"expected an amount in 元 (at most two decimals, no separators), got {text!r}",
-            )
+            return parse_amount(text), None
+        except AmountError as error:
+            return None, (error.message_zh, error.message_en)
     if column.kind == "quantity":
-        if not _QUANTITY_RE.match(text):
+        if not _QUANTITY_RE.match(text) or len(text.replace(".", "").lstrip("0")) > 15:
             return None, (
-                f"应为数量（非负数），实际为“{text}”",
-                f"expected a quantity, got {text!r}",
+                f"应为数量（非负数，最多15位有效数字），实际为“{shown}”",
+                f"expected a quantity (at most 15 significant digits), got {shown!r}",
             )
         return Decimal(text), None
     if column.kind == "code":
         if not _CODE_RE.match(text):
             return None, (
-                f"应为编码（字母和数字），实际为“{text}”",
-                f"expected a code (letters and digits), got {text!r}",
+                f"应为编码（字母和数字），实际为“{shown}”",
+                f"expected a code (letters and digits), got {shown!r}",
             )
         return text, None
     if column.kind == "choice":
         if text not in column.choices:
             return None, (
-                f"应为 {' / '.join(column.choices)} 之一，实际为“{text}”",
-                f"expected one of {', '.join(column.choices)}, got {text!r}",
+                f"应为 {' / '.join(column.choices)} 之一，实际为“{shown}”",
+                f"expected one of {', '.join(column.choices)}, got {shown!r}",
             )
         return text, None
     if column.kind == "date":
@@ -123,30 +129,85 @@ def _parse_cell(column: Column, text: str) -> tuple[Any, tuple[str, str] | None]
             return date.fromisoformat(text), None
         except ValueError:
             return None, (
-                f"应为日期（YYYY-MM-DD），实际为“{text}”",
-                f"expected a date YYYY-MM-DD, got {text!r}",
+                f"应为日期（YYYY-MM-DD），实际为“{shown}”",
+                f"expected a date YYYY-MM-DD, got {shown!r}",
             )
-    return text.strip(), None
+    return text, None
+
+
+_NOTICE_LIMIT = 20  # conversion notices listed per file; the rest are counted
+
+
+def _conversion_notice(
+    file: str, row: int, column: Column, cell: str, text: str, yuan: Decimal
+) -> Notice:
+    return Notice(
+        file,
+        f"“{excerpt(text.strip())}”已按 {yuan:,.2f} 元读入（精确换算）",
+        f"{excerpt(text.strip())!r} was read as {yuan:,.2f} 元 (converted exactly)",
+        row,
+        column.header,
+        cell,
+    )
 
 
 def parse_rows(
-    kind: RecordKind, file: str, rows: Sequence[RawRow]
-) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """Parse cells of every row; a row with any problem yields no record (it is reported)."""
+    kind: RecordKind, file: str, rows: Sequence[RawRow], headers: Sequence[str] = ()
+) -> tuple[list[dict[str, Any]], list[Problem], list[Notice]]:
+    """Parse cells of every row; a row with any problem yields no record (it is reported).
+
+    ``headers`` (in file order) name each problem's cell (H5). An amount written in 万元 is
+    converted exactly and said in a notice.
+    """
+    positions = {h.strip(): i for i, h in enumerate(headers)}
+    columns = [(c, positions.get(c.header, -1)) for c in kind.columns]
+    caches: dict[str, dict[str, Outcome]] = {c.attr: {} for c in kind.columns}
     parsed: list[dict[str, Any]] = []
     problems: list[Problem] = []
+    notices: list[Notice] = []
+    converted = 0
     for raw in rows:
         values: dict[str, Any] = {"_row": raw.number}
         row_ok = True
-        for column in kind.columns:
-            value, error = _parse_cell(column, raw.cells.get(column.header, ""))
+        cells = raw.cells
+        for column, position in columns:
+            text = cells.get(column.header, "")
+            cache = caches[column.attr]
+            outcome = cache.get(text)
+            if outcome is None:
+                outcome = _parse_cell(column, text)
+                if column.kind in _CACHED_KINDS and len(cache) < _CACHE_LIMIT:
+                    cache[text] = outcome
+            value, error = outcome
             if error:
                 row_ok = False
-                problems.append(Problem("bad-value", file, raw.number, column.header, *error))
+                cell = cell_name(raw.number, position) if position >= 0 else ""
+                problems.append(
+                    Problem("bad-value", file, raw.number, column.header, *error, cell=cell)
+                )
+                continue
+            if isinstance(value, ParsedAmount):
+                if value.written_unit is not MoneyUnit.YUAN:
+                    converted += 1
+                    if converted <= _NOTICE_LIMIT:
+                        cell = cell_name(raw.number, position) if position >= 0 else ""
+                        notices.append(
+                            _conversion_notice(file, raw.number, column, cell, text, value.yuan)
+                        )
+                value = value.yuan
             values[column.attr] = value
         if row_ok:
             parsed.append(values)
-    return parsed, problems
+    if converted > _NOTICE_LIMIT:
+        more = converted - _NOTICE_LIMIT
+        notices.append(
+            Notice(
+                file,
+                f"另有 {more} 个金额同样由万元（或亿元）换算为元",
+                f"{more} more amounts were converted the same way from 万元 (or 亿元) to 元",
+            )
+        )
+    return parsed, problems, notices
 
 
 def _funds(values: Mapping[str, Any], prefix: str) -> Funds:
@@ -292,24 +353,3 @@ def record_cells(kind: RecordKind, record: Any) -> list[str]:
     """A record as the text cells of its CSV row, in column order."""
     values = record_values(kind, record)
     return [_cell_text(c, values[c.attr]) for c in kind.columns]
-
-
-def amount_or_text(value: Any) -> str:
-    """Normalise a spreadsheet cell value (number, date, text) to the text the parser reads."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        # repr gives the shortest text that round-trips; exact for amounts typed with 2 decimals
-        try:
-            return format(Decimal(repr(value)), "f")
-        except InvalidOperation:  # pragma: no cover - inf / nan
-            return repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
