@@ -13,6 +13,7 @@ from pathlib import Path
 from yusuan.dataset.assemble import Loaded, RawDataset, assemble_loaded
 from yusuan.dataset.folder import read_folder, write_folder
 from yusuan.dataset.problems import DatasetError, Notice, Problem
+from yusuan.dataset.schema import RECORD_KINDS
 from yusuan.dataset.workbook import read_workbook, write_workbook
 from yusuan.model.records import Dataset
 
@@ -29,7 +30,16 @@ def _not_a_dataset(path: Path) -> RawDataset:
         zh = "找不到数据集：应为包含 yusuan.toml 的文件夹或 .xlsx 工作簿"
         en = "dataset not found: expected a folder with yusuan.toml or an .xlsx workbook"
     problem = Problem("not-found", str(path), 0, "", zh, en)
-    return RawDataset(path.name, {}, {}, None, [], problems=[problem], manifest_unreadable=True)
+    return RawDataset(
+        path.name,
+        {},
+        {},
+        None,
+        [],
+        problems=[problem],
+        manifest_unreadable=True,
+        unreadable={kind.key for kind in RECORD_KINDS},
+    )
 
 
 def read_raw(path: Path) -> RawDataset:

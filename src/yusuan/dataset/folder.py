@@ -58,15 +58,21 @@ def _csv_records(text: str, label: str) -> tuple[list[list[str]], Problem | None
         except StopIteration:
             return records, None
         except csv.Error as exc:
-            return records, _syntax_problem(text, label, len(records) + 1, start_line, str(exc))
+            headers = records[0] if records else []
+            return records, _syntax_problem(
+                text, label, headers, len(records) + 1, start_line, str(exc)
+            )
 
 
-def _syntax_problem(text: str, label: str, row: int, line: int, error: str) -> Problem:
+def _syntax_problem(
+    text: str, label: str, headers: list[str], row: int, line: int, error: str
+) -> Problem:
     """Locate a CSV syntax error: the field where the bad quote, NUL or oversized cell is."""
     offset = _offset_of_line(text, line)
     fault = quote_fault(text, offset, csv.field_size_limit())
     index = fault.field if fault is not None else 0
-    column, cell = f"第{index + 1}列", cell_name(row, index)
+    column = headers[index].strip() if index < len(headers) and row > 1 else ""
+    cell = cell_name(row, index)
     if fault is not None and fault.kind == "too-long":
         limit = csv.field_size_limit()
         return Problem(
@@ -176,7 +182,7 @@ def _offset_of_line(text: str, line: int) -> int:
 
 def table_of_records(
     label: str, records: Iterable[list[str]], first_row: int = 1
-) -> tuple[RawTable, list[Problem]]:
+) -> tuple[RawTable | None, list[Problem]]:
     """Headers and rows of a sheet or CSV file, with every shape problem located.
 
     A duplicated header, a blank header over data, a row with fewer cells than headers and a row
@@ -188,6 +194,8 @@ def table_of_records(
         return RawTable(label, [], []), []
     headers = [h.strip() for h in first]
     problems = header_problems(label, headers, first_row)
+    if problems:
+        return None, problems  # which copy of a column to read would be a guess
     blank = [i for i, h in enumerate(headers) if not h]
     width = len(headers)
     while width and not headers[width - 1]:
@@ -217,7 +225,7 @@ def table_of_records(
                     "extra-cells",
                     label,
                     number,
-                    f"第{extra + 1}列",
+                    "",
                     f"本行在表头之外还有内容（共{len(cells)}个单元格，表头{len(headers)}列）",
                     f"the row has data beyond the {len(headers)} headers ({len(cells)} cells)",
                     cell_name(number, extra),
@@ -231,7 +239,7 @@ def table_of_records(
                     "blank-header",
                     label,
                     number,
-                    f"第{over_blank + 1}列",
+                    "",
                     "这一列有内容但表头为空；请填写表头或删去这一列",
                     "this column has data but no header; name it or delete the column",
                     cell_name(number, over_blank),

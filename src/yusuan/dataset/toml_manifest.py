@@ -114,7 +114,15 @@ def _scalar(value: Any) -> str | None:
 
 
 def _type_name(value: Any) -> tuple[str, str]:
-    for kind, zh in ((dict, "一节"), (list, "数组"), (str, "文字"), (float, "小数")):
+    kinds = (
+        (bool, "true/false"),
+        (dict, "一节"),
+        (list, "数组"),
+        (str, "文字"),
+        (int, "整数"),
+        (float, "小数"),
+    )
+    for kind, zh in kinds:
         if isinstance(value, kind):
             return zh, kind.__name__
     return "日期或其他类型", type(value).__name__

@@ -92,7 +92,17 @@ def read_workbook(path: Path) -> RawDataset:
 
 
 def _failed(label: str, problem: Problem) -> RawDataset:
-    return RawDataset(label, {}, {}, None, [], problems=[problem], manifest_unreadable=True)
+    """Nothing of the workbook could be read: its one problem says why, and nothing more."""
+    return RawDataset(
+        label,
+        {},
+        {},
+        None,
+        [],
+        problems=[problem],
+        manifest_unreadable=True,
+        unreadable={kind.key for kind in RECORD_KINDS},
+    )
 
 
 def _manifest_of(sheets: _SheetReader, label: str) -> RawDataset:
@@ -228,6 +238,8 @@ class _SheetReader:
                     cell,
                 )
             )
+        if formulas:
+            return None  # every such cell is reported; reading on would add "empty" for each
         start_row, start_column = sheet.start or (0, 0)
         pad = [""] * start_column
         records = ([*pad, *map(cell_text, values)] for values in sheet.iter_rows())
