@@ -20,6 +20,7 @@ _AMOUNT_RE = re.compile(
     r"^(?P<sign>-?)(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?[ \t]*(?P<unit>元|万元|亿元)?$",
     re.ASCII,
 )
+_PLAIN_RE = re.compile(r"^-?\d{1,15}(?:\.\d{1,2})?$", re.ASCII)  # below the bound by its digits
 _EXPONENT_RE = re.compile(r"^-?[\d,]*\.?\d*[eE][-+]?\d+[ \t]*(?:元|万元|亿元)?$", re.ASCII)
 
 # Every amount is below 10^15 元 (一千万亿元) in absolute value: far above any budget, and small
@@ -86,6 +87,8 @@ def parse_amount(text: str) -> ParsedAmount:
     digits may already be rounded. Raises ``AmountError``.
     """
     cleaned = text.strip()
+    if _PLAIN_RE.match(cleaned):  # the common case, already exact and in range
+        return ParsedAmount(Decimal(cleaned), MoneyUnit.YUAN)
     shown = excerpt(cleaned)
     match = _AMOUNT_RE.match(cleaned)
     if match is None:

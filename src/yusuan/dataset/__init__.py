@@ -8,6 +8,9 @@ amounts converted from 万元) for the caller to show; the loader itself never p
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 from yusuan.dataset.assemble import Loaded, RawDataset, assemble_loaded
@@ -50,9 +53,27 @@ def read_raw(path: Path) -> RawDataset:
     return _not_a_dataset(path)
 
 
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while records are built.
+
+    Reading creates hundreds of thousands of small objects and no reference cycles; the
+    collector would otherwise walk all of them again and again (40% of a 100k-line load).
+    Reference counting still frees everything as usual; the previous state is restored.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def read_dataset_noticed(path: Path | str) -> Loaded:
     """The dataset (or ``None``), every problem and every notice."""
-    return assemble_loaded(read_raw(Path(path)))
+    with _cyclic_gc_paused():
+        return assemble_loaded(read_raw(Path(path)))
 
 
 def read_dataset(path: Path | str) -> tuple[Dataset | None, list[Problem]]:

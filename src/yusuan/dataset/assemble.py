@@ -356,9 +356,10 @@ class Loaded:
 def _referable_projects(table: RawTable | None) -> set[str]:
     """Every project name written in the projects file, even on a row that has a problem, so
     that a bad amount on one project is one problem, not one more per line that names it."""
-    if table is None:
+    if table is None or "项目名称" not in table.headers:
         return set()
-    return {row.cells.get("项目名称", "").strip() for row in table.rows}
+    at = list(table.headers).index("项目名称")
+    return {row.cells[at].strip() for row in table.rows}
 
 
 def assemble(raw: RawDataset) -> tuple[Dataset | None, list[Problem]]:

@@ -44,10 +44,11 @@ _QUANTITY_RE = re.compile(r"^\d+(\.\d+)?$", re.ASCII)
 
 @dataclass(frozen=True, slots=True)
 class RawRow:
-    """A row as read: its 1-based row number and its cells by header."""
+    """A row as read: its 1-based row number and its cells in file order (at least one per
+    header; the readers refuse shorter rows)."""
 
     number: int
-    cells: Mapping[str, str]
+    cells: Sequence[str]
 
 
 def check_headers(kind: RecordKind, file: str, headers: Sequence[str]) -> list[Problem]:
@@ -82,10 +83,7 @@ def check_headers(kind: RecordKind, file: str, headers: Sequence[str]) -> list[P
     return problems
 
 
-Outcome = tuple[Any, tuple[str, str] | None]
 _EMPTY = {"amount": ZERO, "quantity": None, "date": None}
-_CACHED_KINDS = ("code", "choice", "text")
-_CACHE_LIMIT = 10_000  # distinct texts remembered per column: repeated codes parse once
 
 
 def _parse_cell(column: Column, text: str) -> tuple[Any, tuple[str, str] | None]:
@@ -97,12 +95,12 @@ def _parse_cell(column: Column, text: str) -> tuple[Any, tuple[str, str] | None]
     if column.kind == "text":
         return text.strip(), None
     text = text.strip()
-    shown = excerpt(text)
     if column.kind == "amount":
         try:
             return parse_amount(text), None
         except AmountError as error:
             return None, (error.message_zh, error.message_en)
+    shown = excerpt(text)  # for messages: a cell may hold a whole swallowed file
     if column.kind == "quantity":
         if not _QUANTITY_RE.match(text) or len(text.replace(".", "").lstrip("0")) > 15:
             return None, (
@@ -135,71 +133,84 @@ def _parse_cell(column: Column, text: str) -> tuple[Any, tuple[str, str] | None]
     return text, None
 
 
-_NOTICE_LIMIT = 20  # conversion notices listed per file; the rest are counted
-
-
-def _conversion_notice(
-    file: str, row: int, column: Column, cell: str, text: str, yuan: Decimal
-) -> Notice:
-    return Notice(
-        file,
-        f"“{excerpt(text.strip())}”已按 {yuan:,.2f} 元读入（精确换算）",
-        f"{excerpt(text.strip())!r} was read as {yuan:,.2f} 元 (converted exactly)",
-        row,
-        column.header,
-        cell,
-    )
-
-
 def parse_rows(
     kind: RecordKind, file: str, rows: Sequence[RawRow], headers: Sequence[str] = ()
 ) -> tuple[list[dict[str, Any]], list[Problem], list[Notice]]:
     """Parse cells of every row; a row with any problem yields no record (it is reported).
 
     ``headers`` (in file order) name each problem's cell (H5). An amount written in 万元 is
-    converted exactly and said in a notice.
+    converted exactly and said in a notice. Parsing goes column by column and each distinct
+    text is parsed once (codes, sources and kinds repeat on every line).
     """
     positions = {h.strip(): i for i, h in enumerate(headers)}
-    columns = [(c, positions.get(c.header, -1)) for c in kind.columns]
-    caches: dict[str, dict[str, Outcome]] = {c.attr: {} for c in kind.columns}
-    parsed: list[dict[str, Any]] = []
+    row_ok = [True] * len(rows)
+    columns: list[list[Any]] = []
     problems: list[Problem] = []
     notices: list[Notice] = []
-    converted = 0
-    for raw in rows:
-        values: dict[str, Any] = {"_row": raw.number}
-        row_ok = True
-        cells = raw.cells
-        for column, position in columns:
-            text = cells.get(column.header, "")
-            cache = caches[column.attr]
-            outcome = cache.get(text)
-            if outcome is None:
-                outcome = _parse_cell(column, text)
-                if column.kind in _CACHED_KINDS and len(cache) < _CACHE_LIMIT:
-                    cache[text] = outcome
-            value, error = outcome
-            if error:
-                row_ok = False
-                cell = cell_name(raw.number, position) if position >= 0 else ""
-                problems.append(
-                    Problem("bad-value", file, raw.number, column.header, *error, cell=cell)
-                )
-                continue
-            if isinstance(value, ParsedAmount):
-                if value.written_unit is not MoneyUnit.YUAN:
-                    converted += 1
-                    if converted <= _NOTICE_LIMIT:
-                        cell = cell_name(raw.number, position) if position >= 0 else ""
-                        notices.append(
-                            _conversion_notice(file, raw.number, column, cell, text, value.yuan)
-                        )
-                value = value.yuan
-            values[column.attr] = value
-        if row_ok:
-            parsed.append(values)
-    if converted > _NOTICE_LIMIT:
-        more = converted - _NOTICE_LIMIT
+    for column in kind.columns:
+        header = column.header
+        at = positions.get(header)
+        texts = [""] * len(rows) if at is None else [raw.cells[at] for raw in rows]
+        outcomes = {text: _parse_cell(column, text) for text in set(texts)}
+        if any(error for _, error in outcomes.values()):
+            position = positions.get(header, -1)
+            for index, text in enumerate(texts):
+                error = outcomes[text][1]
+                if error:
+                    row_ok[index] = False
+                    number = rows[index].number
+                    cell = cell_name(number, position) if position >= 0 else ""
+                    problems.append(Problem("bad-value", file, number, header, *error, cell=cell))
+        values = [outcomes[text][0] for text in texts]
+        if column.kind == "amount":
+            values = _amounts_in_yuan(file, column, positions, rows, texts, values, notices)
+        columns.append(values)
+    attrs = ["_row", *(c.attr for c in kind.columns)]
+    numbers = [raw.number for raw in rows]
+    parsed = [
+        dict(zip(attrs, values, strict=True))
+        for ok, values in zip(row_ok, zip(numbers, *columns, strict=True), strict=True)
+        if ok
+    ]
+    order = {c.header: i for i, c in enumerate(kind.columns)}
+    problems.sort(key=lambda p: (p.row, order.get(p.column, 0)))
+    return parsed, problems, notices
+
+
+_NOTICE_LIMIT = 20  # conversion notices listed per file; the rest are counted
+
+
+def _amounts_in_yuan(
+    file: str,
+    column: Column,
+    positions: Mapping[str, int],
+    rows: Sequence[RawRow],
+    texts: list[str],
+    values: list[Any],
+    notices: list[Notice],
+) -> list[Any]:
+    """Amounts as Decimal 元; each one written in 万元 (or 亿元) is said in a notice."""
+    converted = [
+        i
+        for i, v in enumerate(values)
+        if isinstance(v, ParsedAmount) and v.written_unit is not MoneyUnit.YUAN
+    ]
+    position = positions.get(column.header, -1)
+    for index in converted[:_NOTICE_LIMIT]:
+        number, yuan = rows[index].number, values[index].yuan
+        shown = excerpt(texts[index].strip())
+        notices.append(
+            Notice(
+                file,
+                f"“{shown}”已按 {yuan:,.2f} 元读入（精确换算）",
+                f"{shown!r} was read as {yuan:,.2f} 元 (converted exactly)",
+                number,
+                column.header,
+                cell_name(number, position) if position >= 0 else "",
+            )
+        )
+    if len(converted) > _NOTICE_LIMIT:
+        more = len(converted) - _NOTICE_LIMIT
         notices.append(
             Notice(
                 file,
@@ -207,7 +218,7 @@ def parse_rows(
                 f"{more} more amounts were converted the same way from 万元 (or 亿元) to 元",
             )
         )
-    return parsed, problems, notices
+    return [v.yuan if isinstance(v, ParsedAmount) else v for v in values]
 
 
 def _funds(values: Mapping[str, Any], prefix: str) -> Funds:
@@ -221,15 +232,19 @@ def _funds(values: Mapping[str, Any], prefix: str) -> Funds:
     )
 
 
+_EXPENSE_KINDS = {k.value: k for k in ExpenseKind}
+_BASIC_CATEGORIES = {c.value: c for c in BasicCategory}
+
+
 def build_line(v: Mapping[str, Any], origin: Origin) -> BudgetLine:
     return BudgetLine(
         unit_code=v["unit_code"],
         function_code=v["function_code"],
         economic_code=v["economic_code"],
         source=v["source"],
-        kind=ExpenseKind(v["kind"]),
+        kind=_EXPENSE_KINDS[v["kind"]],
         amount=v["amount"],
-        category=BasicCategory(v["category"]) if v["category"] else None,
+        category=_BASIC_CATEGORIES[v["category"]] if v["category"] else None,
         project=v["project"],
         note=v["note"],
         origin=origin,

@@ -49,6 +49,10 @@ def read_csv_table(path: Path, label: str) -> tuple[RawTable | None, list[Proble
 
 def _csv_records(text: str, label: str) -> tuple[list[list[str]], Problem | None]:
     """Every record of a CSV text, or the first syntax problem (nothing after it can be trusted)."""
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), strict=True)), None
+    except csv.Error:
+        pass  # read again record by record, to say where
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[list[str]] = []
     while True:
@@ -202,7 +206,7 @@ def table_of_records(
         width -= 1  # trailing blank headers: checked below like any blank header
     rows: list[RawRow] = []
     for number, cells in enumerate(stream, start=first_row + 1):
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue  # a blank line is not a record
         if len(cells) < width:
             problems.append(
@@ -218,7 +222,9 @@ def table_of_records(
                 )
             )
             continue
-        extra = next((i for i in range(len(headers), len(cells)) if cells[i].strip()), None)
+        extra = None
+        if len(cells) > len(headers):
+            extra = next((i for i in range(len(headers), len(cells)) if cells[i].strip()), None)
         if extra is not None:
             problems.append(
                 Problem(
@@ -232,7 +238,9 @@ def table_of_records(
                 )
             )
             continue
-        over_blank = next((i for i in blank if i < len(cells) and cells[i].strip()), None)
+        over_blank = None
+        if blank:
+            over_blank = next((i for i in blank if i < len(cells) and cells[i].strip()), None)
         if over_blank is not None:
             problems.append(
                 Problem(
@@ -246,7 +254,7 @@ def table_of_records(
                 )
             )
             continue
-        rows.append(RawRow(number, dict(zip(headers, cells, strict=False))))
+        rows.append(RawRow(number, cells))
     return RawTable(label, headers, rows), problems
 
 

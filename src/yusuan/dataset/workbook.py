@@ -115,7 +115,7 @@ def _manifest_of(sheets: _SheetReader, label: str) -> RawDataset:
     labels = {lab: (section, key) for lab, section, key in MANIFEST_KEYS}
     if manifest is not None:
         for row in manifest.rows:
-            cells = list(row.cells.values())
+            cells = row.cells
             name = cells[0].strip() if cells else ""
             if name not in labels or len(cells) < 2:
                 continue
@@ -140,7 +140,7 @@ def _manifest_of(sheets: _SheetReader, label: str) -> RawDataset:
     units: list[RawUnit] = []
     unit_sheet = sheets.table(UNITS_SHEET, shape=False)
     for row in unit_sheet.rows if unit_sheet is not None else ():
-        code, name, unit_kind, parent = [*row.cells.values(), "", "", "", ""][:4]
+        code, name, unit_kind, parent = [*row.cells, "", "", "", ""][:4]
         if any(c.strip() for c in (code, name, unit_kind, parent)):
             units.append(
                 RawUnit(
@@ -155,7 +155,7 @@ def _manifest_of(sheets: _SheetReader, label: str) -> RawDataset:
     rules: dict[str, dict[str, str]] = {}
     rule_sheet = sheets.table(RULES_SHEET, shape=False)
     for row in rule_sheet.rows if rule_sheet is not None else ():
-        rule, setting, value = [*row.cells.values(), "", "", ""][:3]
+        rule, setting, value = [*row.cells, "", "", ""][:3]
         if rule.strip():
             rules.setdefault(rule.strip(), {})[setting.strip()] = value.strip()
     return RawDataset(
@@ -248,7 +248,7 @@ class _SheetReader:
             self.problems.extend(problems)
             return table
         rows = [
-            RawRow(number, {str(i): c for i, c in enumerate(cells)})
+            RawRow(number, cells)
             for number, cells in enumerate(records, start=start_row + 1)
         ]
         return RawTable(where, [], rows[1:])
