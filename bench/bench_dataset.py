@@ -38,9 +38,13 @@ def csv_figures(folder: Path) -> None:
     check = best_of(3, lambda: check_dataset(dataset))
     whole = best_of(3, lambda: subprocess.run([YUSUAN, "check", str(folder)], capture_output=True))
     startup = best_of(3, lambda: subprocess.run([YUSUAN, "--version"], capture_output=True))
-    print(f"  100k-line folder ({len(dataset.lines):,} lines, {len(dataset.indicators):,} indicators)")
+    print(
+        f"  100k-line folder ({len(dataset.lines):,} lines, {len(dataset.indicators):,} indicators)"
+    )
     print(f"    load (read + parse + cross-check): {load.wall:6.2f} s wall, {load.cpu:6.2f} s CPU")
-    print(f"    rules (check_dataset, in-process): {check.wall:6.2f} s wall, {check.cpu:6.2f} s CPU")
+    print(
+        f"    rules (check_dataset, in-process): {check.wall:6.2f} s wall, {check.cpu:6.2f} s CPU"
+    )
     print(f"    `yusuan check DIR`, whole process: {whole.wall:6.2f} s wall")
     print(f"    of which start-up (`yusuan --version`): {startup.wall:6.2f} s")
 
