@@ -242,7 +242,10 @@ class _SheetReader:
             return None  # every such cell is reported; reading on would add "empty" for each
         start_row, start_column = sheet.start or (0, 0)
         pad = [""] * start_column
-        records = ([*pad, *map(cell_text, values)] for values in sheet.iter_rows())
+        records = (
+            [*pad, *[v if type(v) is str else cell_text(v) for v in values]]
+            for values in sheet.iter_rows()
+        )
         if shape:
             table, problems = table_of_records(where, records, start_row + 1)
             self.problems.extend(problems)
@@ -276,7 +279,8 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# How a formula element can start: <f>, <f t="shared" …/>, or with a namespace prefix (<x:f>).
+_FORMULA_STARTS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/")
 
 
 class _SheetParts:
@@ -332,7 +336,8 @@ class _SheetParts:
         tail = b""
         with self.zip.open(target) as part:
             while chunk := part.read(1 << 20):
-                if _FORMULA.search(tail + chunk):
+                window = tail + chunk[:16]
+                if any(m in chunk or m in window for m in _FORMULA_STARTS):
                     return True
                 tail = chunk[-16:]
         return False
