@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -402,3 +403,19 @@ def test_text_starting_with_equals_is_written_as_text_never_a_formula(
         assert not any(b"<f>" in book.read(n) for n in book.namelist() if "worksheets" in n)
     again, problems = read_dataset(tmp_path / "book.xlsx")
     assert problems == [] and again == dataset
+
+
+def test_the_command_line_prints_the_notices_and_still_succeeds(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from yusuan.cli import app
+
+    folder = _copy(tmp_path)
+    path = folder / LINES
+    text = path.read_text("utf-8").replace(",2307700.00,", ",230.77万元,", 1)
+    path.write_bytes(text.encode("gbk"))
+    result = CliRunner().invoke(app, ["tables", str(folder), "-t", "1", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert "GB18030" in result.stderr and "2,307,700.00 元" in result.stderr
+    total = json.loads(result.stdout)[0]["rows"][-1]["values"]["expenditure"]
+    assert total == "12347.83"  # the seed's published 合计 (万元)

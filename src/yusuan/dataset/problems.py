@@ -64,7 +64,8 @@ class Problem:
             parts.append(f"{self.block} block {self.row}")
         else:
             if self.row:
-                parts.append(f"line {self.row}" if self.block else f"row {self.row}")
+                is_line = self.block or self.file.endswith(".toml")
+                parts.append(f"line {self.row}" if is_line else f"row {self.row}")
             if self.block:
                 parts.append(self.block)
         if self.column:
