@@ -42,6 +42,8 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from typer.testing import CliRunner
 
 from fuzzkit import (
+    AWKWARD_AMOUNTS,
+    NASTY_TEXTS,
     book_sum,
     csv_sum,
     insert_raw,
@@ -56,45 +58,6 @@ from yusuan.dataset.schema import LINES
 from yusuan.synthetic import synthetic_dataset
 
 LIMIT = 30  # seconds a case may take before it counts as a hang
-NASTY = [
-    '"',
-    '"x',
-    'a"b',
-    '""',
-    ",",
-    "\n",
-    "\r\n",
-    "\x00",
-    "=SUM(A1)",
-    "１２３",
-    "²⁰²¹",
-    "\ufeff",
-    " ",
-    "选定",
-    "",
-    "\t",
-    "\\",
-    "'",
-    "x" * 140_000,
-]
-AMOUNTS = [
-    "1.2E+06",
-    "1e3",
-    "12.345",
-    "1,2",
-    "¥12",
-    "-0",
-    "0.001万元",
-    "9" * 40,
-    "1,234,567.89",
-    "150万元",
-    "150 万元",
-    "12元",
-    "999999999999999.99",
-    "1000000000000000",
-    "-5.5",
-    "0.01",
-]
 TOML = [
     '"x"',
     "1",
@@ -125,7 +88,7 @@ def _alarm(_signum: int, _frame: Any) -> None:
 
 def random_text(rng: random.Random) -> str:
     if rng.random() < 0.5:
-        return rng.choice(NASTY)
+        return rng.choice(NASTY_TEXTS)
     alphabet = "0123456789,.-\"'元万亿 \nE+e=@选定中文ａ"
     return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
 
@@ -133,7 +96,7 @@ def random_text(rng: random.Random) -> str:
 def random_amount(rng: random.Random) -> str:
     roll = rng.random()
     if roll < 0.3:
-        return rng.choice(AMOUNTS)
+        return rng.choice(AWKWARD_AMOUNTS)
     if roll < 0.5:
         return f"{rng.randint(0, 10**12):,}"
     if roll < 0.65:

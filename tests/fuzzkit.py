@@ -12,6 +12,15 @@ from openpyxl import load_workbook
 
 AMOUNT = "金额（元）"
 
+# Cell texts that broke readers before: quotes, separators, line breaks, NUL, a formula, digits
+# that are not ASCII, a BOM, one cell over the CSV limit.
+NASTY_TEXTS = ['"', '"x', 'a"b', '""', ",", "\n", "\r\n", "\x00", "=SUM(A1)", "１２３", "²⁰²¹",
+               "\ufeff", " ", "选定", "", "\t", "\\", "'", "x" * 140_000]  # fmt: skip
+# Amounts as people and Excel write them, right and wrong.
+AWKWARD_AMOUNTS = ["1.2E+06", "1e3", "12.345", "1,2", "¥12", "-0", "0.001万元", "9" * 40,
+                   "1,234,567.89", "150万元", "150 万元", "12元", "999999999999999.99",
+                   "1000000000000000", "-5.5", "0.01"]  # fmt: skip
+
 
 def snapshot(root: Path) -> dict[str, bytes]:
     return {

@@ -23,6 +23,8 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 
 from fuzzkit import (
     AMOUNT,
+    AWKWARD_AMOUNTS,
+    NASTY_TEXTS,
     book_sum,
     csv_sum,
     insert_raw,
@@ -69,34 +71,14 @@ def _located(problems: list[Problem]) -> None:
 
 # --- what goes into the files ---------------------------------------------------------------------
 
-nasty_text = st.one_of(
-    st.text(max_size=12),
-    st.sampled_from(
-        [
-            '"',
-            '"x',
-            'a"b',
-            '""',
-            ",",
-            "\n",
-            "\r\n",
-            "\x00",
-            "=SUM(A1)",
-            "１２３",
-            "²⁰²¹",
-            "\ufeff",
-            "选定",
-            " ",
-        ]
-    ),
-)
+nasty_text = st.one_of(st.text(max_size=12), st.sampled_from(NASTY_TEXTS))
 amount_text = st.one_of(
     st.integers(-(10**16), 10**16).map(str),
     st.decimals(min_value=-(10**15), max_value=10**15, places=2, allow_nan=False).map(str),
     st.integers(0, 10**12).map(lambda n: f"{n:,}"),
     st.integers(0, 10**9).map(lambda n: f"{Decimal(n) / 100}万元"),
     st.integers(0, 10**6).map(lambda n: f"{n}元"),
-    st.sampled_from(["1.2E+06", "1e3", "12.345", "1,2", "¥12", "-0", "0.001万元", "9" * 40]),
+    st.sampled_from(AWKWARD_AMOUNTS),
     nasty_text,
 )
 
