@@ -419,3 +419,18 @@ def test_the_command_line_prints_the_notices_and_still_succeeds(tmp_path: Path) 
     assert "GB18030" in result.stderr and "2,307,700.00 元" in result.stderr
     total = json.loads(result.stdout)[0]["rows"][-1]["values"]["expenditure"]
     assert total == "12347.83"  # the seed's published 合计 (万元)
+
+
+def test_a_bad_cell_on_a_project_is_one_problem_not_one_per_line_naming_it(
+    tmp_path: Path,
+) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "projects.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text("utf-8"), newline="")))
+    rows[1][rows[0].index("年度资金总额")] = "一百万"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), "utf-8")
+    _, problems = read_dataset(folder)
+    problem = _only(problems, "bad-value")
+    assert (problem.file, problem.row, problem.column) == ("projects.csv", 2, "年度资金总额")

@@ -229,8 +229,7 @@ def _cross_check(
     unit_codes: set[str],
     sources: Sequence[tuple[str, Origin]],
     *,
-    referable: set[str],
-    check_references: bool = True,
+    referable: set[str] | None,
 ) -> list[Problem]:
     problems: list[Problem] = []
     names: dict[str, Origin] = {}
@@ -320,10 +319,10 @@ def _cross_check(
                         "a 项目支出 line needs its project",
                     )
                 )
-            elif check_references and line.project not in referable:
+            elif referable is not None and line.project not in referable:
                 problems.append(_unknown_project(line.project, o))
     for indicator in indicators:
-        if check_references and indicator.project not in referable:
+        if referable is not None and indicator.project not in referable:
             problems.append(_unknown_project(indicator.project, indicator.origin))
     for item in procurement:
         if item.unit_code not in unit_codes:
@@ -353,11 +352,12 @@ class Loaded:
     notices: list[Notice]
 
 
-def _referable_projects(table: RawTable | None) -> set[str]:
+def _referable_projects(table: RawTable | None) -> set[str] | None:
     """Every project name written in the projects file, even on a row that has a problem, so
-    that a bad amount on one project is one problem, not one more per line that names it."""
+    that a bad amount on one project is one problem, not one more per line that names it;
+    ``None`` when the file could not be read (its problem is reported, nothing follows from it)."""
     if table is None or "项目名称" not in table.headers:
-        return set()
+        return None
     at = list(table.headers).index("项目名称")
     return {row.cells[at].strip() for row in table.rows}
 
@@ -415,8 +415,6 @@ def assemble_loaded(raw: RawDataset) -> Loaded:
                 {u.code for u in manifest.units},
                 sources,
                 referable=_referable_projects(raw.tables.get(PROJECTS.key)),
-                check_references="项目名称"
-                in (getattr(raw.tables.get(PROJECTS.key), "headers", ())),
             )
         )
     if problems or manifest is None:

@@ -250,10 +250,7 @@ class _SheetReader:
             table, problems = table_of_records(where, records, start_row + 1)
             self.problems.extend(problems)
             return table
-        rows = [
-            RawRow(number, cells)
-            for number, cells in enumerate(records, start=start_row + 1)
-        ]
+        rows = [RawRow(number, cells) for number, cells in enumerate(records, start=start_row + 1)]
         return RawTable(where, [], rows[1:])
 
 
