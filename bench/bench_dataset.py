@@ -9,6 +9,7 @@ under 3 s; a 1M-row workbook read in bounded memory. Run with
 from __future__ import annotations
 
 import argparse
+import re
 import resource
 import subprocess
 import sys
@@ -75,6 +76,8 @@ def big_workbook(dataset: Dataset, book: Path, rows: int) -> None:
                 target.writestr(info, data)
                 continue
             head, _, rest = data.decode().partition("<sheetData>")
+            last = f"{column_letter(len(LINES.headers) - 1)}{rows + 1}"
+            head = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="A1:{last}"', head)
             tail = rest.partition("</sheetData>")[2]
             with target.open(part, "w") as out:
                 out.write(f"{head}<sheetData>".encode())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -241,17 +242,37 @@ class _SheetReader:
         if formulas:
             return None  # every such cell is reported; reading on would add "empty" for each
         start_row, start_column = sheet.start or (0, 0)
-        pad = [""] * start_column
-        records = (
-            [*pad, *[v if type(v) is str else cell_text(v) for v in values]]
-            for values in sheet.iter_rows()
-        )
+        records = _sheet_records(sheet.iter_rows(), start_column)
         if shape:
             table, problems = table_of_records(where, records, start_row + 1)
             self.problems.extend(problems)
             return table
         rows = [RawRow(number, cells) for number, cells in enumerate(records, start=start_row + 1)]
         return RawTable(where, [], rows[1:])
+
+
+_SHARED_LIMIT = 200_000  # distinct texts shared per sheet; past it, new texts are kept as they are
+
+
+def _sheet_records(rows: Iterator[list[Any]], start_column: int) -> Iterator[list[str]]:
+    """Each row as texts. A text that repeats (a code, a source, a note) is kept once, however
+    many rows hold it: calamine gives a new string per cell, and a million-row sheet of codes
+    would otherwise keep millions of copies."""
+    pad = [""] * start_column
+    shared: dict[str, str] = {}
+    for values in rows:
+        cells = [*pad]
+        for value in values:
+            if type(value) is str:
+                text = shared.get(value)
+                if text is None:
+                    text = value
+                    if len(shared) < _SHARED_LIMIT:
+                        shared[value] = value
+                cells.append(text)
+            else:
+                cells.append(cell_text(value))
+        yield cells
 
 
 def cell_text(value: Any) -> str:
