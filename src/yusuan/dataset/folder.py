@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,8 +48,27 @@ def read_csv_table(path: Path, label: str) -> tuple[RawTable | None, list[Proble
     return table, problems, notices
 
 
+# The longest cell read (Python's csv default). A longer one is most likely a quote that opened
+# and swallowed the rest of the file; set here, not left to whatever another library set.
+CELL_LIMIT = 131_072
+
+
+@contextlib.contextmanager
+def _cell_limit() -> Iterator[None]:
+    previous = csv.field_size_limit(CELL_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def _csv_records(text: str, label: str) -> tuple[list[list[str]], Problem | None]:
     """Every record of a CSV text, or the first syntax problem (nothing after it can be trusted)."""
+    with _cell_limit():
+        return _read_records(text, label)
+
+
+def _read_records(text: str, label: str) -> tuple[list[list[str]], Problem | None]:
     try:
         return list(csv.reader(io.StringIO(text, newline=""), strict=True)), None
     except csv.Error:
@@ -73,12 +93,12 @@ def _syntax_problem(
 ) -> Problem:
     """Locate a CSV syntax error: the field where the bad quote, NUL or oversized cell is."""
     offset = _offset_of_line(text, line)
-    fault = quote_fault(text, offset, csv.field_size_limit())
+    fault = quote_fault(text, offset, CELL_LIMIT)
     index = fault.field if fault is not None else 0
     column = headers[index].strip() if index < len(headers) and row > 1 else ""
     cell = cell_name(row, index)
     if fault is not None and fault.kind == "too-long":
-        limit = csv.field_size_limit()
+        limit = CELL_LIMIT
         return Problem(
             "cell-too-long",
             label,
