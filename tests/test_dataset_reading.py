@@ -434,3 +434,19 @@ def test_a_bad_cell_on_a_project_is_one_problem_not_one_per_line_naming_it(
     _, problems = read_dataset(folder)
     problem = _only(problems, "bad-value")
     assert (problem.file, problem.row, problem.column) == ("projects.csv", 2, "年度资金总额")
+
+
+def test_a_sheet_that_starts_lower_and_further_right_is_located_as_excel_shows_it(
+    tmp_path: Path, example: Dataset
+) -> None:
+    book = tmp_path / "book.xlsx"
+    save_dataset(example, book)
+    wb = load_workbook(book)
+    sheet = wb["预算明细"]
+    sheet.insert_rows(1, 2)  # two empty rows above the header, one empty column before it
+    sheet.insert_cols(1)
+    sheet["I7"] = "三千元"  # the amount of the 5th row of the sheet as written
+    wb.save(book)
+    _, problems = read_dataset(book)
+    problem = _only(problems, "bad-value")
+    assert (problem.row, problem.column, problem.cell) == (7, AMOUNT, "I7")

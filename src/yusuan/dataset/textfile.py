@@ -84,7 +84,7 @@ def _looks_like_utf8(data: bytes) -> bool:
     """True when most non-ASCII bytes form valid UTF-8: a UTF-8 file with some damage."""
     text = data.decode("utf-8", errors="replace")
     damaged = text.count("\ufffd")
-    valid = sum(1 for ch in text if ord(ch) > 0x7F) - damaged
+    valid = len(text) - len(text.encode("ascii", errors="ignore")) - damaged
     return valid >= 4 * damaged
 
 

@@ -8,6 +8,7 @@ and letters survive).
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -241,13 +242,20 @@ class _SheetReader:
             )
         if formulas:
             return None  # every such cell is reported; reading on would add "empty" for each
-        start_row, start_column = sheet.start or (0, 0)
+        # calamine's rows start at row 1 and its columns at the first used one
+        start_column = (sheet.start or (0, 0))[1]
         records = _sheet_records(sheet.iter_rows(), start_column)
+        first_row = 1
+        for cells in records:  # the header is the first row with anything in it
+            if "".join(cells).strip():
+                records = itertools.chain([cells], records)
+                break
+            first_row += 1
         if shape:
-            table, problems = table_of_records(where, records, start_row + 1)
+            table, problems = table_of_records(where, records, first_row)
             self.problems.extend(problems)
             return table
-        rows = [RawRow(number, cells) for number, cells in enumerate(records, start=start_row + 1)]
+        rows = [RawRow(number, cells) for number, cells in enumerate(records, start=first_row)]
         return RawTable(where, [], rows[1:])
 
 
