@@ -11,7 +11,13 @@ import pytest
 from openpyxl import Workbook
 
 from paths import EXAMPLE
-from yusuan.dataset import DatasetError, load_dataset, read_dataset, save_dataset
+from yusuan.dataset import (
+    DatasetError,
+    load_dataset,
+    read_dataset,
+    read_dataset_noticed,
+    save_dataset,
+)
 from yusuan.dataset.problems import Problem
 from yusuan.dataset.template import write_template
 from yusuan.model.records import Dataset
@@ -93,13 +99,16 @@ def test_missing_column_and_unknown_column(tmp_path: Path) -> None:
     assert _find(problems, "procurement.csv", 1, "金额（万元）").code == "unknown-column"
 
 
-def test_not_utf8_is_explained(tmp_path: Path) -> None:
+def test_a_gbk_file_reads_as_gb18030_with_a_notice(tmp_path: Path, example: Dataset) -> None:
+    """What WPS and Excel save on Chinese Windows is GBK: it loads, and the notice says so."""
     folder = _copy_example(tmp_path)
     path = folder / "procurement.csv"
     path.write_bytes(path.read_text("utf-8").encode("gbk"))
-    _, problems = read_dataset(folder)
-    problem = _find(problems, "procurement.csv", 0, "")
-    assert "UTF-8" in problem.message_zh
+    loaded = read_dataset_noticed(folder)
+    assert loaded.problems == []
+    assert loaded.dataset == example
+    [notice] = loaded.notices
+    assert notice.file == "procurement.csv" and "GB18030" in notice.message_zh
 
 
 def test_manifest_problems(tmp_path: Path) -> None:

@@ -25,9 +25,11 @@ def test_unit_conversion_is_exact() -> None:
     assert exact_string(to_unit(Decimal("123456789.00"), MoneyUnit.YI)) == "1.23456789"
 
 
-@pytest.mark.parametrize("text", ["1,000.00", "12.345", "1e3", "万元", "", "12.3.4", "¥12"])
+@pytest.mark.parametrize(
+    "text", ["12,3", "1,0000", "12.345", "1e3", "1.2E+06", "万元", "", "12.3.4", "¥12", "１２"]
+)
 def test_bad_amounts_are_refused(text: str) -> None:
-    with pytest.raises(ValueError, match="元"):
+    with pytest.raises(ValueError, match=r"元|科学计数法"):
         parse_yuan(text)
 
 

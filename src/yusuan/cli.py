@@ -103,11 +103,14 @@ class TableFormat(StrEnum):
 
 
 def _load(path: Path):  # type: ignore[no-untyped-def]
-    from yusuan.dataset import read_dataset
+    from yusuan.dataset import read_dataset_noticed
     from yusuan.fsutil import check_input_tree
 
     check_input_tree(path)
-    dataset, problems = read_dataset(path)
+    loaded = read_dataset_noticed(path)
+    dataset, problems = loaded.dataset, loaded.problems
+    for notice in loaded.notices:
+        err.print(f"  [注意 / note] {notice}", markup=False, highlight=False)
     if dataset is None:
         err.print(
             f"[bold red]无法读取数据集 / cannot read dataset[/] {path}：{len(problems)} 处错误 / problem(s)"

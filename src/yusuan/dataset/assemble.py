@@ -6,13 +6,14 @@ any problem stands, so nothing is ever loaded partially.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from yusuan.catalog.loader import funding_source
 from yusuan.dataset.convert import BUILDERS, RawRow, check_headers, parse_rows
-from yusuan.dataset.problems import Problem
+from yusuan.dataset.problems import Notice, Place, Problem
 from yusuan.dataset.schema import (
     INDICATORS,
     LINES,
@@ -37,7 +38,7 @@ from yusuan.model.records import (
     Unit,
     UnitKind,
 )
-from yusuan.money import MoneyUnit
+from yusuan.money import MoneyUnit, excerpt
 
 SUPPORTED_FORMAT_VERSIONS = (1,)
 
@@ -58,7 +59,14 @@ class RawUnit:
     kind: str
     parent: str
     file: str
-    row: int
+    row: int  # the sheet row, or the block number in yusuan.toml
+    block: str = ""  # "[[units]]" when ``row`` counts manifest blocks
+
+    def place(self, key: str, label: str) -> Place:
+        """Where one of the unit's fields is: a sheet column, or a key of its manifest block."""
+        if self.block:
+            return Place(self.row, f"{key}（{label}）", block=self.block)
+        return Place(self.row, label)
 
 
 @dataclass
@@ -75,138 +83,112 @@ class RawDataset:
     problems: list[Problem] = field(default_factory=list)
     explanation: str = ""
     accepted: list[Acceptance] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    # The manifest could not be read at all: its problems say why, and nothing more is said
+    # about it (every other message would follow from the first).
+    manifest_unreadable: bool = False
+    # Where each manifest value was written ("budget.year" -> line 9 of yusuan.toml, or a row
+    # of the workbook's manifest sheet), to locate problems with the values.
+    manifest_places: Mapping[str, Place] = field(default_factory=dict)
+    # Record kinds whose file or sheet exists but could not be read (never "missing").
+    unreadable: set[str] = field(default_factory=set)
+
+
+_YEAR_RE = re.compile(r"^[0-9]{4}$")
 
 
 def _manifest(raw: RawDataset) -> tuple[Manifest | None, list[Problem]]:
+    if raw.manifest_unreadable:
+        return None, []  # its problems are already reported; anything more would follow from them
     problems: list[Problem] = []
     f = raw.manifest_file
 
-    def need(section: Mapping[str, Any], key: str, label: str) -> str:
+    def at(section: str, key: str, label: str) -> Place:
+        place = raw.manifest_places.get(f"{section}.{key}")
+        if place is None:
+            return Place(0, label)
+        return replace(place, column=f"{place.column}（{label}）" if place.block else place.column)
+
+    def problem(place: Place, message_zh: str, message_en: str) -> None:
+        problems.append(place.problem("manifest", f, message_zh, message_en))
+
+    def need(section: Mapping[str, Any], name: str, key: str, label: str) -> str:
         value = str(section.get(key, "") or "").strip()
         if not value:
-            problems.append(
-                Problem("manifest", f, 0, label, f"清单缺少“{label}”", f"manifest lacks {key!r}")
-            )
+            problem(at(name, key, label), f"清单缺少“{label}”", f"manifest lacks {name}.{key}")
         return value
 
     if raw.format_version not in SUPPORTED_FORMAT_VERSIONS:
-        problems.append(
-            Problem(
-                "manifest",
-                f,
-                0,
-                "format_version",
-                f"不支持的格式版本“{raw.format_version}”，应为 1",
-                f"unsupported format_version {raw.format_version!r}; expected 1",
-            )
+        problem(
+            Place(0, "format_version"),
+            f"不支持的格式版本“{excerpt(str(raw.format_version))}”，应为 1",
+            f"unsupported format_version {excerpt(str(raw.format_version))!r}; expected 1",
         )
-    code = need(raw.department, "code", "部门编码")
-    name = need(raw.department, "name", "部门名称")
-    year_text = need(raw.budget, "year", "预算年度")
+    code = need(raw.department, "department", "code", "部门编码")
+    name = need(raw.department, "department", "name", "部门名称")
+    year_text = need(raw.budget, "budget", "year", "预算年度")
     year = 0
     if year_text:
-        if year_text.isdigit() and 1990 <= int(year_text) <= 2100:
+        if _YEAR_RE.match(year_text) and 1990 <= int(year_text) <= 2100:
             year = int(year_text)
         else:
-            problems.append(
-                Problem(
-                    "manifest",
-                    f,
-                    0,
-                    "预算年度",
-                    f"预算年度应为四位年份，实际为“{year_text}”",
-                    f"year must be a four-digit year, got {year_text!r}",
-                )
+            problem(
+                at("budget", "year", "预算年度"),
+                f"预算年度应为 1990–2100 之间的四位年份（半角数字），实际为“{excerpt(year_text)}”",
+                f"year must be a four-digit year 1990–2100 in ASCII digits, got {excerpt(year_text)!r}",
             )
     unit_text = str(raw.budget.get("display_unit", "万元") or "万元")
     try:
         display_unit = MoneyUnit.parse(unit_text)
     except ValueError:
         display_unit = MoneyUnit.WAN
-        problems.append(
-            Problem(
-                "manifest",
-                f,
-                0,
-                "显示单位",
-                f"显示单位应为 元 / 万元 / 亿元，实际为“{unit_text}”",
-                f"display_unit must be 元, 万元 or 亿元, got {unit_text!r}",
-            )
+        problem(
+            at("budget", "display_unit", "显示单位"),
+            f"显示单位应为 元 / 万元 / 亿元，实际为“{excerpt(unit_text)}”",
+            f"display_unit must be 元, 万元 or 亿元, got {excerpt(unit_text)!r}",
         )
     kind = str(raw.budget.get("kind", "预算") or "预算")
     if kind not in ("预算", "决算"):
-        problems.append(
-            Problem(
-                "manifest",
-                f,
-                0,
-                "预算类型",
-                f"预算类型应为 预算 或 决算，实际为“{kind}”",
-                f"kind must be 预算 or 决算, got {kind!r}",
-            )
+        problem(
+            at("budget", "kind", "预算类型"),
+            f"预算类型应为 预算 或 决算，实际为“{excerpt(kind)}”",
+            f"kind must be 预算 or 决算, got {excerpt(kind)!r}",
         )
     units: list[Unit] = []
     seen: set[str] = set()
     for u in raw.units:
-        where = (u.file, u.row)
         if not u.code or not u.name:
-            problems.append(
-                Problem(
-                    "unit",
-                    *where,
-                    "单位编码",
-                    "单位须有编码和名称",
-                    "a unit needs a code and a name",
-                )
+            problem(
+                u.place("code" if not u.code else "name", "单位编码" if not u.code else "单位名称"),
+                "单位须有编码和名称",
+                "a unit needs a code and a name",
             )
             continue
         if u.code in seen:
-            problems.append(
-                Problem(
-                    "unit",
-                    *where,
-                    "单位编码",
-                    f"单位编码“{u.code}”重复",
-                    f"duplicate unit code {u.code!r}",
-                )
+            problem(
+                u.place("code", "单位编码"),
+                f"单位编码“{excerpt(u.code)}”重复",
+                f"duplicate unit code {excerpt(u.code)!r}",
             )
             continue
         if u.kind not in UNIT_KINDS:
-            problems.append(
-                Problem(
-                    "unit",
-                    *where,
-                    "单位性质",
-                    f"单位性质应为 {' / '.join(UNIT_KINDS)} 之一，实际为“{u.kind}”",
-                    f"unit kind must be one of {', '.join(UNIT_KINDS)}, got {u.kind!r}",
-                )
+            problem(
+                u.place("kind", "单位性质"),
+                f"单位性质应为 {' / '.join(UNIT_KINDS)} 之一，实际为“{excerpt(u.kind)}”",
+                f"unit kind must be one of {', '.join(UNIT_KINDS)}, got {excerpt(u.kind)!r}",
             )
             continue
         seen.add(u.code)
         units.append(Unit(u.code, u.name, UnitKind(u.kind), u.parent, Origin(u.file, u.row)))
-    for unit in units:
-        if unit.parent and unit.parent not in seen:
-            problems.append(
-                Problem(
-                    "unit",
-                    unit.origin.file,
-                    unit.origin.row,
-                    "上级单位编码",
-                    f"上级单位“{unit.parent}”不在单位列表中",
-                    f"parent unit {unit.parent!r} is not a unit",
-                )
+    for raw_unit in raw.units:
+        if raw_unit.parent and raw_unit.code in seen and raw_unit.parent not in seen:
+            problem(
+                raw_unit.place("parent", "上级单位编码"),
+                f"上级单位“{excerpt(raw_unit.parent)}”不在单位列表中",
+                f"parent unit {excerpt(raw_unit.parent)!r} is not a unit",
             )
-    if not units:
-        problems.append(
-            Problem(
-                "manifest",
-                f,
-                0,
-                "单位",
-                "清单中至少要有一个单位",
-                "the manifest needs at least one unit",
-            )
-        )
+    if not units and not raw.units:
+        problem(Place(0, "单位"), "清单中至少要有一个单位", "the manifest needs at least one unit")
     if problems:
         return None, problems
     department = Department(
@@ -256,6 +238,8 @@ def _cross_check(
     procurement: Sequence[ProcurementItem],
     unit_codes: set[str],
     sources: Sequence[tuple[str, Origin]],
+    *,
+    referable: set[str] | None,
 ) -> list[Problem]:
     problems: list[Problem] = []
     names: dict[str, Origin] = {}
@@ -345,10 +329,10 @@ def _cross_check(
                         "a 项目支出 line needs its project",
                     )
                 )
-            elif line.project not in names:
+            elif referable is not None and line.project not in referable:
                 problems.append(_unknown_project(line.project, o))
     for indicator in indicators:
-        if indicator.project not in names:
+        if referable is not None and indicator.project not in referable:
             problems.append(_unknown_project(indicator.project, indicator.origin))
     for item in procurement:
         if item.unit_code not in unit_codes:
@@ -368,16 +352,43 @@ def _cross_check(
     return problems
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """What reading a dataset gives: the dataset (``None`` while any problem stands), every
+    problem, and the notices (an encoding other than UTF-8, an amount converted from 万元)."""
+
+    dataset: Dataset | None
+    problems: list[Problem]
+    notices: list[Notice]
+
+
+def _referable_projects(table: RawTable | None) -> set[str] | None:
+    """Every project name written in the projects file, even on a row that has a problem, so
+    that a bad amount on one project is one problem, not one more per line that names it;
+    ``None`` when the file could not be read (its problem is reported, nothing follows from it)."""
+    if table is None or "项目名称" not in table.headers:
+        return None
+    at = list(table.headers).index("项目名称")
+    return {row.cells[at].strip() for row in table.rows}
+
+
 def assemble(raw: RawDataset) -> tuple[Dataset | None, list[Problem]]:
     """Build the dataset from what a reader found; report every problem at once."""
+    loaded = assemble_loaded(raw)
+    return loaded.dataset, loaded.problems
+
+
+def assemble_loaded(raw: RawDataset) -> Loaded:
+    """Build the dataset, with every problem and notice."""
     problems = list(raw.problems)
+    notices = list(raw.notices)
     manifest, manifest_problems = _manifest(raw)
     problems.extend(manifest_problems)
     records: dict[str, list[Any]] = {}
     for kind in RECORD_KINDS:
         table = raw.tables.get(kind.key)
         if table is None:
-            if not kind.optional:
+            if not kind.optional and kind.key not in raw.unreadable:
                 problems.append(
                     Problem(
                         "missing-file",
@@ -395,8 +406,9 @@ def assemble(raw: RawDataset) -> tuple[Dataset | None, list[Problem]]:
         if any(p.code == "missing-column" for p in header_problems):
             records[kind.key] = []
             continue
-        parsed, row_problems = parse_rows(kind, table.file, table.rows)
+        parsed, row_problems, row_notices = parse_rows(kind, table.file, table.rows, table.headers)
         problems.extend(row_problems)
+        notices.extend(row_notices)
         builder = BUILDERS[kind.key]
         records[kind.key] = [builder(v, Origin(table.file, v["_row"])) for v in parsed]
     if manifest is not None:
@@ -412,11 +424,12 @@ def assemble(raw: RawDataset) -> tuple[Dataset | None, list[Problem]]:
                 procurement,
                 {u.code for u in manifest.units},
                 sources,
+                referable=_referable_projects(raw.tables.get(PROJECTS.key)),
             )
         )
     if problems or manifest is None:
-        return None, problems
-    return (
+        return Loaded(None, problems, notices)
+    return Loaded(
         Dataset(
             manifest=manifest,
             lines=tuple(records[LINES.key]),
@@ -428,4 +441,5 @@ def assemble(raw: RawDataset) -> tuple[Dataset | None, list[Problem]]:
             explanation=raw.explanation,
         ),
         problems,
+        notices,
     )

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from yusuan.dataset.problems import Problem
+from yusuan.dataset.problems import Notice, Problem, cell_name
 from yusuan.dataset.schema import (
     INDICATORS,
     LINES,
@@ -36,18 +36,19 @@ from yusuan.model.records import (
     Project,
     RevenueItem,
 )
-from yusuan.money import ZERO, parse_yuan
+from yusuan.money import ZERO, AmountError, MoneyUnit, ParsedAmount, excerpt, parse_amount
 
 _CODE_RE = re.compile(r"^[0-9A-Za-z]+$")
-_QUANTITY_RE = re.compile(r"^\d+(\.\d+)?$")
+_QUANTITY_RE = re.compile(r"^\d+(\.\d+)?$", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
 class RawRow:
-    """A row as read: its 1-based row number and its cells by header."""
+    """A row as read: its 1-based row number and its cells in file order (at least one per
+    header; the readers refuse shorter rows)."""
 
     number: int
-    cells: Mapping[str, str]
+    cells: Sequence[str]
 
 
 def check_headers(kind: RecordKind, file: str, headers: Sequence[str]) -> list[Problem]:
@@ -82,40 +83,43 @@ def check_headers(kind: RecordKind, file: str, headers: Sequence[str]) -> list[P
     return problems
 
 
+_EMPTY = {"amount": ZERO, "quantity": None, "date": None}
+
+
 def _parse_cell(column: Column, text: str) -> tuple[Any, tuple[str, str] | None]:
     """Parse one cell; return (value, None) or (None, (message_zh, message_en))."""
-    text = text.strip() if column.kind != "text" else text
     if not text.strip():
         if column.required:
             return None, (f"“{column.header}”不能为空", f"{column.header!r} must not be empty")
-        return {"amount": ZERO, "quantity": None, "date": None}.get(column.kind, ""), None
+        return _EMPTY.get(column.kind, ""), None
+    if column.kind == "text":
+        return text.strip(), None
+    text = text.strip()
     if column.kind == "amount":
         try:
-            return parse_yuan(text), None
-        except ValueError:
-            return None, (
-                f"应为金额（元，最多两位小数，不带千分位），实际为“{text}”",
-                f"expected an amount in 元 (at most two decimals, no separators), got {text!r}",
-            )
+            return parse_amount(text), None
+        except AmountError as error:
+            return None, (error.message_zh, error.message_en)
+    shown = excerpt(text)  # for messages: a cell may hold a whole swallowed file
     if column.kind == "quantity":
-        if not _QUANTITY_RE.match(text):
+        if not _QUANTITY_RE.match(text) or len(text.replace(".", "").lstrip("0")) > 15:
             return None, (
-                f"应为数量（非负数），实际为“{text}”",
-                f"expected a quantity, got {text!r}",
+                f"应为数量（非负数，最多15位有效数字），实际为“{shown}”",
+                f"expected a quantity (at most 15 significant digits), got {shown!r}",
             )
         return Decimal(text), None
     if column.kind == "code":
         if not _CODE_RE.match(text):
             return None, (
-                f"应为编码（字母和数字），实际为“{text}”",
-                f"expected a code (letters and digits), got {text!r}",
+                f"应为编码（字母和数字），实际为“{shown}”",
+                f"expected a code (letters and digits), got {shown!r}",
             )
         return text, None
     if column.kind == "choice":
         if text not in column.choices:
             return None, (
-                f"应为 {' / '.join(column.choices)} 之一，实际为“{text}”",
-                f"expected one of {', '.join(column.choices)}, got {text!r}",
+                f"应为 {' / '.join(column.choices)} 之一，实际为“{shown}”",
+                f"expected one of {', '.join(column.choices)}, got {shown!r}",
             )
         return text, None
     if column.kind == "date":
@@ -123,30 +127,98 @@ def _parse_cell(column: Column, text: str) -> tuple[Any, tuple[str, str] | None]
             return date.fromisoformat(text), None
         except ValueError:
             return None, (
-                f"应为日期（YYYY-MM-DD），实际为“{text}”",
-                f"expected a date YYYY-MM-DD, got {text!r}",
+                f"应为日期（YYYY-MM-DD），实际为“{shown}”",
+                f"expected a date YYYY-MM-DD, got {shown!r}",
             )
-    return text.strip(), None
+    return text, None
 
 
 def parse_rows(
-    kind: RecordKind, file: str, rows: Sequence[RawRow]
-) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """Parse cells of every row; a row with any problem yields no record (it is reported)."""
-    parsed: list[dict[str, Any]] = []
+    kind: RecordKind, file: str, rows: Sequence[RawRow], headers: Sequence[str] = ()
+) -> tuple[list[dict[str, Any]], list[Problem], list[Notice]]:
+    """Parse cells of every row; a row with any problem yields no record (it is reported).
+
+    ``headers`` (in file order) name each problem's cell (H5). An amount written in 万元 is
+    converted exactly and said in a notice. Parsing goes column by column and each distinct
+    text is parsed once (codes, sources and kinds repeat on every line).
+    """
+    positions = {h.strip(): i for i, h in enumerate(headers)}
+    row_ok = [True] * len(rows)
+    columns: list[list[Any]] = []
     problems: list[Problem] = []
-    for raw in rows:
-        values: dict[str, Any] = {"_row": raw.number}
-        row_ok = True
-        for column in kind.columns:
-            value, error = _parse_cell(column, raw.cells.get(column.header, ""))
-            if error:
-                row_ok = False
-                problems.append(Problem("bad-value", file, raw.number, column.header, *error))
-            values[column.attr] = value
-        if row_ok:
-            parsed.append(values)
-    return parsed, problems
+    notices: list[Notice] = []
+    for column in kind.columns:
+        header = column.header
+        at = positions.get(header)
+        texts = [""] * len(rows) if at is None else [raw.cells[at] for raw in rows]
+        outcomes = {text: _parse_cell(column, text) for text in set(texts)}
+        if any(error for _, error in outcomes.values()):
+            position = positions.get(header, -1)
+            for index, text in enumerate(texts):
+                error = outcomes[text][1]
+                if error:
+                    row_ok[index] = False
+                    number = rows[index].number
+                    cell = cell_name(number, position) if position >= 0 else ""
+                    problems.append(Problem("bad-value", file, number, header, *error, cell=cell))
+        values = [outcomes[text][0] for text in texts]
+        if column.kind == "amount":
+            values = _amounts_in_yuan(file, column, positions, rows, texts, values, notices)
+        columns.append(values)
+    attrs = ["_row", *(c.attr for c in kind.columns)]
+    numbers = [raw.number for raw in rows]
+    parsed = [
+        dict(zip(attrs, values, strict=True))
+        for ok, values in zip(row_ok, zip(numbers, *columns, strict=True), strict=True)
+        if ok
+    ]
+    order = {c.header: i for i, c in enumerate(kind.columns)}
+    problems.sort(key=lambda p: (p.row, order.get(p.column, 0)))
+    return parsed, problems, notices
+
+
+_NOTICE_LIMIT = 20  # conversion notices listed per file; the rest are counted
+
+
+def _amounts_in_yuan(
+    file: str,
+    column: Column,
+    positions: Mapping[str, int],
+    rows: Sequence[RawRow],
+    texts: list[str],
+    values: list[Any],
+    notices: list[Notice],
+) -> list[Any]:
+    """Amounts as Decimal 元; each one written in 万元 (or 亿元) is said in a notice."""
+    converted = [
+        i
+        for i, v in enumerate(values)
+        if isinstance(v, ParsedAmount) and v.written_unit is not MoneyUnit.YUAN
+    ]
+    position = positions.get(column.header, -1)
+    for index in converted[:_NOTICE_LIMIT]:
+        number, yuan = rows[index].number, values[index].yuan
+        shown = excerpt(texts[index].strip())
+        notices.append(
+            Notice(
+                file,
+                f"“{shown}”已按 {yuan:,.2f} 元读入（精确换算）",
+                f"{shown!r} was read as {yuan:,.2f} 元 (converted exactly)",
+                number,
+                column.header,
+                cell_name(number, position) if position >= 0 else "",
+            )
+        )
+    if len(converted) > _NOTICE_LIMIT:
+        more = len(converted) - _NOTICE_LIMIT
+        notices.append(
+            Notice(
+                file,
+                f"另有 {more} 个金额同样由万元（或亿元）换算为元",
+                f"{more} more amounts were converted the same way from 万元 (or 亿元) to 元",
+            )
+        )
+    return [v.yuan if isinstance(v, ParsedAmount) else v for v in values]
 
 
 def _funds(values: Mapping[str, Any], prefix: str) -> Funds:
@@ -160,15 +232,19 @@ def _funds(values: Mapping[str, Any], prefix: str) -> Funds:
     )
 
 
+_EXPENSE_KINDS = {k.value: k for k in ExpenseKind}
+_BASIC_CATEGORIES = {c.value: c for c in BasicCategory}
+
+
 def build_line(v: Mapping[str, Any], origin: Origin) -> BudgetLine:
     return BudgetLine(
         unit_code=v["unit_code"],
         function_code=v["function_code"],
         economic_code=v["economic_code"],
         source=v["source"],
-        kind=ExpenseKind(v["kind"]),
+        kind=_EXPENSE_KINDS[v["kind"]],
         amount=v["amount"],
-        category=BasicCategory(v["category"]) if v["category"] else None,
+        category=_BASIC_CATEGORIES[v["category"]] if v["category"] else None,
         project=v["project"],
         note=v["note"],
         origin=origin,
@@ -292,24 +368,3 @@ def record_cells(kind: RecordKind, record: Any) -> list[str]:
     """A record as the text cells of its CSV row, in column order."""
     values = record_values(kind, record)
     return [_cell_text(c, values[c.attr]) for c in kind.columns]
-
-
-def amount_or_text(value: Any) -> str:
-    """Normalise a spreadsheet cell value (number, date, text) to the text the parser reads."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        # repr gives the shortest text that round-trips; exact for amounts typed with 2 decimals
-        try:
-            return format(Decimal(repr(value)), "f")
-        except InvalidOperation:  # pragma: no cover - inf / nan
-            return repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)

@@ -12,8 +12,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from yusuan.dataset.problems import Problem
+from yusuan.dataset.problems import Notice, Problem
 from yusuan.dataset.schema import EXPLANATION_FILE, EXPLANATION_SHEET
+from yusuan.dataset.textfile import read_text_file
 
 SHEET_HEADERS = ("行号", "内容（说明.md 的一行；以“## ”开头的行是标题）")
 
@@ -24,27 +25,14 @@ def normalised(text: str) -> str:
     return text.rstrip("\n") + "\n" if text.strip() else ""
 
 
-def read_explanation_file(folder: Path) -> tuple[str, list[Problem]]:
-    """``说明.md`` of a dataset folder ("" when there is none)."""
+def read_explanation_file(folder: Path) -> tuple[str, list[Problem], list[Notice]]:
+    """``说明.md`` of a dataset folder ("" when there is none), read like every text file of a
+    dataset (UTF-8 or GB18030, a notice when not UTF-8; never a FIFO)."""
     path = folder / EXPLANATION_FILE
-    if not path.is_file():
-        return "", []
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return normalised(data.decode(encoding)), []
-        except UnicodeDecodeError:
-            continue
-    return "", [
-        Problem(
-            "encoding",
-            EXPLANATION_FILE,
-            0,
-            "",
-            "无法读取：既不是 UTF-8 也不是 GB18030 编码的文本",
-            "cannot be read: neither UTF-8 nor GB18030 text",
-        )
-    ]
+    if not (path.exists() or path.is_symlink()):
+        return "", [], []
+    decoded, problems, notices = read_text_file(path, EXPLANATION_FILE)
+    return (normalised(decoded.text) if decoded else ""), problems, notices
 
 
 def write_explanation_file(text: str, folder: Path) -> None:

@@ -2,86 +2,305 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
-import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from yusuan.dataset.assemble import RawDataset, RawTable, RawUnit
 from yusuan.dataset.convert import RawRow, record_cells
 from yusuan.dataset.explanation import read_explanation_file, write_explanation_file
-from yusuan.dataset.problems import Problem
+from yusuan.dataset.problems import Notice, Problem, cell_name, column_letter
 from yusuan.dataset.schema import MANIFEST_FILE, RECORD_KINDS, RecordKind
+from yusuan.dataset.textfile import read_text_file
+from yusuan.dataset.toml_manifest import ManifestValues, read_manifest_toml
 from yusuan.fsutil import atomic_directory
 from yusuan.model.records import ACCEPTANCE_KEYS, Acceptance, Dataset, Manifest
 
 
-def _read_csv(path: Path, label: str) -> tuple[RawTable | None, list[Problem]]:
+def read_csv_table(path: Path, label: str) -> tuple[RawTable | None, list[Problem], list[Notice]]:
+    """Read one record file; ``None`` when it cannot be read at all (the problems say why)."""
+    decoded, problems, notices = read_text_file(path, label)
+    if decoded is None:
+        return None, problems, notices
+    if not decoded.text.strip():
+        return (
+            None,
+            [
+                Problem(
+                    "empty-file",
+                    label,
+                    0,
+                    "",
+                    "文件为空（至少要有表头行）",
+                    "file is empty (a header row is needed)",
+                )
+            ],
+            notices,
+        )
+    records, syntax_problem = _csv_records(decoded.text, label)
+    if syntax_problem is not None:
+        return None, [syntax_problem], notices
+    table, problems = table_of_records(label, records)
+    return table, problems, notices
+
+
+# The longest cell read (Python's csv default). A longer one is most likely a quote that opened
+# and swallowed the rest of the file; set here, not left to whatever another library set.
+CELL_LIMIT = 131_072
+
+
+@contextlib.contextmanager
+def _cell_limit() -> Iterator[None]:
+    previous = csv.field_size_limit(CELL_LIMIT)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [
-            Problem(
-                "encoding",
-                label,
-                0,
-                "",
-                f"文件不是 UTF-8 编码（第{exc.start}字节）；请另存为“CSV UTF-8”",
-                f"file is not UTF-8 (byte {exc.start}); save it as CSV UTF-8",
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _csv_records(text: str, label: str) -> tuple[list[list[str]], Problem | None]:
+    """Every record of a CSV text, or the first syntax problem (nothing after it can be trusted)."""
+    with _cell_limit():
+        return _read_records(text, label)
+
+
+def _read_records(text: str, label: str) -> tuple[list[list[str]], Problem | None]:
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), strict=True)), None
+    except csv.Error:
+        pass  # read again record by record, to say where
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[list[str]] = []
+    while True:
+        start_line = reader.line_num + 1
+        try:
+            records.append(next(reader))
+        except StopIteration:
+            return records, None
+        except csv.Error as exc:
+            headers = records[0] if records else []
+            return records, _syntax_problem(
+                text, label, headers, len(records) + 1, start_line, str(exc)
             )
-        ]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows = list(reader)
-    if not rows:
-        return RawTable(label, [], []), [
-            Problem(
-                "empty-file",
-                label,
-                0,
-                "",
-                "文件为空（至少要有表头行）",
-                "file is empty (a header row is needed)",
-            )
-        ]
-    headers = [h.strip() for h in rows[0]]
-    problems: list[Problem] = []
-    raw_rows = []
-    for number, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
+
+
+def _syntax_problem(
+    text: str, label: str, headers: list[str], row: int, line: int, error: str
+) -> Problem:
+    """Locate a CSV syntax error: the field where the bad quote, NUL or oversized cell is."""
+    offset = _offset_of_line(text, line)
+    fault = quote_fault(text, offset, CELL_LIMIT)
+    index = fault.field if fault is not None else 0
+    column = headers[index].strip() if index < len(headers) and row > 1 else ""
+    cell = cell_name(row, index)
+    if fault is not None and fault.kind == "too-long":
+        limit = CELL_LIMIT
+        return Problem(
+            "cell-too-long",
+            label,
+            row,
+            column,
+            f"单元格超过 {limit:,} 个字符（CSV 单元格的上限）",
+            f"the cell is longer than {limit:,} characters (the CSV cell limit)",
+            cell,
+        )
+    if fault is not None and fault.kind == "nul":
+        return Problem(
+            "nul-byte",
+            label,
+            row,
+            column,
+            "单元格含空字符（NUL），文件可能已损坏或不是文本",
+            "the cell holds a NUL character; the file may be damaged or not text",
+            cell,
+        )
+    opened = f"（引号在第{fault.line}行打开）" if fault is not None and fault.line != row else ""
+    opened_en = (
+        f" (the quote opens on line {fault.line})"
+        if fault is not None and fault.line != row
+        else ""
+    )
+    if "unexpected end of data" in error:
+        return Problem(
+            "unclosed-quote",
+            label,
+            row,
+            column,
+            f"单元格以引号开头但直到文件末尾都没有结尾的引号{opened}，其后各行都会被并入这一格；请补上引号或删去多余的引号",
+            "the cell opens a quote that is never closed before the end of the file"
+            f"{opened_en}, so every later row would be swallowed into it; close or remove the quote",
+            cell,
+        )
+    return Problem(
+        "bad-quote",
+        label,
+        row,
+        column,
+        f"引号使用有误{opened}：带引号的单元格在结尾引号后还有其他字符（可能前面某格缺少结尾引号）；"
+        '单元格内的引号要写成两个（""）',
+        f"misplaced quote{opened_en}: a quoted cell has more text after its closing quote (perhaps "
+        'an earlier cell lacks its closing quote); a quote inside a cell is written twice ("")',
+        cell,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CsvFault:
+    """What is wrong in a CSV record: an unclosed quote, text after a closing quote, a NUL or an
+    oversized cell; the physical line where the faulty cell starts and its 0-based index."""
+
+    kind: str  # unclosed | after-quote | nul | too-long
+    line: int
+    field: int
+
+
+def quote_fault(text: str, offset: int, limit: int) -> CsvFault | None:
+    """Scan the record starting at ``offset`` as Python's csv does, to say where it goes wrong."""
+    line = text.count("\n", 0, offset) + 1
+    field, length, quote_line = 0, 0, line
+    at_start, in_quote, after_quote = True, False, False
+    i, n = offset, len(text)
+    while i < n:
+        ch = text[i]
+        i += 1
+        if ch == "\0":
+            return CsvFault("nul", line, field)
+        if in_quote:
+            if ch == '"' and i < n and text[i] == '"':
+                i += 1
+                length += 1
+            elif ch == '"':
+                in_quote, after_quote = False, True
+            else:
+                line += ch == "\n"
+                length += 1
+        elif ch == ",":
+            field, length, at_start, after_quote = field + 1, 0, True, False
+        elif ch in "\r\n":
+            return None  # the record ends cleanly
+        elif after_quote:
+            return CsvFault("after-quote", quote_line, field)
+        elif ch == '"' and at_start:
+            in_quote, quote_line, at_start = True, line, False
+        else:
+            at_start = False
+            length += 1
+        if length > limit:
+            return CsvFault("too-long", line, field)
+    return CsvFault("unclosed", quote_line, field) if in_quote else None
+
+
+def _offset_of_line(text: str, line: int) -> int:
+    offset = 0
+    for _ in range(line - 1):
+        found = text.find("\n", offset)
+        if found < 0:
+            return len(text)
+        offset = found + 1
+    return offset
+
+
+def table_of_records(
+    label: str, records: Iterable[list[str]], first_row: int = 1
+) -> tuple[RawTable | None, list[Problem]]:
+    """Headers and rows of a sheet or CSV file, with every shape problem located.
+
+    A duplicated header, a blank header over data, a row with fewer cells than headers and a row
+    with data beyond the last header are problems: each would silently change what is read.
+    """
+    stream = iter(records)
+    first = next(stream, None)
+    if first is None:
+        return RawTable(label, [], []), []
+    headers = [h.strip() for h in first]
+    problems = header_problems(label, headers, first_row)
+    if problems:
+        return None, problems  # which copy of a column to read would be a guess
+    blank = [i for i, h in enumerate(headers) if not h]
+    width = len(headers)
+    while width and not headers[width - 1]:
+        width -= 1  # trailing blank headers: checked below like any blank header
+    rows: list[RawRow] = []
+    for number, cells in enumerate(stream, start=first_row + 1):
+        if not "".join(cells).strip():
             continue  # a blank line is not a record
-        if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers) :]):
+        if len(cells) < width:
+            problems.append(
+                Problem(
+                    "short-row",
+                    label,
+                    number,
+                    headers[len(cells)],
+                    f"本行只有{len(cells)}个单元格，少于表头的{width}列（从“{headers[len(cells)]}”起缺失）",
+                    f"the row has {len(cells)} cells, fewer than the {width} headers "
+                    f"(missing from {headers[len(cells)]!r})",
+                    cell_name(number, len(cells)),
+                )
+            )
+            continue
+        extra = None
+        if len(cells) > len(headers):
+            extra = next((i for i in range(len(headers), len(cells)) if cells[i].strip()), None)
+        if extra is not None:
             problems.append(
                 Problem(
                     "extra-cells",
                     label,
                     number,
                     "",
-                    f"本行有{len(cells)}个单元格，多于表头的{len(headers)}列",
-                    f"row has {len(cells)} cells, more than the {len(headers)} headers",
+                    f"本行在表头之外还有内容（共{len(cells)}个单元格，表头{len(headers)}列）",
+                    f"the row has data beyond the {len(headers)} headers ({len(cells)} cells)",
+                    cell_name(number, extra),
                 )
             )
             continue
-        raw_rows.append(RawRow(number, dict(zip(headers, cells, strict=False))))
-    return RawTable(label, headers, raw_rows), problems
-
-
-def read_manifest_toml(path: Path) -> tuple[dict[str, Any], list[Problem]]:
-    label = path.name
-    try:
-        return tomllib.loads(path.read_text("utf-8-sig")), []
-    except tomllib.TOMLDecodeError as exc:
-        return {}, [
-            Problem(
-                "manifest",
-                label,
-                0,
-                "",
-                f"清单格式错误：{exc}",
-                f"manifest is not valid TOML: {exc}",
+        over_blank = None
+        if blank:
+            over_blank = next((i for i in blank if i < len(cells) and cells[i].strip()), None)
+        if over_blank is not None:
+            problems.append(
+                Problem(
+                    "blank-header",
+                    label,
+                    number,
+                    "",
+                    "这一列有内容但表头为空；请填写表头或删去这一列",
+                    "this column has data but no header; name it or delete the column",
+                    cell_name(number, over_blank),
+                )
             )
-        ]
+            continue
+        rows.append(RawRow(number, cells))
+    return RawTable(label, headers, rows), problems
+
+
+def header_problems(label: str, headers: list[str], row: int = 1) -> list[Problem]:
+    """A header that appears twice: which copy would be read is a guess, so it is refused."""
+    problems = []
+    first: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        if not header:
+            continue
+        if header in first:
+            problems.append(
+                Problem(
+                    "duplicate-column",
+                    label,
+                    row,
+                    header,
+                    f"表头“{header}”出现两次（{column_letter(first[header])}列和{column_letter(index)}列）",
+                    f"header {header!r} appears twice (columns {column_letter(first[header])} "
+                    f"and {column_letter(index)})",
+                    cell_name(row, index),
+                )
+            )
+        first.setdefault(header, index)
+    return problems
 
 
 def read_acceptances(entries: object, label: str) -> tuple[list[Acceptance], list[Problem]]:
@@ -125,56 +344,55 @@ def read_acceptances(entries: object, label: str) -> tuple[list[Acceptance], lis
 
 def read_folder(folder: Path) -> RawDataset:
     manifest_path = folder / MANIFEST_FILE
-    problems: list[Problem] = []
-    data: dict[str, Any] = {}
-    if not manifest_path.is_file():
-        problems.append(
-            Problem(
-                "missing-file",
-                MANIFEST_FILE,
-                0,
-                "",
-                f"缺少清单文件“{MANIFEST_FILE}”",
-                f"missing manifest {MANIFEST_FILE!r}",
-            )
-        )
+    if _exists(manifest_path):
+        manifest = read_manifest_toml(manifest_path)
     else:
-        data, manifest_problems = read_manifest_toml(manifest_path)
-        problems.extend(manifest_problems)
-    units = [
-        RawUnit(
-            str(u.get("code", "")).strip(),
-            str(u.get("name", "")).strip(),
-            str(u.get("kind", "")).strip(),
-            str(u.get("parent", "") or "").strip(),
+        missing = Problem(
+            "missing-file",
             MANIFEST_FILE,
-            index,
+            0,
+            "",
+            f"缺少清单文件“{MANIFEST_FILE}”",
+            f"missing manifest {MANIFEST_FILE!r}",
         )
-        for index, u in enumerate(data.get("units", []), start=1)
-    ]
+        manifest = ManifestValues(problems=[missing], unreadable=True)
     raw = RawDataset(
         manifest_file=MANIFEST_FILE,
-        department=data.get("department", {}),
-        budget=data.get("budget", {}),
-        format_version=data.get("format_version"),
-        units=units,
-        rules={
-            str(k): {str(a): str(b) for a, b in v.items()} for k, v in data.get("rules", {}).items()
-        },
-        problems=problems,
+        department=manifest.department,
+        budget=manifest.budget,
+        format_version=manifest.format_version,
+        units=[
+            RawUnit(u["code"], u["name"], u["kind"], u["parent"], MANIFEST_FILE, index, "[[units]]")
+            for index, u in enumerate(manifest.units, start=1)
+        ],
+        rules=manifest.rules,
+        problems=list(manifest.problems),
+        notices=list(manifest.notices),
+        manifest_unreadable=manifest.unreadable,
+        manifest_places=manifest.places,
     )
-    raw.explanation, explanation_problems = read_explanation_file(folder)
+    raw.explanation, explanation_problems, explanation_notices = read_explanation_file(folder)
     raw.problems.extend(explanation_problems)
-    raw.accepted, accepted_problems = read_acceptances(data.get("accepted", []), MANIFEST_FILE)
+    raw.notices.extend(explanation_notices)
+    raw.accepted, accepted_problems = read_acceptances(manifest.accepted, MANIFEST_FILE)
     raw.problems.extend(accepted_problems)
     for kind in RECORD_KINDS:
         path = folder / kind.file
-        if path.is_file():
-            table, table_problems = _read_csv(path, kind.file)
-            raw.problems.extend(table_problems)
-            if table is not None:
-                raw.tables[kind.key] = table
+        if not _exists(path):
+            continue
+        table, problems, notices = read_csv_table(path, kind.file)
+        raw.problems.extend(problems)
+        raw.notices.extend(notices)
+        if table is None:
+            raw.unreadable.add(kind.key)
+        else:
+            raw.tables[kind.key] = table
     return raw
+
+
+def _exists(path: Path) -> bool:
+    """Present in the folder, whatever it is (a broken link or a FIFO is read, and refused)."""
+    return path.exists() or path.is_symlink()
 
 
 def _toml_string(value: str) -> str:
