@@ -53,3 +53,10 @@ def make_user(db: None) -> Callable[..., Any]:
         return user
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_root() -> None:
+    from django.conf import settings
+
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
