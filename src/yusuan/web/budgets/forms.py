@@ -172,8 +172,12 @@ class IndicatorForm(forms.Form):
     period = forms.ChoiceField(label="期间", choices=_choices(PERIODS))
     level = forms.ChoiceField(label="一级／二级指标")
     name = forms.CharField(label="三级指标", max_length=300)
-    operator = forms.ChoiceField(
-        label="运算符", choices=_choices(("=", "≥", "≤", ">", "<", "定性"), True), required=False
+    operator = forms.CharField(
+        label="运算符",
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "operators", "size": 4}),
+        help_text="如 =、>=、<=；定性指标留空",
     )
     value = forms.CharField(label="指标值", max_length=200, required=False)
     unit = forms.CharField(label="计量单位", max_length=50, required=False)
@@ -195,7 +199,7 @@ class IndicatorForm(forms.Form):
             "level1": level1,
             "level2": level2,
             "name": data["name"].strip(),
-            "operator": "" if data["operator"] == "定性" else data["operator"],
+            "operator": data["operator"].strip(),
             "value": data["value"].strip(),
             "unit": data["unit"].strip(),
         }

@@ -1,0 +1,163 @@
+"""Entry forms: saving, the live check beside the field, optimistic locking, the unit limit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from yusuan.web.budgets import models as db
+from yusuan.web.budgets.entry import CONFLICT_MESSAGE
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _line_post(line: db.Line, **changes: str) -> dict[str, str]:
+    data = {
+        "unit_code": line.unit_code,
+        "function_code": line.function_code,
+        "economic_code": line.economic_code,
+        "source": line.source,
+        "kind": line.kind,
+        "category": line.category,
+        "project": line.project,
+        "amount": str(line.amount_fen / 100),
+        "note": line.note,
+        "revision": str(line.revision),
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_officer_changes_a_line_and_the_history_keeps_who(world: Any) -> None:
+    officer = world.users["unit_officer"]
+    line = world.a.lines.get(row=2)  # 201001 2013201 30101 人员经费 1,200,000.00
+    url = f"/work/b/{world.a.pk}/lines/{line.pk}/"
+    assert _client(officer).get(url).status_code == 200
+    response = _client(officer).post(url, _line_post(line, amount="1250000.50"))
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert (line.amount_fen, line.revision) == (125000050, 1)
+    latest = line.history.first()
+    assert (latest.amount_fen, latest.history_user.username) == (125000050, "officer")
+
+
+def test_the_second_of_two_saves_from_the_same_revision_is_refused(world: Any) -> None:
+    line = world.a.lines.get(row=2)
+    url = f"/work/b/{world.a.pk}/lines/{line.pk}/"
+    first, second = _client(world.users["unit_officer"]), _client(world.users["unit_officer"])
+    assert first.post(url, _line_post(line, amount="1300000.00")).status_code == 302
+    refused = second.post(url, _line_post(line, amount="1100000.00"))
+    assert refused.status_code == 200
+    assert CONFLICT_MESSAGE in refused.content.decode()
+    assert 'value="1100000.00"' in refused.content.decode()  # the input is kept in the form
+    line.refresh_from_db()
+    assert line.amount_fen == 130000000
+
+
+def test_the_live_check_reports_what_the_unsaved_line_would_cause(world: Any) -> None:
+    line = world.a.lines.get(row=2)  # 人员经费 must sit on 301/303 (rule CAT-011)
+    url = f"/work/b/{world.a.pk}/lines/{line.pk}/"
+    client = _client(world.users["unit_officer"])
+    checked = client.post(url, {**_line_post(line, economic_code="30299"), "_check": "1"}).json()
+    assert 'data-rule="CAT-011"' in checked["_general"]
+    assert "30299" in checked["_general"]
+    line.refresh_from_db()
+    assert line.economic_code == "30101"  # a check saves nothing
+    clean = client.post(url, {**_line_post(line), "_check": "1"}).json()
+    assert "CAT-011" not in clean["_general"]
+
+
+def test_a_bad_code_is_a_form_error_in_chinese(world: Any) -> None:
+    line = world.a.lines.get(row=2)
+    url = f"/work/b/{world.a.pk}/lines/{line.pk}/"
+    response = _client(world.users["unit_officer"]).post(url, _line_post(line, economic_code="301"))
+    assert "经济分类科目应为5位款级编码" in response.content.decode()
+
+
+def test_an_indicator_finding_appears_beside_the_indicator_and_goes_when_fixed(world: Any) -> None:
+    project = world.a.projects.get(name="干部培训经费")  # 年度资金总额 500,000.00
+    indicators = list(world.a.indicators.filter(project=project.name))
+    url = f"/work/b/{world.a.pk}/projects/{project.pk}/"
+    client = _client(world.users["unit_officer"])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["form"]
+    data = {k: "" if v is None else str(v) for k, v in form.initial.items()}
+    data.update(
+        {
+            "ind-TOTAL_FORMS": str(len(indicators) + 1),
+            "ind-INITIAL_FORMS": str(len(indicators)),
+            "ind-MIN_NUM_FORMS": "0",
+            "ind-MAX_NUM_FORMS": "1000",
+        }
+    )
+    for n, i in enumerate(indicators):
+        data.update(
+            {
+                f"ind-{n}-row": str(i.row),
+                f"ind-{n}-period": i.period,
+                f"ind-{n}-level": f"{i.level1}／{i.level2}",
+                f"ind-{n}-name": i.name,
+                f"ind-{n}-operator": i.operator,
+                f"ind-{n}-value": i.value,
+                f"ind-{n}-unit": i.unit,
+            }
+        )
+    new = len(indicators)
+    data.update(
+        {
+            f"ind-{new}-period": "年度",
+            f"ind-{new}-level": "产出指标／成本指标",
+            f"ind-{new}-name": "教材印制费",
+            f"ind-{new}-operator": "<=",
+            f"ind-{new}-value": "80",  # 80万元 on a 50万元 project: IND-008, fatal
+            f"ind-{new}-unit": "万元",
+        }
+    )
+    checked = client.post(url, {**data, "_check": "1"}).json()
+    assert "_errors" not in checked, checked
+    rows = dict(pair.split(":") for pair in checked["_rows"].split(","))
+    beside = checked[f"indicator-{rows[str(new)]}"]
+    assert 'data-rule="IND-008"' in beside and "教材印制费" in beside
+    assert checked["_fatal"] == "1"
+    data[f"ind-{new}-value"] = "8"
+    fixed = client.post(url, {**data, "_check": "1"}).json()
+    assert "IND-008" not in "".join(v for k, v in fixed.items() if k.startswith("indicator-"))
+    assert client.post(url, data).status_code == 302
+    saved = world.a.indicators.get(project=project.name, name="教材印制费")
+    assert (saved.period, saved.level1, saved.level2, saved.operator, saved.value) == (
+        "年度",
+        "产出指标",
+        "成本指标",
+        "<=",
+        "8",
+    )
+
+
+def test_an_officer_cannot_change_a_line_of_a_unit_above_its_own(world: Any) -> None:
+    line = world.a.lines.filter(unit_code="201001").first()
+    url = f"/work/b/{world.a.pk}/lines/{line.pk}/"
+    client = _client(world.child_officer)
+    assert client.get(url).status_code == 403
+    assert client.post(url, _line_post(line, amount="1.00")).status_code == 403
+    line.refresh_from_db()
+    assert line.amount_fen != 100
+
+
+def test_a_submitted_budget_has_no_edit_form(world: Any) -> None:
+    from yusuan.web.budgets.workflow import take
+
+    take(world.users["unit_reviewer"], world.a, "submit")
+    line = world.a.lines.get(row=2)
+    response = _client(world.users["unit_officer"]).post(
+        f"/work/b/{world.a.pk}/lines/{line.pk}/", _line_post(line, amount="1.00")
+    )
+    assert response.status_code == 403
