@@ -72,7 +72,6 @@ class World:
         from dataclasses import replace
 
         from rulekit import clean_dataset
-
         from yusuan.model.records import Department
         from yusuan.web.budgets.convert import create_budget
         from yusuan.web.budgets.models import FinanceOffice
