@@ -27,6 +27,15 @@ import django  # noqa: E402
 
 django.setup()  # test modules import the models at collection, before pytest-django sets up
 
+from django.conf import settings  # noqa: E402
+
+if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # a file, not shared memory: the browser test's live server answers requests concurrently
+    settings.DATABASES["default"]["TEST"] = {
+        **settings.DATABASES["default"].get("TEST", {}),
+        "NAME": str(settings.DATA_DIR / "test.sqlite3"),
+    }
+
 from paths import EXAMPLE  # noqa: E402
 
 

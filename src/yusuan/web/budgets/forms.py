@@ -35,7 +35,7 @@ def indicator_levels() -> list[tuple[str, str]]:
             pair = f"{entry.level1}／{entry.level2}"
             if pair not in seen:
                 seen.append(pair)
-    return _choices(seen)
+    return _choices(seen, True)
 
 
 class AmountField(forms.DecimalField):
@@ -169,7 +169,8 @@ class ProjectForm(RevisionForm):
 
 class IndicatorForm(forms.Form):
     row = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    period = forms.ChoiceField(label="期间", choices=_choices(PERIODS))
+    # blank first choices: an untouched extra row stays empty and is not validated
+    period = forms.ChoiceField(label="期间", choices=_choices(PERIODS, True))
     level = forms.ChoiceField(label="一级／二级指标")
     name = forms.CharField(label="三级指标", max_length=300)
     operator = forms.CharField(

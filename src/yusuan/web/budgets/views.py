@@ -57,7 +57,7 @@ from yusuan.web.budgets.permissions import (
 )
 from yusuan.web.budgets.portal import _static_file
 from yusuan.web.budgets.publication import site_of
-from yusuan.web.budgets.workflow import WorkflowError, adjust, steps_for, take
+from yusuan.web.budgets.workflow import STEP_BY_NAME, WorkflowError, adjust, steps_for, take
 
 
 def _budget(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> db.Budget:
@@ -138,7 +138,10 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     except WorkflowError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"已{db.Status.LABELS[transition.to_status]}")
+        label = STEP_BY_NAME[transition.action].label
+        messages.success(
+            request, f"已完成“{label}”，当前状态：{db.Status.LABELS[transition.to_status]}"
+        )
     return redirect("budget", pk)
 
 
