@@ -7,16 +7,9 @@ import json
 from typing import Any
 
 import pytest
-from django.test import Client
+from webkit import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: Any = None, **options: Any) -> Client:
-    client = Client(**options)
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def _urls(world: Any, budget: Any) -> list[str]:
@@ -40,15 +33,15 @@ def _urls(world: Any, budget: Any) -> list[str]:
 
 
 def test_guessing_another_departments_urls_reveals_nothing(world: Any) -> None:
-    client = _client(world.users["unit_officer"])
+    client = client_for(world.users["unit_officer"])
     for url in _urls(world, world.b):
         assert client.get(url).status_code == 404, url
-    own = _client(world.users["unit_officer"])
+    own = client_for(world.users["unit_officer"])
     assert own.get(f"/work/b/{world.a.pk}/").status_code == 200
 
 
 def test_writing_into_another_department_is_refused(world: Any) -> None:
-    client = _client(world.users["unit_officer"])
+    client = client_for(world.users["unit_officer"])
     line = world.b.lines.first()
     before = line.amount_fen
     posts = {
@@ -67,20 +60,20 @@ def test_writing_into_another_department_is_refused(world: Any) -> None:
 
 def test_without_login_the_work_area_sends_to_the_login_page(world: Any) -> None:
     for url in _urls(world, world.a):
-        response = _client().get(url)
+        response = client_for().get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith("/accounts/login/"), url
 
 
 def test_the_api_needs_a_login(world: Any) -> None:
-    client = _client()
+    client = client_for()
     assert client.get("/api/budgets/").status_code == 401
     assert client.get(f"/api/budgets/{world.a.pk}").status_code == 401
     assert client.get(f"/api/budgets/{world.a.pk}/lines").status_code == 401
 
 
 def test_the_api_shows_and_changes_only_what_the_user_may(world: Any) -> None:
-    client = _client(world.users["unit_officer"])
+    client = client_for(world.users["unit_officer"])
     listed = client.get("/api/budgets/").json()
     assert [b["id"] for b in listed] == [world.a.pk]
     for path in ("", "/lines", "/tables", "/findings"):
@@ -110,7 +103,7 @@ def test_the_api_shows_and_changes_only_what_the_user_may(world: Any) -> None:
 
 
 def test_a_reviewer_may_read_but_not_write_through_the_api(world: Any) -> None:
-    client = _client(world.users["business_office"])
+    client = client_for(world.users["business_office"])
     line = world.a.lines.first()
     assert client.get(f"/api/budgets/{world.a.pk}/lines").status_code == 200
     body = {"unit_code": "201001", "function_code": "2013201", "economic_code": "30101"}
@@ -124,7 +117,7 @@ def test_a_reviewer_may_read_but_not_write_through_the_api(world: Any) -> None:
 
 
 def test_forms_and_api_writes_need_the_csrf_token(world: Any) -> None:
-    client = _client(world.users["unit_officer"], enforce_csrf_checks=True)
+    client = client_for(world.users["unit_officer"], enforce_csrf_checks=True)
     line = world.a.lines.first()
     assert client.post(f"/work/b/{world.a.pk}/lines/{line.pk}/", {}).status_code == 403
     api = client.post(f"/api/budgets/{world.a.pk}/lines", "{}", "application/json")
@@ -132,7 +125,7 @@ def test_forms_and_api_writes_need_the_csrf_token(world: Any) -> None:
 
 
 def test_login_is_throttled_after_repeated_failures(world: Any) -> None:
-    client = _client()
+    client = client_for()
     for _ in range(5):
         response = client.post("/accounts/login/", {"username": "officer", "password": "wrong"})
         assert response.status_code == 200
@@ -144,7 +137,7 @@ def test_login_is_throttled_after_repeated_failures(world: Any) -> None:
 
 
 def test_login_with_the_right_password_works(world: Any) -> None:
-    client = _client()
+    client = client_for()
     response = client.post("/accounts/login/", {"username": "dept", "password": "pw-dept-2026"})
     assert response.status_code == 302
     assert client.get("/api/budgets/").status_code == 200

@@ -5,18 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
+from webkit import client_for
 
 from yusuan.web.budgets import models as db
 from yusuan.web.budgets.entry import CONFLICT_MESSAGE
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _line_post(line: db.Line, **changes: str) -> dict[str, str]:
@@ -40,8 +34,8 @@ def test_an_officer_changes_a_line_and_the_history_keeps_who(world: Any) -> None
     officer = world.users["unit_officer"]
     line = world.a.lines.get(row=2)  # 201001 2013201 30101 人员经费 1,200,000.00
     url = f"/work/b/{world.a.pk}/lines/{line.pk}/"
-    assert _client(officer).get(url).status_code == 200
-    response = _client(officer).post(url, _line_post(line, amount="1250000.50"))
+    assert client_for(officer).get(url).status_code == 200
+    response = client_for(officer).post(url, _line_post(line, amount="1250000.50"))
     assert response.status_code == 302
     line.refresh_from_db()
     assert (line.amount_fen, line.revision) == (125000050, 1)
@@ -52,7 +46,7 @@ def test_an_officer_changes_a_line_and_the_history_keeps_who(world: Any) -> None
 def test_the_second_of_two_saves_from_the_same_revision_is_refused(world: Any) -> None:
     line = world.a.lines.get(row=2)
     url = f"/work/b/{world.a.pk}/lines/{line.pk}/"
-    first, second = _client(world.users["unit_officer"]), _client(world.users["unit_officer"])
+    first, second = client_for(world.users["unit_officer"]), client_for(world.users["unit_officer"])
     assert first.post(url, _line_post(line, amount="1300000.00")).status_code == 302
     refused = second.post(url, _line_post(line, amount="1100000.00"))
     assert refused.status_code == 200
@@ -65,7 +59,7 @@ def test_the_second_of_two_saves_from_the_same_revision_is_refused(world: Any) -
 def test_the_live_check_reports_what_the_unsaved_line_would_cause(world: Any) -> None:
     line = world.a.lines.get(row=2)  # 人员经费 must sit on 301/303 (rule CAT-011)
     url = f"/work/b/{world.a.pk}/lines/{line.pk}/"
-    client = _client(world.users["unit_officer"])
+    client = client_for(world.users["unit_officer"])
     checked = client.post(url, {**_line_post(line, economic_code="30299"), "_check": "1"}).json()
     assert 'data-rule="CAT-011"' in checked["_general"]
     assert "30299" in checked["_general"]
@@ -78,7 +72,9 @@ def test_the_live_check_reports_what_the_unsaved_line_would_cause(world: Any) ->
 def test_a_bad_code_is_a_form_error_in_chinese(world: Any) -> None:
     line = world.a.lines.get(row=2)
     url = f"/work/b/{world.a.pk}/lines/{line.pk}/"
-    response = _client(world.users["unit_officer"]).post(url, _line_post(line, economic_code="301"))
+    response = client_for(world.users["unit_officer"]).post(
+        url, _line_post(line, economic_code="301")
+    )
     assert "经济分类科目应为5位款级编码" in response.content.decode()
 
 
@@ -86,7 +82,7 @@ def test_an_indicator_finding_appears_beside_the_indicator_and_goes_when_fixed(w
     project = world.a.projects.get(name="干部培训经费")  # 年度资金总额 500,000.00
     indicators = list(world.a.indicators.filter(project=project.name))
     url = f"/work/b/{world.a.pk}/projects/{project.pk}/"
-    client = _client(world.users["unit_officer"])
+    client = client_for(world.users["unit_officer"])
     page = client.get(url)
     assert page.status_code == 200
     form = page.context["form"]
@@ -145,7 +141,7 @@ def test_an_indicator_finding_appears_beside_the_indicator_and_goes_when_fixed(w
 def test_an_officer_cannot_change_a_line_of_a_unit_above_its_own(world: Any) -> None:
     line = world.a.lines.filter(unit_code="201001").first()
     url = f"/work/b/{world.a.pk}/lines/{line.pk}/"
-    client = _client(world.child_officer)
+    client = client_for(world.child_officer)
     assert client.get(url).status_code == 403
     assert client.post(url, _line_post(line, amount="1.00")).status_code == 403
     line.refresh_from_db()
@@ -157,7 +153,7 @@ def test_a_submitted_budget_has_no_edit_form(world: Any) -> None:
 
     take(world.users["unit_reviewer"], world.a, "submit")
     line = world.a.lines.get(row=2)
-    response = _client(world.users["unit_officer"]).post(
+    response = client_for(world.users["unit_officer"]).post(
         f"/work/b/{world.a.pk}/lines/{line.pk}/", _line_post(line, amount="1.00")
     )
     assert response.status_code == 403

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
+from typing import TypeVar
 
 from yusuan.model.records import BudgetLine, Dataset, Indicator, Project
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -37,16 +41,22 @@ def _amount(value: Decimal | None) -> str:
     return "" if value is None else f"{value:,.2f}元"
 
 
-def line_changes(old: Dataset, new: Dataset) -> list[Change]:
-    before, after = _line_totals(old.lines), _line_totals(new.lines)
+def _differences(
+    before: Mapping[str, T], after: Mapping[str, T], shown: Callable[[T | None], str]
+) -> list[Change]:
+    """Keys added, removed or with another value, in key order."""
     changes = []
     for key in sorted(before.keys() | after.keys()):
         a, b = before.get(key), after.get(key)
         if a == b:
             continue
         kind = "新增" if a is None else "删除" if b is None else "修改"
-        changes.append(Change(kind, key, _amount(a), _amount(b)))
+        changes.append(Change(kind, key, shown(a), shown(b)))
     return changes
+
+
+def line_changes(old: Dataset, new: Dataset) -> list[Change]:
+    return _differences(_line_totals(old.lines), _line_totals(new.lines), _amount)
 
 
 def _project_fields(project: Project) -> dict[str, str]:
@@ -79,14 +89,7 @@ def _indicator_key(i: Indicator) -> str:
 def indicator_changes(old: Dataset, new: Dataset) -> list[Change]:
     before = {_indicator_key(i): i.display_value for i in old.indicators}
     after = {_indicator_key(i): i.display_value for i in new.indicators}
-    changes = []
-    for key in sorted(before.keys() | after.keys()):
-        a, b = before.get(key), after.get(key)
-        if a == b:
-            continue
-        kind = "新增" if a is None else "删除" if b is None else "修改"
-        changes.append(Change(kind, key, a or "", b or ""))
-    return changes
+    return _differences(before, after, lambda value: value or "")
 
 
 @dataclass(frozen=True)
