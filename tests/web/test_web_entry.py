@@ -157,3 +157,26 @@ def test_a_submitted_budget_has_no_edit_form(world: Any) -> None:
         f"/work/b/{world.a.pk}/lines/{line.pk}/", _line_post(line, amount="1.00")
     )
     assert response.status_code == 403
+
+
+def test_rows_pasted_from_excel_are_read_by_the_core_all_or_nothing(world: Any) -> None:
+    url = f"/work/b/{world.a.pk}/lines/paste/"
+    client = client_for(world.users["unit_officer"])
+    before = world.a.lines.count()  # 21 lines: the pasted rows are rows 23 and 24 of the file
+    bad = "201001\t2013201\t30201\t一般公共预算\t基本支出\t公用经费\t\t5000.00\t\n"
+    bad += "201002\t2013250\t30201\t一般公共预算\t基本支出\t公用经费\t\t12,000\t"
+    refused = client.post(url, {"rows": bad}).content.decode()
+    assert "budget_lines.csv 第24行 “金额（元）”列" in refused
+    assert world.a.lines.count() == before
+    good = "金额（元）\t单位编码\t功能分类科目编码\t部门经济分类科目编码\t资金来源\t支出类型\t基本支出类别\n"
+    good += "5000.00\t201002\t2013250\t30201\t一般公共预算\t基本支出\t公用经费"
+    assert client.post(url, {"rows": good}).status_code == 302
+    added = world.a.lines.get(row=before + 2)
+    assert (added.unit_code, added.economic_code, added.amount_fen) == ("201002", "30201", 500000)
+
+
+def test_a_unit_cannot_paste_rows_of_another_unit(world: Any) -> None:
+    url = f"/work/b/{world.a.pk}/lines/paste/"
+    rows = "201001\t2013201\t30201\t一般公共预算\t基本支出\t公用经费\t\t5000.00\t"
+    response = client_for(world.child_officer).post(url, {"rows": rows}).content.decode()
+    assert "只能粘贴本单位" in response

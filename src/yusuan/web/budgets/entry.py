@@ -179,6 +179,20 @@ def save_line(
     return saved
 
 
+def add_lines(budget: db.Budget, rows: Sequence[dict[str, object]]) -> list[db.Line]:
+    """Append lines to a draft, numbered after its last row (all or nothing)."""
+    with transaction.atomic():
+        locked = _lock_draft(budget)
+        top = db.Line.objects.filter(budget=locked).aggregate(m=Max("row"))["m"] or 1
+        added = []
+        for offset, fields in enumerate(rows, start=1):
+            line = db.Line(budget=locked, row=top + offset, **fields)
+            line.save()
+            added.append(line)
+        _touch(budget)
+    return added
+
+
 @dataclass(frozen=True)
 class IndicatorChange:
     row: int | None  # None: a new indicator

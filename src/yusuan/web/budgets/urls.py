@@ -28,6 +28,7 @@ urlpatterns = [
     path("work/b/<int:pk>/compare/<int:other>/", views.compare_versions, name="compare"),
     path("work/b/<int:pk>/lines/", views.lines, name="lines"),
     path("work/b/<int:pk>/lines/new/", views.line_edit, name="line-new"),
+    path("work/b/<int:pk>/lines/paste/", views.paste, name="lines-paste"),
     path("work/b/<int:pk>/lines/<int:line_id>/", views.line_edit, name="line-edit"),
     path("work/b/<int:pk>/projects/", views.projects, name="projects"),
     path("work/b/<int:pk>/projects/new/", views.project_edit, name="project-new"),

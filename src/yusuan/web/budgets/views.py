@@ -20,16 +20,18 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yusuan.dataset import read_dataset, save_dataset
+from yusuan.dataset.schema import LINES
 from yusuan.rules.report import render_html
 from yusuan.web.budgets import models as db
 from yusuan.web.budgets.compare import compare
-from yusuan.web.budgets.convert import dataset_of, replace_content, to_fen, to_yuan
+from yusuan.web.budgets.convert import dataset_of, line_fields, replace_content, to_fen, to_yuan
 from yusuan.web.budgets.entry import (
     CONFLICT_MESSAGE,
     Conflict,
     IndicatorChange,
     NotEditable,
     RowFindings,
+    add_lines,
     line_findings,
     next_row,
     project_findings,
@@ -48,6 +50,7 @@ from yusuan.web.budgets.forms import (
     LineForm,
     ProjectForm,
 )
+from yusuan.web.budgets.paste import paste_lines
 from yusuan.web.budgets.permissions import (
     Action,
     can,
@@ -264,6 +267,44 @@ def line_edit(request: HttpRequest, pk: int, line_id: int | None = None) -> Http
             "form": form,
             "found": found,
             "projects": budget.projects.values_list("name", flat=True),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paste(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rows pasted from Excel, read by the core together with the budget; all or nothing."""
+    budget = _budget(request, pk, Action.EDIT)
+    if not budget.editable:
+        raise PermissionDenied("已提交或已批复的版本不能修改")
+    text = request.POST.get("rows", "") if request.method == "POST" else ""
+    problems: list[str] = []
+    if request.method == "POST":
+        pasted = paste_lines(dataset_of(budget), text)
+        problems = list(pasted.problems)
+        codes = {line.unit_code for line in pasted.lines}
+        if not problems and not _may_edit_codes(request, budget, codes):
+            problems = ["只能粘贴本单位（及下级单位）的预算明细：" + "、".join(sorted(codes))]
+        if not problems:
+            try:
+                added = add_lines(budget, [line_fields(x) for x in pasted.lines])
+            except NotEditable as error:
+                problems = [str(error)]
+            else:
+                messages.success(
+                    request, f"已添加 {len(added)} 行（第{added[0].row}–{added[-1].row}行）"
+                )
+                return redirect("lines", pk)
+    return render(
+        request,
+        "budgets/paste.html",
+        {
+            "budget": budget,
+            "text": text,
+            "problems": problems,
+            "headers": LINES.headers,
+            "first_row": budget.lines.count() + 2,
         },
     )
 
