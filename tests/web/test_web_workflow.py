@@ -126,3 +126,29 @@ def test_an_adjustment_is_a_new_draft_version_that_compares_with_the_old(world: 
     world.a.refresh_from_db()
     assert world.a.status == db.Status.APPROVED
     assert world.a.lines.get(row=2).amount_fen == 120000000
+
+
+def test_an_accepted_warning_keeps_its_reason_into_the_adjusted_version(
+    seed_budget: Any, make_user: Any
+) -> None:
+    from webkit import client_for
+
+    from yusuan.web.budgets.entry import report_of
+    from yusuan.web.budgets.views import finding_key
+
+    dept = make_user("d", "department", department=seed_budget.department)
+    warning = next(f for f in report_of(seed_budget).findings if f.rule == "CAT-013")
+    fatal = next(f for f in report_of(seed_budget).findings if f.rule == "CAT-006")
+    client = client_for(dept)
+    url = f"/work/b/{seed_budget.pk}/accept/"
+    rule, place = finding_key(warning)
+    client.post(url, {"finding": f"{rule}@{place}", "reason": "参公单位按事业运行列支，经财政同意"})
+    client.post(url, {"finding": "@".join(finding_key(fatal)), "reason": "不改"})
+    accepted = [(a.rule, a.place, a.reason) for a in seed_budget.accepted.all()]
+    assert accepted == [(rule, place, "参公单位按事业运行列支，经财政同意")]
+    page = client.get(f"/work/b/{seed_budget.pk}/").content.decode()
+    assert "参公单位按事业运行列支，经财政同意" in page
+    seed_budget.status = db.Status.APPROVED
+    seed_budget.save()
+    new = adjust(dept, seed_budget, "年中调整")
+    assert [(a.rule, a.place, a.reason) for a in new.accepted.all()] == accepted

@@ -420,3 +420,24 @@ class ControlFigure(models.Model):
                 fields=["department", "year", "source"], name="one_control_figure"
             )
         ]
+
+
+class AcceptedFinding(models.Model):
+    """A finding the department explains rather than fixes: the reason travels with the budget
+    (and into its adjusted versions). A fatal finding still blocks submission."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="accepted")
+    rule = models.CharField("规则", max_length=20)
+    place = models.CharField("位置", max_length=500)
+    reason = models.TextField("理由")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="说明人", null=True, on_delete=models.PROTECT
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "已说明的问题"
+        ordering = ["rule", "place"]
+        constraints = [
+            models.UniqueConstraint(fields=["budget", "rule", "place"], name="accept_once")
+        ]

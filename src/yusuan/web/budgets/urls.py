@@ -25,6 +25,7 @@ urlpatterns = [
     path("work/b/<int:pk>/step/<str:name>/", views.step, name="step"),
     path("work/b/<int:pk>/adjust/", views.adjust_budget, name="adjust"),
     path("work/b/<int:pk>/comment/", views.comment, name="comment"),
+    path("work/b/<int:pk>/accept/", views.accept_finding, name="accept"),
     path("work/b/<int:pk>/compare/<int:other>/", views.compare_versions, name="compare"),
     path("work/b/<int:pk>/lines/", views.lines, name="lines"),
     path("work/b/<int:pk>/lines/new/", views.line_edit, name="line-new"),

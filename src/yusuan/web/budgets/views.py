@@ -93,6 +93,15 @@ def work(request: HttpRequest) -> HttpResponse:
 def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
     budget = _budget(request, pk)
     report = report_of(budget)
+    accepted = {(a.rule, a.place): a for a in budget.accepted.select_related("by")}
+    open_findings = [
+        (f"{f.rule}@{finding_key(f)[1]}", f)
+        for f in report.findings
+        if f.severity.rank > 0 and finding_key(f) not in accepted
+    ]
+    explained = [
+        (f, accepted[finding_key(f)]) for f in report.findings if finding_key(f) in accepted
+    ]
     previous = budget.based_on
     comparison = compare(dataset_of(previous), dataset_of(budget)) if previous else None
     return render(
@@ -114,6 +123,8 @@ def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 department=budget.department, year=budget.year
             ).exclude(pk=budget.pk),
             "comparison": comparison,
+            "open_findings": open_findings,
+            "explained": explained,
             "status_label": db.Status.LABELS[budget.status],
         },
     )
@@ -176,6 +187,35 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "意见已保存")
     else:
         messages.error(request, "意见不能为空")
+    return redirect("budget", pk)
+
+
+def finding_key(finding: Any) -> tuple[str, str]:
+    """How an accepted finding is recognised again: its rule and the place it points at."""
+    return finding.rule, finding.location.describe()
+
+
+@login_required
+@require_POST
+def accept_finding(request: HttpRequest, pk: int) -> HttpResponse:
+    """Explain a warning or note instead of fixing it; the reason stays with the budget."""
+    budget = _budget(request, pk, Action.COMMENT)
+    rule, _, place = request.POST.get("finding", "").partition("@")
+    reason = request.POST.get("reason", "").strip()
+    current = {finding_key(f): f for f in report_of(budget).findings}
+    finding = current.get((rule, place))
+    if finding is None or not reason:
+        messages.error(request, "请选择一项检查结果并填写理由")
+    elif finding.severity.rank == 0:
+        messages.error(request, "致命问题必须修正，不能以说明代替")
+    else:
+        db.AcceptedFinding.objects.update_or_create(
+            budget=budget,
+            rule=rule,
+            place=place,
+            defaults={"reason": reason, "by": request.user},
+        )
+        messages.success(request, f"已说明 {rule}（{place}）")
     return redirect("budget", pk)
 
 

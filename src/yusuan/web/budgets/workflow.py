@@ -153,6 +153,10 @@ def adjust(user: object, budget: db.Budget, reason: str) -> db.Budget:
             based_on=budget,
         )
         replace_content(new, dataset)
+        db.AcceptedFinding.objects.bulk_create(
+            db.AcceptedFinding(budget=new, rule=a.rule, place=a.place, reason=a.reason, by=a.by)
+            for a in budget.accepted.all()
+        )
         db.Transition.objects.create(
             budget=new,
             action="adjust",
