@@ -124,6 +124,7 @@ def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ).exclude(pk=budget.pk),
             "comparison": comparison,
             "open_findings": open_findings,
+            "over_control": over_control(budget),
             "explained": explained,
             "status_label": db.Status.LABELS[budget.status],
         },
@@ -539,14 +540,12 @@ def control_figures(request: HttpRequest, department: int, year: int) -> HttpRes
         if not may_set:
             raise PermissionDenied("只有预算处可以下达控制数")
         if form.is_valid():
-            figure, _ = db.ControlFigure.objects.get_or_create(
+            db.ControlFigure.objects.update_or_create(
                 department=dept,
                 year=year,
                 source=form.cleaned_data["source"],
                 defaults={"amount_fen": to_fen(form.cleaned_data["amount"])},
             )
-            figure.amount_fen = to_fen(form.cleaned_data["amount"])
-            figure.save()
             messages.success(request, "控制数已保存")
             return redirect("control-figures", department, year)
     figures = db.ControlFigure.objects.filter(department=dept, year=year).order_by("source")
@@ -555,7 +554,8 @@ def control_figures(request: HttpRequest, department: int, year: int) -> HttpRes
         .select_related("history_user")
         .order_by("-history_date")
     )
-    spent = _spent_by_source(dept, year)
+    latest = db.Budget.objects.filter(department=dept, year=year).order_by("-version").first()
+    spent = _spent_by_source(latest)
     rows = [
         (
             f,
@@ -579,12 +579,22 @@ def control_figures(request: HttpRequest, department: int, year: int) -> HttpRes
     )
 
 
-def _spent_by_source(department: db.Department, year: int) -> dict[str, Any]:
-    """The latest version's entered amount per funding source, to compare with 控制数."""
-    latest = db.Budget.objects.filter(department=department, year=year).order_by("-version").first()
-    if latest is None:
+def _spent_by_source(budget: db.Budget | None) -> dict[str, Any]:
+    """A version's entered amount per funding source (元), to compare with 控制数."""
+    if budget is None:
         return {}
     totals: dict[str, int] = {}
-    for source, amount in latest.lines.values_list("source", "amount_fen"):
+    for source, amount in budget.lines.values_list("source", "amount_fen"):
         totals[source] = totals.get(source, 0) + amount
     return {source: to_yuan(fen) for source, fen in totals.items()}
+
+
+def over_control(budget: db.Budget) -> list[tuple[str, Any, Any]]:
+    """(source, 控制数, entered) for every funding source entered beyond its 控制数."""
+    spent = _spent_by_source(budget)
+    figures = db.ControlFigure.objects.filter(department=budget.department, year=budget.year)
+    return [
+        (f.source, to_yuan(f.amount_fen), spent[f.source])
+        for f in figures.order_by("source")
+        if f.source in spent and spent[f.source] > to_yuan(f.amount_fen)
+    ]
