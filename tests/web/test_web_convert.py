@@ -3,6 +3,7 @@ rows as from the dataset folder, and an export reads back to the same dataset.""
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,14 @@ from yusuan.rules import check_dataset
 from yusuan.tables import build_tables
 from yusuan.web.budgets import models as db
 from yusuan.web.budgets.convert import dataset_of, to_fen, to_yuan
+
+
+@pytest.mark.django_db
+def test_the_tests_run_on_the_database_chosen_for_them() -> None:
+    from django.db import connection
+
+    expected = "postgresql" if os.environ.get("YUSUAN_TEST_DATABASE_URL") else "sqlite"
+    assert connection.vendor == expected
 
 
 def test_money_is_exact_fen_both_ways() -> None:

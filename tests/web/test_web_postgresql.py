@@ -39,7 +39,10 @@ def test_the_web_suite_passes_on_postgresql() -> None:
             pytest.fail(f"CI=true and PostgreSQL at {SERVER} does not answer: {problem}")
         pytest.skip(f"PostgreSQL at {SERVER} does not answer: {problem}")
     env = {**os.environ, "YUSUAN_TEST_DATABASE_URL": SERVER}
-    env.pop("DATABASE_URL", None)
+    # without these the child's pytest-django would load the settings before the web conftest
+    # chooses the database, and run on this process's SQLite data folder
+    for name in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "YUSUAN_DATA"):
+        env.pop(name, None)
     result = subprocess.run(
         [
             sys.executable,
