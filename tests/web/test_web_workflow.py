@@ -133,8 +133,7 @@ def test_an_accepted_warning_keeps_its_reason_into_the_adjusted_version(
 ) -> None:
     from webkit import client_for
 
-    from yusuan.web.budgets.entry import report_of
-    from yusuan.web.budgets.views import finding_key
+    from yusuan.web.budgets.entry import finding_key, report_of
 
     dept = make_user("d", "department", department=seed_budget.department)
     warning = next(f for f in report_of(seed_budget).findings if f.rule == "CAT-013")

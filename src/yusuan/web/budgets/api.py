@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from yusuan.render.json_out import table_object
+from yusuan.rules import check_dataset
 from yusuan.rules.report import report_object
 from yusuan.tables import build_tables
 from yusuan.web.budgets import models as db
@@ -140,8 +141,6 @@ def get_tables(request: HttpRequest, budget_id: int) -> list[dict[str, Any]]:
 @api.get("/budgets/{budget_id}/findings", auth=django_auth)
 def get_findings(request: HttpRequest, budget_id: int) -> dict[str, Any]:
     """The check report (the ``yusuan check --format json`` contract); internal only."""
-    from yusuan.rules import check_dataset
-
     return report_object(check_dataset(dataset_of(_visible(request, budget_id))))
 
 

@@ -103,6 +103,11 @@ def project_findings(report: Report, name: str) -> RowFindings:
     return found
 
 
+def finding_key(finding: Finding) -> tuple[str, str]:
+    """How an explained finding is recognised again: its rule and the place it points at."""
+    return finding.rule, finding.location.describe()
+
+
 def report_of(budget: db.Budget) -> Report:
     return check_dataset(dataset_from(manifest_of(budget), content_of(budget)))
 

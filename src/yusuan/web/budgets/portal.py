@@ -80,7 +80,7 @@ def home(request: HttpRequest, code: str, year: int) -> HttpResponse:
 def page(request: HttpRequest, code: str, year: int, path: str) -> HttpResponse:
     budget = _published(code, year)
     if path.startswith("static/"):
-        return _static_file(path.removeprefix("static/"))
+        return static_file(path.removeprefix("static/"))
     site = site_of(budget)
     if path not in site.pages:
         raise Http404("没有这个页面")
@@ -102,7 +102,8 @@ def _inside(root: Path, relative: str) -> Path:
     return target
 
 
-def _static_file(relative: str) -> HttpResponse:
+def static_file(relative: str) -> HttpResponse:
+    """One of the site renderer's assets (stylesheet, script, vendored charts)."""
     target = _inside(STATIC, relative)
     kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     return FileResponse(target.open("rb"), content_type=kind)

@@ -32,6 +32,7 @@ from yusuan.web.budgets.entry import (
     NotEditable,
     RowFindings,
     add_lines,
+    finding_key,
     line_findings,
     next_row,
     project_findings,
@@ -58,7 +59,7 @@ from yusuan.web.budgets.permissions import (
     editable_units,
     visible_budgets,
 )
-from yusuan.web.budgets.portal import _static_file
+from yusuan.web.budgets.portal import static_file
 from yusuan.web.budgets.publication import site_of
 from yusuan.web.budgets.workflow import STEP_BY_NAME, WorkflowError, adjust, steps_for, take
 
@@ -136,7 +137,7 @@ def budget_site(request: HttpRequest, pk: int, path: str) -> HttpResponse:
     """The budget's site as the core renders it, with its findings page (internal preview)."""
     budget = _budget(request, pk)
     if path.startswith("static/"):
-        return _static_file(path.removeprefix("static/"))
+        return static_file(path.removeprefix("static/"))
     site = site_of(budget, internal=True)
     if path not in site.pages:
         raise Http404("没有这个页面")
@@ -189,11 +190,6 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "意见不能为空")
     return redirect("budget", pk)
-
-
-def finding_key(finding: Any) -> tuple[str, str]:
-    """How an accepted finding is recognised again: its rule and the place it points at."""
-    return finding.rule, finding.location.describe()
 
 
 @login_required
