@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from webkit import client_for
+from webkit import client_for, line_data
 
 pytestmark = pytest.mark.django_db
 
@@ -79,17 +79,7 @@ def test_the_api_shows_and_changes_only_what_the_user_may(world: Any) -> None:
     for path in ("", "/lines", "/tables", "/findings"):
         assert client.get(f"/api/budgets/{world.b.pk}{path}").status_code == 404, path
     line = world.b.lines.first()
-    body = {
-        "unit_code": line.unit_code,
-        "function_code": line.function_code,
-        "economic_code": line.economic_code,
-        "source": line.source,
-        "kind": line.kind,
-        "category": line.category,
-        "project": line.project,
-        "amount": "1.00",
-        "revision": line.revision,
-    }
+    body = line_data(line, amount="1.00")
     put = client.put(
         f"/api/budgets/{world.b.pk}/lines/{line.pk}", json.dumps(body), "application/json"
     )

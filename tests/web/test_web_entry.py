@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from webkit import client_for
+from webkit import client_for, line_data
 
 from yusuan.web.budgets import models as db
 from yusuan.web.budgets.entry import CONFLICT_MESSAGE
@@ -13,21 +13,8 @@ from yusuan.web.budgets.entry import CONFLICT_MESSAGE
 pytestmark = pytest.mark.django_db
 
 
-def _line_post(line: db.Line, **changes: str) -> dict[str, str]:
-    data = {
-        "unit_code": line.unit_code,
-        "function_code": line.function_code,
-        "economic_code": line.economic_code,
-        "source": line.source,
-        "kind": line.kind,
-        "category": line.category,
-        "project": line.project,
-        "amount": str(line.amount_fen / 100),
-        "note": line.note,
-        "revision": str(line.revision),
-    }
-    data.update(changes)
-    return data
+def _line_post(line: db.Line, **changes: str) -> dict[str, object]:
+    return line_data(line, **changes)
 
 
 def test_an_officer_changes_a_line_and_the_history_keeps_who(world: Any) -> None:
