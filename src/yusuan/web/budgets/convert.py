@@ -8,10 +8,10 @@ dataset file of its kind and the row's ``row``, so the core's findings point bac
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import transaction
 
@@ -53,6 +53,24 @@ def _funds(project: db.Project, period: str) -> core.Funds:
     return core.Funds(*(to_yuan(getattr(project, f"{period}_{part}")) for part in db.FUND_PARTS))
 
 
+# The core's records gained fields while this module was written (the explanation text on the
+# dataset, the accepted findings on the manifest); they are carried whenever the core has them.
+DATASET_FIELDS = frozenset(f.name for f in fields(core.Dataset))
+MANIFEST_FIELDS = frozenset(f.name for f in fields(core.Manifest))
+
+
+def _acceptances(budget: db.Budget) -> dict[str, Any]:
+    """The explained findings as the core's acceptances, when the core knows acceptances."""
+    if "accepted" not in MANIFEST_FIELDS:
+        return {}
+    acceptance: Any = getattr(core, "Acceptance")  # noqa: B009 - absent from older cores
+    return {
+        "accepted": tuple(
+            acceptance(a.rule, a.reason, a.place) for a in budget.accepted.order_by("pk")
+        )
+    }
+
+
 def manifest_of(budget: db.Budget) -> core.Manifest:
     department = budget.department
     units = list(department.units.select_related("parent").order_by("code"))
@@ -68,6 +86,7 @@ def manifest_of(budget: db.Budget) -> core.Manifest:
         kind=budget.kind,
         display_unit=MoneyUnit(budget.display_unit),
         rules={key: dict(value) for key, value in budget.rule_settings.items()},
+        **_acceptances(budget),
     )
 
 
@@ -178,7 +197,10 @@ def content_of(budget: db.Budget) -> Content:
     )
 
 
-def dataset_from(manifest: core.Manifest, content: Content) -> core.Dataset:
+def dataset_from(manifest: core.Manifest, content: Content, explanation: str = "") -> core.Dataset:
+    extra: dict[str, object] = (
+        {"explanation": explanation} if "explanation" in DATASET_FIELDS else {}
+    )
     return core.Dataset(
         manifest=manifest,
         lines=content.lines,
@@ -187,12 +209,18 @@ def dataset_from(manifest: core.Manifest, content: Content) -> core.Dataset:
         procurement=content.procurement,
         revenue=content.revenue,
         prior_year=content.prior_year,
+        **extra,
     )
 
 
 def dataset_of(budget: db.Budget) -> core.Dataset:
     """The budget as the core's dataset: what every table, finding and page is made from."""
-    return dataset_from(manifest_of(budget), content_of(budget))
+    return dataset_from(manifest_of(budget), content_of(budget), budget.narrative_text)
+
+
+def explanation_in(dataset: core.Dataset) -> str:
+    """The dataset's own explanation text (说明.md), where the core carries it."""
+    return str(getattr(dataset, "explanation", ""))
 
 
 def texts_of(budget: db.Budget) -> dict[str, str]:
@@ -386,11 +414,15 @@ def create_budget(
             kind=dataset.manifest.kind,
             display_unit=dataset.manifest.display_unit.value,
             status=status,
-            narrative_text=narrative_text,
+            narrative_text=narrative_text or explanation_in(dataset),
             rule_settings=dataset.manifest.rules,
             based_on=latest,
         )
         replace_content(budget, dataset)
+        db.AcceptedFinding.objects.bulk_create(
+            db.AcceptedFinding(budget=budget, rule=a.rule, place=a.place, reason=a.reason)
+            for a in getattr(dataset.manifest, "accepted", ())
+        )
     return budget
 
 

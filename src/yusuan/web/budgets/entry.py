@@ -24,6 +24,7 @@ from yusuan.web.budgets.convert import (
     FILES,
     content_of,
     dataset_from,
+    dataset_of,
     indicator_record,
     line_record,
     manifest_of,
@@ -109,7 +110,7 @@ def finding_key(finding: Finding) -> tuple[str, str]:
 
 
 def report_of(budget: db.Budget) -> Report:
-    return check_dataset(dataset_from(manifest_of(budget), content_of(budget)))
+    return check_dataset(dataset_of(budget))
 
 
 def next_row(rows: Iterable[int]) -> int:
@@ -122,7 +123,8 @@ def report_with_line(budget: db.Budget, line: db.Line) -> Report:
     record = line_record(line)
     lines = [x for x in content.lines if x.origin.row != line.row] + [record]
     lines.sort(key=lambda x: x.origin.row)
-    return check_dataset(dataset_from(manifest_of(budget), replace(content, lines=tuple(lines))))
+    changed = replace(content, lines=tuple(lines))
+    return check_dataset(dataset_from(manifest_of(budget), changed, budget.narrative_text))
 
 
 def report_with_project(
@@ -149,7 +151,7 @@ def report_with_project(
         indicators=tuple(indicator_records),
         lines=renamed_lines,
     )
-    return check_dataset(dataset_from(manifest_of(budget), changed))
+    return check_dataset(dataset_from(manifest_of(budget), changed, budget.narrative_text))
 
 
 def _touch(budget: db.Budget) -> None:

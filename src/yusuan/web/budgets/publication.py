@@ -1,6 +1,6 @@
 """A budget's published disclosure, made by the core: the site pages (``render.site.build_pages``)
 and the downloads (``publish.build.build_package``: XLSX, PDF, open data), built on demand and
-cached. Public pages never carry findings; the internal preview does.
+cached. Pages never carry findings: reviewers see them on the review page.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from yusuan.publish.narrative import build_narrative
 from yusuan.render.json_out import form_object, table_object
 from yusuan.render.site import build_pages
 from yusuan.render.site.views import form_slug, table_slug
-from yusuan.rules import check_dataset
-from yusuan.rules.report import render_html
 from yusuan.tables import build_tables
 from yusuan.tables.forms import forms_of
 from yusuan.web.budgets import models as db
@@ -84,20 +82,14 @@ def _site(budget: db.Budget, *, internal: bool) -> Site:
     forms = forms_of(dataset)
     narrative = build_narrative(dataset, tables, texts_of(budget))
     sections = [(s.heading, list(s.paragraphs)) for s in narrative.sections]
-    findings = None
-    if internal:
-        report = check_dataset(dataset)
-        findings = render_html(report, fragment=True) if report.findings else None
-        downloads: tuple[tuple[str, str], ...] = ()
-    else:
-        downloads = _downloads(package_files(budget))
+    # the internal preview (a draft under review) offers no downloads; the public site does
+    downloads = () if internal else _downloads(package_files(budget))
     title = f"{dataset.manifest.department.name}{dataset.year}年部门预算"
     pages = build_pages(
         title=title,
         tables=tables,
         forms=forms,
         narrative=sections,
-        findings_html=findings,
         downloads=downloads,
     )
     table_pages = {

@@ -24,7 +24,14 @@ from yusuan.dataset.schema import LINES
 from yusuan.rules.report import render_html
 from yusuan.web.budgets import models as db
 from yusuan.web.budgets.compare import compare
-from yusuan.web.budgets.convert import dataset_of, line_fields, replace_content, to_fen, to_yuan
+from yusuan.web.budgets.convert import (
+    dataset_of,
+    explanation_in,
+    line_fields,
+    replace_content,
+    to_fen,
+    to_yuan,
+)
 from yusuan.web.budgets.entry import (
     CONFLICT_MESSAGE,
     Conflict,
@@ -515,7 +522,10 @@ def import_workbook(request: HttpRequest, pk: int) -> HttpResponse:
                 if locked.status != db.Status.DRAFT:
                     raise PermissionDenied("已提交或已批复的版本不能修改")
                 replace_content(locked, dataset)
-                db.Budget.objects.filter(pk=pk).update(revision=locked.revision + 1)
+                text = explanation_in(dataset) or locked.narrative_text
+                db.Budget.objects.filter(pk=pk).update(
+                    revision=locked.revision + 1, narrative_text=text
+                )
             messages.success(request, "已导入")
             return redirect("budget", pk)
     return render(
