@@ -140,17 +140,20 @@ def test_an_accepted_warning_keeps_its_reason_into_the_adjusted_version(
     from yusuan.web.budgets.entry import finding_key, report_of
 
     dept = make_user("d", "department", department=seed_budget.department)
-    warning = next(f for f in report_of(seed_budget).findings if f.rule == "CAT-013")
-    fatal = next(f for f in report_of(seed_budget).findings if f.rule == "CAT-006")
+    findings = report_of(seed_budget).findings
+    warning = next(
+        f for f in findings if f.severity.rank > 0 and f.location.describe() != "（整体）"
+    )
+    fatal = next(f for f in findings if f.severity.rank == 0)
     client = client_for(dept)
     url = f"/work/b/{seed_budget.pk}/accept/"
     rule, place = finding_key(warning)
-    client.post(url, {"finding": f"{rule}@{place}", "reason": "参公单位按事业运行列支，经财政同意"})
+    client.post(url, {"finding": f"{rule}@{place}", "reason": "经财政同意，按现行口径列支"})
     client.post(url, {"finding": "@".join(finding_key(fatal)), "reason": "不改"})
     accepted = [(a.rule, a.place, a.reason) for a in seed_budget.accepted.all()]
-    assert accepted == [(rule, place, "参公单位按事业运行列支，经财政同意")]
+    assert accepted == [(rule, place, "经财政同意，按现行口径列支")]
     page = client.get(f"/work/b/{seed_budget.pk}/").content.decode()
-    assert "参公单位按事业运行列支，经财政同意" in page
+    assert "经财政同意，按现行口径列支" in page
     seed_budget.status = db.Status.APPROVED
     seed_budget.save()
     new = adjust(dept, seed_budget, "年中调整")

@@ -21,6 +21,7 @@ from yusuan.web.budgets.publication import (
     site_of,
 )
 
+SITE_DOWNLOADS = "downloads/"
 _TYPES = {".html": "text/html; charset=utf-8", ".csv": "text/csv; charset=utf-8"}
 
 
@@ -81,6 +82,8 @@ def page(request: HttpRequest, code: str, year: int, path: str) -> HttpResponse:
     budget = _published(code, year)
     if path.startswith("static/"):
         return static_file(path.removeprefix("static/"))
+    if path.startswith(SITE_DOWNLOADS):  # site renderers that link downloads inside the site
+        return download(request, code, year, path.removeprefix(SITE_DOWNLOADS))
     site = site_of(budget)
     if path not in site.pages:
         raise Http404("没有这个页面")

@@ -107,8 +107,7 @@ def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for f in report.findings
         if f.severity.rank > 0 and finding_key(f) not in accepted
     ]
-    explained = [
-        (f, accepted[finding_key(f)]) for f in report.findings if finding_key(f) in accepted
+    explained = list(accepted.values())
     ]
     previous = budget.based_on
     comparison = compare(dataset_of(previous), dataset_of(budget)) if previous else None
