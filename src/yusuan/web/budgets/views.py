@@ -108,7 +108,6 @@ def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if f.severity.rank > 0 and finding_key(f) not in accepted
     ]
     explained = list(accepted.values())
-    ]
     previous = budget.based_on
     comparison = compare(dataset_of(previous), dataset_of(budget)) if previous else None
     return render(
