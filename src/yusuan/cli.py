@@ -148,6 +148,34 @@ def main_options(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="监听地址 / address")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口 / port")] = 8000,
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data",
+            help="数据文件夹（SQLite 数据库等；设置 DATABASE_URL 则用 PostgreSQL）/ data folder",
+        ),
+    ] = Path("yusuan-data"),
+) -> None:
+    """启动预算网站（公开门户与编制审核）/ Serve the budget web application.
+
+    首次启动时建库并载入示例与演示用户（密码只显示一次）/ the first start migrates and loads the
+    example with demo users (passwords printed once). Needs ``pip install 'yusuan[web]'``.
+    """
+    import os
+
+    os.environ["YUSUAN_DATA"] = str(data.resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yusuan.web.settings")
+    from yusuan.web.serve import prepare, run
+
+    for line in prepare():
+        typer.echo(line)
+    run(host, port)
+
+
+@app.command()
 def tables(
     dataset: Annotated[
         Path,

@@ -1,0 +1,1 @@
+"""The budgets app: organisations, budgets and their rows, roles, workflow, entry and portal."""

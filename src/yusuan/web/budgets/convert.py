@@ -1,0 +1,431 @@
+"""Between the database rows and the core's ``Dataset``: the only place that knows both.
+
+Money is integer 分 in the database and ``Decimal`` 元 (two places) in the core; the conversion is
+exact both ways and refuses an amount with fractions of a 分. Each record's ``Origin`` is the
+dataset file of its kind and the row's ``row``, so the core's findings point back at rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+from django.db import transaction
+
+from yusuan.dataset.schema import INDICATORS, LINES, PRIOR_YEAR, PROCUREMENT, PROJECTS, REVENUE
+from yusuan.model import records as core
+from yusuan.money import MoneyUnit
+from yusuan.publish.narrative import TEXT_FILE, parse_texts
+from yusuan.web.budgets import models as db
+
+FILES = {
+    "line": LINES.file,
+    "project": PROJECTS.file,
+    "indicator": INDICATORS.file,
+    "procurement": PROCUREMENT.file,
+    "revenue": REVENUE.file,
+    "prior_year": PRIOR_YEAR.file,
+}
+T = TypeVar("T")
+FIRST_ROW = 2  # row 1 of every file is its header
+
+
+def to_fen(yuan: Decimal) -> int:
+    """Exact 元 -> 分; an amount with a fraction of a 分 is refused, never rounded."""
+    fen = yuan.scaleb(2)
+    if fen != fen.to_integral_value():
+        raise ValueError(f"金额“{yuan}”超过两位小数 / amount {yuan} has more than two decimals")
+    return int(fen)
+
+
+def to_yuan(fen: int) -> Decimal:
+    return Decimal(fen).scaleb(-2)
+
+
+def _origin(kind: str, row: int) -> core.Origin:
+    return core.Origin(FILES[kind], row)
+
+
+def _funds(project: db.Project, period: str) -> core.Funds:
+    return core.Funds(*(to_yuan(getattr(project, f"{period}_{part}")) for part in db.FUND_PARTS))
+
+
+# The core's records gained fields while this module was written (the explanation text on the
+# dataset, the accepted findings on the manifest); they are carried whenever the core has them.
+DATASET_FIELDS = frozenset(f.name for f in fields(core.Dataset))
+MANIFEST_FIELDS = frozenset(f.name for f in fields(core.Manifest))
+
+
+def _acceptances(budget: db.Budget) -> dict[str, Any]:
+    """The explained findings as the core's acceptances, when the core knows acceptances."""
+    if "accepted" not in MANIFEST_FIELDS:
+        return {}
+    acceptance: Any = getattr(core, "Acceptance")  # noqa: B009 - absent from older cores
+    return {
+        "accepted": tuple(
+            acceptance(a.rule, a.reason, a.place) for a in budget.accepted.order_by("pk")
+        )
+    }
+
+
+def manifest_of(budget: db.Budget) -> core.Manifest:
+    department = budget.department
+    units = list(department.units.select_related("parent").order_by("code"))
+    return core.Manifest(
+        department=core.Department(
+            department.code, department.name, department.region.name, department.level
+        ),
+        year=budget.year,
+        units=tuple(
+            core.Unit(u.code, u.name, core.UnitKind(u.kind), u.parent.code if u.parent else "")
+            for u in units
+        ),
+        kind=budget.kind,
+        display_unit=MoneyUnit(budget.display_unit),
+        rules={key: dict(value) for key, value in budget.rule_settings.items()},
+        **_acceptances(budget),
+    )
+
+
+def line_record(line: db.Line) -> core.BudgetLine:
+    return core.BudgetLine(
+        unit_code=line.unit_code,
+        function_code=line.function_code,
+        economic_code=line.economic_code,
+        source=line.source,
+        kind=core.ExpenseKind(line.kind),
+        amount=to_yuan(line.amount_fen),
+        category=core.BasicCategory(line.category) if line.category else None,
+        project=line.project,
+        note=line.note,
+        origin=_origin("line", line.row),
+    )
+
+
+def project_record(p: db.Project) -> core.Project:
+    return core.Project(
+        name=p.name,
+        department=p.department_name,
+        department_code=p.department_code,
+        implementing_unit=p.implementing_unit,
+        attribute=p.attribute,
+        period=p.period,
+        period_funds=_funds(p, "period"),
+        year_funds=_funds(p, "year"),
+        overview=p.overview,
+        basis=p.basis,
+        necessity=p.necessity,
+        measures=p.measures,
+        plan=p.plan,
+        period_goal=p.period_goal,
+        year_goal=p.year_goal,
+        person_in_charge=p.person_in_charge,
+        handler=p.handler,
+        phone=p.phone,
+        filled_on=p.filled_on,
+        note=p.note,
+        origin=_origin("project", p.row),
+    )
+
+
+def indicator_record(i: db.Indicator) -> core.Indicator:
+    return core.Indicator(
+        project=i.project,
+        period=i.period,
+        level1=i.level1,
+        level2=i.level2,
+        name=i.name,
+        operator=i.operator,
+        value=i.value,
+        unit=i.unit,
+        note=i.note,
+        origin=_origin("indicator", i.row),
+    )
+
+
+def procurement_record(p: db.Procurement) -> core.ProcurementItem:
+    return core.ProcurementItem(
+        unit_code=p.unit_code,
+        kind=core.ExpenseKind(p.kind),
+        project=p.project,
+        economic_code=p.economic_code,
+        economic_name=p.economic_name,
+        item_code=p.item_code,
+        item_name=p.item_name,
+        quantity=Decimal(p.quantity) if p.quantity else None,
+        quantity_unit=p.quantity_unit,
+        source=p.source,
+        amount=to_yuan(p.amount_fen),
+        note=p.note,
+        origin=_origin("procurement", p.row),
+    )
+
+
+@dataclass(frozen=True)
+class Content:
+    """A budget's rows as the core's records (lets a form check an unsaved row in place)."""
+
+    lines: tuple[core.BudgetLine, ...]
+    projects: tuple[core.Project, ...]
+    indicators: tuple[core.Indicator, ...]
+    procurement: tuple[core.ProcurementItem, ...]
+    revenue: tuple[core.RevenueItem, ...]
+    prior_year: tuple[core.PriorYearFigure, ...]
+
+
+def content_of(budget: db.Budget) -> Content:
+    return Content(
+        lines=tuple(line_record(x) for x in budget.lines.all()),
+        projects=tuple(project_record(x) for x in budget.projects.all()),
+        indicators=tuple(indicator_record(x) for x in budget.indicators.all()),
+        procurement=tuple(procurement_record(x) for x in budget.procurement.all()),
+        revenue=tuple(
+            core.RevenueItem(
+                x.source, x.category, to_yuan(x.amount_fen), x.note, _origin("revenue", x.row)
+            )
+            for x in budget.revenue.all()
+        ),
+        prior_year=tuple(
+            core.PriorYearFigure(
+                x.category, x.key, to_yuan(x.amount_fen), x.note, _origin("prior_year", x.row)
+            )
+            for x in budget.prior_year.all()
+        ),
+    )
+
+
+def dataset_from(manifest: core.Manifest, content: Content, explanation: str = "") -> core.Dataset:
+    extra: dict[str, object] = (
+        {"explanation": explanation} if "explanation" in DATASET_FIELDS else {}
+    )
+    return core.Dataset(
+        manifest=manifest,
+        lines=content.lines,
+        projects=content.projects,
+        indicators=content.indicators,
+        procurement=content.procurement,
+        revenue=content.revenue,
+        prior_year=content.prior_year,
+        **extra,
+    )
+
+
+def dataset_of(budget: db.Budget) -> core.Dataset:
+    """The budget as the core's dataset: what every table, finding and page is made from."""
+    return dataset_from(manifest_of(budget), content_of(budget), budget.narrative_text)
+
+
+def explanation_in(dataset: core.Dataset) -> str:
+    """The dataset's own explanation text (说明.md), where the core carries it."""
+    return str(getattr(dataset, "explanation", ""))
+
+
+def texts_of(budget: db.Budget) -> dict[str, str]:
+    """The written parts of the explanation (说明.md), parsed by the core."""
+    texts, _problems = parse_texts(budget.narrative_text)
+    return texts
+
+
+# --- records -> rows -------------------------------------------------------------------------
+
+
+def _numbered(records: Iterable[T]) -> Iterable[tuple[int, T]]:
+    return enumerate(records, start=FIRST_ROW)
+
+
+def line_fields(line: core.BudgetLine) -> dict[str, object]:
+    return {
+        "unit_code": line.unit_code,
+        "function_code": line.function_code,
+        "economic_code": line.economic_code,
+        "source": line.source,
+        "kind": line.kind.value,
+        "category": line.category.value if line.category else "",
+        "project": line.project,
+        "amount_fen": to_fen(line.amount),
+        "note": line.note,
+    }
+
+
+def project_fields(p: core.Project) -> dict[str, object]:
+    funds: dict[str, object] = {}
+    for period, values in (("period", p.period_funds), ("year", p.year_funds)):
+        for part in db.FUND_PARTS:
+            funds[f"{period}_{part}"] = to_fen(getattr(values, part))
+    return {
+        "name": p.name,
+        "department_name": p.department,
+        "department_code": p.department_code,
+        "implementing_unit": p.implementing_unit,
+        "attribute": p.attribute,
+        "period": p.period,
+        **funds,
+        "overview": p.overview,
+        "basis": p.basis,
+        "necessity": p.necessity,
+        "measures": p.measures,
+        "plan": p.plan,
+        "period_goal": p.period_goal,
+        "year_goal": p.year_goal,
+        "person_in_charge": p.person_in_charge,
+        "handler": p.handler,
+        "phone": p.phone,
+        "filled_on": p.filled_on,
+        "note": p.note,
+    }
+
+
+def indicator_fields(i: core.Indicator) -> dict[str, object]:
+    return {
+        "project": i.project,
+        "period": i.period,
+        "level1": i.level1,
+        "level2": i.level2,
+        "name": i.name,
+        "operator": i.operator,
+        "value": i.value,
+        "unit": i.unit,
+        "note": i.note,
+    }
+
+
+def procurement_fields(p: core.ProcurementItem) -> dict[str, object]:
+    return {
+        "unit_code": p.unit_code,
+        "kind": p.kind.value,
+        "project": p.project,
+        "economic_code": p.economic_code,
+        "economic_name": p.economic_name,
+        "item_code": p.item_code,
+        "item_name": p.item_name,
+        "quantity": str(p.quantity) if p.quantity is not None else "",
+        "quantity_unit": p.quantity_unit,
+        "source": p.source,
+        "amount_fen": to_fen(p.amount),
+        "note": p.note,
+    }
+
+
+def sync_units(department: db.Department, units: Iterable[core.Unit]) -> None:
+    """Add the manifest's units to the department's unit tree (names and kinds updated)."""
+    units = list(units)
+    by_code = {u.code: u for u in department.units.all()}
+    for unit in units:
+        row = by_code.get(unit.code)
+        if row is None:
+            by_code[unit.code] = db.Unit.objects.create(
+                department=department, code=unit.code, name=unit.name, kind=unit.kind.value
+            )
+        elif (row.name, row.kind) != (unit.name, unit.kind.value):
+            row.name, row.kind = unit.name, unit.kind.value
+            row.save(update_fields=["name", "kind"])
+    for unit in units:
+        parent = by_code.get(unit.parent) if unit.parent else None
+        row = by_code[unit.code]
+        if row.parent_id != (parent.pk if parent else None):
+            row.parent = parent
+            row.save(update_fields=["parent"])
+
+
+def department_for(manifest: core.Manifest) -> db.Department:
+    """The department a dataset belongs to, made (with its region) when first seen."""
+    region, _ = db.Region.objects.get_or_create(name=manifest.department.region or "未指定")
+    department, _ = db.Department.objects.get_or_create(
+        code=manifest.department.code,
+        defaults={
+            "name": manifest.department.name,
+            "region": region,
+            "level": manifest.department.level,
+        },
+    )
+    sync_units(department, manifest.units)
+    return department
+
+
+def replace_content(budget: db.Budget, dataset: core.Dataset) -> None:
+    """Replace every row of a budget by the dataset's records (in one transaction)."""
+    with transaction.atomic():
+        for manager in (
+            budget.lines,
+            budget.projects,
+            budget.indicators,
+            budget.procurement,
+            budget.revenue,
+            budget.prior_year,
+        ):
+            manager.all().delete()
+        db.Line.objects.bulk_create(
+            db.Line(budget=budget, row=n, **line_fields(x)) for n, x in _numbered(dataset.lines)
+        )
+        db.Project.objects.bulk_create(
+            db.Project(budget=budget, row=n, **project_fields(x))
+            for n, x in _numbered(dataset.projects)
+        )
+        db.Indicator.objects.bulk_create(
+            db.Indicator(budget=budget, row=n, **indicator_fields(x))
+            for n, x in _numbered(dataset.indicators)
+        )
+        db.Procurement.objects.bulk_create(
+            db.Procurement(budget=budget, row=n, **procurement_fields(x))
+            for n, x in _numbered(dataset.procurement)
+        )
+        db.Revenue.objects.bulk_create(
+            db.Revenue(
+                budget=budget,
+                row=n,
+                source=x.source,
+                category=x.category,
+                amount_fen=to_fen(x.amount),
+                note=x.note,
+            )
+            for n, x in _numbered(dataset.revenue)
+        )
+        db.PriorYear.objects.bulk_create(
+            db.PriorYear(
+                budget=budget,
+                row=n,
+                category=x.category,
+                key=x.key,
+                amount_fen=to_fen(x.amount),
+                note=x.note,
+            )
+            for n, x in _numbered(dataset.prior_year)
+        )
+
+
+def create_budget(
+    dataset: core.Dataset, *, narrative_text: str = "", status: str = db.Status.DRAFT
+) -> db.Budget:
+    """A new version of the dataset's department-year holding the dataset's records."""
+    with transaction.atomic():
+        department = department_for(dataset.manifest)
+        latest = (
+            db.Budget.objects.filter(department=department, year=dataset.year)
+            .order_by("-version")
+            .first()
+        )
+        budget = db.Budget.objects.create(
+            department=department,
+            year=dataset.year,
+            version=latest.version + 1 if latest else 1,
+            kind=dataset.manifest.kind,
+            display_unit=dataset.manifest.display_unit.value,
+            status=status,
+            narrative_text=narrative_text or explanation_in(dataset),
+            rule_settings=dataset.manifest.rules,
+            based_on=latest,
+        )
+        replace_content(budget, dataset)
+        db.AcceptedFinding.objects.bulk_create(
+            db.AcceptedFinding(budget=budget, rule=a.rule, place=a.place, reason=a.reason)
+            for a in getattr(dataset.manifest, "accepted", ())
+        )
+    return budget
+
+
+def narrative_text_in(folder: Path) -> str:
+    path = folder / TEXT_FILE
+    return path.read_text("utf-8-sig") if folder.is_dir() and path.is_file() else ""
