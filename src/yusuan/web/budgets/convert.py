@@ -8,10 +8,10 @@ dataset file of its kind and the row's ``row``, so the core's findings point bac
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db import transaction
 
@@ -53,22 +53,9 @@ def _funds(project: db.Project, period: str) -> core.Funds:
     return core.Funds(*(to_yuan(getattr(project, f"{period}_{part}")) for part in db.FUND_PARTS))
 
 
-# The core's records gained fields while this module was written (the explanation text on the
-# dataset, the accepted findings on the manifest); they are carried whenever the core has them.
-DATASET_FIELDS = frozenset(f.name for f in fields(core.Dataset))
-MANIFEST_FIELDS = frozenset(f.name for f in fields(core.Manifest))
-
-
-def _acceptances(budget: db.Budget) -> dict[str, Any]:
-    """The explained findings as the core's acceptances, when the core knows acceptances."""
-    if "accepted" not in MANIFEST_FIELDS:
-        return {}
-    acceptance: Any = getattr(core, "Acceptance")  # noqa: B009 - absent from older cores
-    return {
-        "accepted": tuple(
-            acceptance(a.rule, a.reason, a.place) for a in budget.accepted.order_by("pk")
-        )
-    }
+def _acceptances(budget: db.Budget) -> tuple[core.Acceptance, ...]:
+    """The explained findings as the core's acceptances."""
+    return tuple(core.Acceptance(a.rule, a.reason, a.place) for a in budget.accepted.order_by("pk"))
 
 
 def manifest_of(budget: db.Budget) -> core.Manifest:
@@ -86,7 +73,7 @@ def manifest_of(budget: db.Budget) -> core.Manifest:
         kind=budget.kind,
         display_unit=MoneyUnit(budget.display_unit),
         rules={key: dict(value) for key, value in budget.rule_settings.items()},
-        **_acceptances(budget),
+        accepted=_acceptances(budget),
     )
 
 
@@ -198,9 +185,6 @@ def content_of(budget: db.Budget) -> Content:
 
 
 def dataset_from(manifest: core.Manifest, content: Content, explanation: str = "") -> core.Dataset:
-    extra: dict[str, object] = (
-        {"explanation": explanation} if "explanation" in DATASET_FIELDS else {}
-    )
     return core.Dataset(
         manifest=manifest,
         lines=content.lines,
@@ -209,7 +193,7 @@ def dataset_from(manifest: core.Manifest, content: Content, explanation: str = "
         procurement=content.procurement,
         revenue=content.revenue,
         prior_year=content.prior_year,
-        **extra,
+        explanation=explanation,
     )
 
 
