@@ -91,6 +91,7 @@ class RecognisedDocument:
     narrative: tuple[TextLine, ...] = ()
     unread: tuple[UnreadBlock, ...] = ()
     problems: tuple[ReadProblem, ...] = ()
+    announced: tuple[str, ...] = ()  # table ids the contents (目录) list, in order
 
     def table(self, table_id: str) -> Table | None:
         return self.tables.get(table_id)

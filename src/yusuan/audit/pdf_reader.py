@@ -45,6 +45,8 @@ from yusuan.audit.recognise import is_amount, is_number_label
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4})?[-—–－\s]*$")
 # a note: 注/说明/备注 or a numbered line, or a statement that the table is empty (本表为空表)
 _NOTE = re.compile(r"^\s*(?:注|说明|备注|[0-9０-９]+[.．、])|^.*本表为空表")
+# what a row of its own starts with: a code or figure, or an ordinal (一、 1. (一))
+_ITEM_START = re.compile(r"^\s*(?:\d|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）])")
 MARGIN = 0.1  # share of the page height at the top and bottom where page numbers stand
 NOTE_GAP = 2.5  # a line further below the table than this many line heights is not its note
 SAME_EDGE = 8.0  # points: tables whose left and right edges are this close have the same width
@@ -137,6 +139,36 @@ def _cells_at(
         return best
 
     return place
+
+
+def column_at(columns: Sequence[tuple[float, float]], x0: float, x1: float) -> int:
+    """The column a piece of text from x0 to x1 falls in: the one it overlaps most."""
+    overlaps = [min(x1, right) - max(x0, left) for left, right in columns]
+    return max(range(len(columns)), key=lambda i: overlaps[i]) if columns else 0
+
+
+def _placed(line: TextLine, reference: _Reference) -> list[str]:
+    """A text line's cells placed in a table's columns by alignment."""
+    cells = [""] * len(reference.columns)
+    for text, x0, x1 in zip(line.cells, line.starts, line.ends, strict=False):
+        index = column_at(reference.columns, x0, x1)
+        cells[index] = join_lines([cells[index], text])
+    return cells
+
+
+def _wrapped_rest(above: Sequence[str], cells: Sequence[str]) -> bool:
+    """Is a row the rest of a cell wrapped from the row above: one cell of text, under a cell
+    the row above fills, that starts no item of its own (no figure, code or ordinal)?"""
+    filled = [(i, c) for i, c in enumerate(cells) if c]
+    if len(filled) != 1:
+        return False
+    index, text = filled[0]
+    return (
+        index < len(above)
+        and bool(above[index].strip())
+        and not _ITEM_START.match(text)
+        and not is_amount(text)
+    )
 
 
 def _table_rows(part: TablePart, reference: _Reference | None) -> list[tuple[str, ...]]:
@@ -247,11 +279,58 @@ class _Builder:
                 isinstance(i, TextLine) and (_page_furniture(i, page) or (running and i is head))
             )
         ]
+        items = self._continued_lines(items, page)
         for position, item in enumerate(items):
             if isinstance(item, TablePart):
                 self.table(item, page, first_on_page=position == 0)
             else:
                 self.text(item, page)
+
+    def _continued_lines(
+        self, items: list[TextLine | TablePart], page: PageContent
+    ) -> list[TextLine | TablePart]:
+        """Lines at the top of a page that continue the table of the page before, when the
+        first row continued has no top rule: the lines above a table part continuing the
+        table (same edges), inside its width, become its rows, their cells placed in its
+        columns by alignment; a line of text only, in cells the row above fills, is the rest
+        of those cells (a cell wrapped over the page break). The items left are returned."""
+        block = self.open
+        first = next((i for i, item in enumerate(items) if isinstance(item, TablePart)), None)
+        if block is None or block.table is None or block.note or first in (None, 0):
+            return items
+        reference, part = block.table, items[first]
+        assert isinstance(part, TablePart)
+        leading = items[:first]
+        if (
+            block.last_page != page.number - 1
+            or abs(part.x0 - reference.x0) > SAME_EDGE
+            or abs(part.x1 - reference.x1) > SAME_EDGE
+            or not all(
+                isinstance(line, TextLine)
+                and line.x0 >= reference.x0 - SAME_EDGE
+                and line.x1 <= reference.x1 + SAME_EDGE
+                for line in leading
+            )
+        ):
+            return items
+        placed = [_placed(line, reference) for line in leading if isinstance(line, TextLine)]
+        previous_cells = block.rows[-1].cells if block.rows else ()
+        for cells in placed:
+            tabular = sum(1 for c in cells if c) > 1 or any(is_amount(c) for c in cells if c)
+            if not tabular and not _wrapped_rest(previous_cells, cells):
+                return items  # a title, a unit line or a sentence: not rows of the table
+            previous_cells = tuple(cells)
+        for cells in placed:
+            previous = block.rows[-1] if block.rows else None
+            if previous is not None and _wrapped_rest(previous.cells, cells):
+                merged = [
+                    join_lines([a, b]) if b else a
+                    for a, b in zip(previous.cells, cells, strict=False)
+                ]
+                block.rows[-1] = GridRow(previous.line, tuple(merged))
+                continue
+            block.rows.append(self.row(cells, page.number))
+        return items[first:]
 
     def text(self, item: TextLine, page: PageContent) -> None:
         row = self.row(item.cells, page.number)

@@ -20,14 +20,17 @@ subtotal left blank from one printed as 0.00.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import cast
 
 from yusuan.audit.document import ReadProblem
 from yusuan.audit.grid import Block, GridRow, cells_of
 from yusuan.audit.recognise import (
+    BLANK_MARKS,
     HeaderColumn,
     TableSpec,
     Vocabulary,
@@ -911,6 +914,85 @@ def _nested_by_code(rows: Sequence[tuple[Row, int]]) -> list[tuple[Row, int]]:
     ]
 
 
+# --- a table nobody identified ------------------------------------------------------------
+
+
+def grid_columns(parts: Parts) -> list[Column]:
+    """One column per printed column: labelled by its header leaf (or 第N列), an amount column
+    when most of its filled body cells are figures, a text column otherwise."""
+    leaves = leaf_labels(cells_of(parts.header))
+    width = max([len(leaves), *(r.width for r in parts.body)], default=0)
+    columns = []
+    for index in range(width):
+        filled = [r.cell(index) for r in parts.body if r.cell(index)]
+        figures = sum(1 for t in filled if is_amount(t) or label(t) in BLANK_LABELS)
+        kind = AMOUNT if filled and 2 * figures > len(filled) else TEXT
+        printed = leaves[index] if index < len(leaves) and leaves[index] else f"第{index + 1}列"
+        columns.append(Column(f"c{index + 1}", printed, kind))
+    return columns
+
+
+BLANK_LABELS = frozenset(label(m) for m in BLANK_MARKS if m)
+
+
+def shape_grid(block: Block, table_id: str, number: int, guess: str = "") -> ShapedTable:
+    """A table nobody identified, read as the grid it prints: every row, every column (figures
+    converted from the table's unit), reported as 未识别的表 with its number of rows. ``guess``
+    names what its title suggests (a 决算 table without a definition of its own)."""
+    parts = split_parts(block, vocabulary())
+    unit = parts.unit or DEFAULT_UNIT
+    columns = grid_columns(parts)
+    problems: list[ReadProblem] = []
+    rows: list[tuple[Row, int]] = []
+    for row in parts.body:
+        values: dict[str, Value] = {}
+        for index, col in enumerate(columns):
+            text = row.cell(index)
+            if col.kind == TEXT:
+                values[col.key] = text or None
+                continue
+            try:
+                values[col.key] = parse_amount(text, unit)
+            except ValueError:
+                values[col.key] = None
+                problems.append(
+                    ReadProblem(
+                        row.line,
+                        f"“{text}”不是金额，按空白读取",
+                        f"{text!r} is not an amount",
+                        table_id,
+                    )
+                )
+        name = next((t for t in row.texts() if not is_amount(t)), "")
+        rows.append((Row("", name, 1, values, DETAIL), row.line))
+    about = f"（标题像{guess}，但没有它的定义）" if guess else ""
+    about_en = f" (its title suggests {guess}, which has no definition)" if guess else ""
+    problems.insert(
+        0,
+        ReadProblem(
+            block.title.line,
+            f"未识别的表，{len(rows)}行{about}",
+            f"unidentified table, {len(rows)} rows{about_en}",
+            table_id,
+        ),
+    )
+    meta = {"unit_text": parts.unit_text, "first_line": str(block.title.line)}
+    if guess:
+        meta["guess"] = guess
+    table = Table(
+        table_id,
+        block.title_text,
+        unit,
+        simple_header(columns),
+        tuple(columns),
+        tuple(r for r, _ in rows),
+        parts.notes,
+        number,
+        meta=meta,
+    )
+    return ShapedTable(table, tuple(line for _, line in rows), tuple(problems))
+
+
 SHAPES: dict[str, Callable[[Context], ShapedTable]] = {
     "function": shape_function,
     "economic": shape_economic,
@@ -926,4 +1008,16 @@ def shape_table(
     """Read one recognised table block in the yusuan shape of its table."""
     parts = split_parts(block, vocabulary())
     ctx = Context(spec, table_id, block, parts, catalogs, number, [])
-    return SHAPES[spec.shape](ctx)
+    return shape_function_named(spec.shape)(ctx)
+
+
+def shape_function_named(name: str) -> Callable[[Context], ShapedTable]:
+    """The shape a table definition names: one of ``SHAPES``, or ``"module:function"`` for a
+    shape defined elsewhere (the 决算 tables' shapes plug in this way)."""
+    if name in SHAPES:
+        return SHAPES[name]
+    module, _, function = name.partition(":")
+    found = getattr(importlib.import_module(module), function, None) if function else None
+    if not callable(found):
+        raise ValueError(f"tables.toml: unknown shape {name!r}")
+    return cast(Callable[[Context], ShapedTable], found)
