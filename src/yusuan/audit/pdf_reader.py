@@ -46,7 +46,11 @@ _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/
 # a note: 注/说明/备注 or a numbered line, or a statement that the table is empty (本表为空表)
 _NOTE = re.compile(r"^\s*(?:注|说明|备注|[0-9０-９]+[.．、])|^.*本表为空表")
 # what a row of its own starts with: a code or figure, or an ordinal (一、 1. (一))
-_ITEM_START = re.compile(r"^\s*(?:\d|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）])")
+_ITEM_START = re.compile(
+    r"^\s*(?:\d|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）])"
+)
+# a label and its value ("部门：…", "单位：万元"): printed above a table, never in it
+_LABELLED = re.compile(r"^[^:：\d]{1,8}[:：]")
 MARGIN = 0.1  # share of the page height at the top and bottom where page numbers stand
 NOTE_GAP = 2.5  # a line further below the table than this many line heights is not its note
 SAME_EDGE = 8.0  # points: tables whose left and right edges are this close have the same width
@@ -315,10 +319,16 @@ class _Builder:
             return items
         placed = [_placed(line, reference) for line in leading if isinstance(line, TextLine)]
         previous_cells = block.rows[-1].cells if block.rows else ()
-        for cells in placed:
+        for line, cells in zip(leading, placed, strict=True):
+            assert isinstance(line, TextLine)
             tabular = sum(1 for c in cells if c) > 1 or any(is_amount(c) for c in cells if c)
-            if not tabular and not _wrapped_rest(previous_cells, cells):
-                return items  # a title, a unit line or a sentence: not rows of the table
+            labelled = any(_LABELLED.match(c) for c in line.cells)
+            if (
+                title_of(GridRow(0, line.cells)) is not None
+                or labelled
+                or not (tabular or _wrapped_rest(previous_cells, cells))
+            ):
+                return items  # a title, a 部门/单位 line or a sentence: not rows of the table
             previous_cells = tuple(cells)
         for cells in placed:
             previous = block.rows[-1] if block.rows else None

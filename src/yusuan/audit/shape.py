@@ -45,7 +45,7 @@ from yusuan.audit.recognise import (
     template_order,
     vocabulary,
 )
-from yusuan.catalog.loader import Catalogs, Classification
+from yusuan.catalog.loader import Catalogs, Classification, function_classification
 from yusuan.money import MoneyUnit
 from yusuan.tables.base import (
     AMOUNT,
@@ -120,9 +120,15 @@ class Context:
 
 
 def is_header_row(row: GridRow, vocab: Vocabulary) -> bool:
-    """Header rows hold column labels and group headings only: no figures, no other words."""
+    """Header rows hold column labels and group headings, no figures: every cell a known
+    label, or (a row of several cells) at least half of them — a header's other cells are
+    labels this vocabulary does not know yet, reported as such, not a reason to lose the
+    header and every column under it."""
     texts = row.texts()
-    return bool(texts) and all(not is_amount(t) and vocab.is_header_word(t) for t in texts)
+    if not texts or any(is_amount(t) for t in texts):
+        return False
+    known = sum(1 for t in texts if vocab.is_header_word(t))
+    return known == len(texts) or (len(texts) > 1 and 2 * known >= len(texts))
 
 
 def is_note(row: GridRow) -> bool:
@@ -665,6 +671,19 @@ def class_code(name: str, classification: Classification) -> str:
     return (exact or cut or [""])[0] if len(exact) == 1 or len(cut) == 1 else ""
 
 
+FORMER_NAME_YEARS = 10  # how far back a 类 printed under a former name is looked up
+
+
+def former_class_code(name: str, year: int) -> tuple[str, int]:
+    """The 类 a line names by a name of an earlier year (医疗卫生与计划生育支出, 210 until 2018),
+    and that year; ("", 0) when no earlier catalogue has it."""
+    for earlier in range(year - 1, year - 1 - FORMER_NAME_YEARS, -1):
+        code = class_code(name, function_classification(earlier))
+        if code:
+            return code, earlier
+    return "", 0
+
+
 def shape_two_sided(ctx: Context) -> ShapedTable:
     """Both halves of each printed line in one row.
 
@@ -736,7 +755,17 @@ def shape_two_sided(ctx: Context) -> ShapedTable:
             continue
         code = class_code(name, ctx.catalogs.function) if name else ""
         if name and not code:
-            ctx.problem(row.line, f"“{name}”不是功能分类的类", f"{name!r} is not a function class")
+            code, earlier = former_class_code(name, ctx.catalogs.year)
+            if code:
+                ctx.problem(
+                    row.line,
+                    f"“{name}”是{earlier}年的类名，按 {code} 读取",
+                    f"{name!r} is the name of class {code} in {earlier}; read as {code}",
+                )
+            else:
+                ctx.problem(
+                    row.line, f"“{name}”不是功能分类的类", f"{name!r} is not a function class"
+                )
         rows.append((Row(code, name or use, 1, values), row.line))
     spend_label = leaves[spend.label_index] if spend.label_index < len(leaves) else "项目"
     columns = [
