@@ -258,13 +258,40 @@ def variant() -> RecognisedDocument:
 def test_variant_document_parts(variant: RecognisedDocument) -> None:
     assert variant.year == 2022
     assert variant.department == "某某局"
-    assert list(variant.tables) == ["income", "expenditure", "state-capital", "three-public"]
+    assert list(variant.tables) == [
+        *("income", "expenditure", "state-capital", "three-public"),
+        *("unidentified-1", "unidentified-2"),
+    ]
     assert [t.text for t in variant.narrative] == ["一、部门主要职能", "负责全市有关工作。"]
-    unread = {u.title: u.table_id for u in variant.unread}
-    assert unread == {
-        "2021年部门收支决算总表": "income-expenditure-final",
-        "2022年部门国有资产占用情况表": "",
-    }
+    assert variant.unread == ()
+
+
+def test_a_table_nobody_identified_is_read_as_its_grid(variant: RecognisedDocument) -> None:
+    # a 决算 table with no definition of its own: every cell read, what its title suggests kept
+    final = variant.tables["unidentified-1"]
+    assert (
+        final.title == "2021年部门收支决算总表"
+        and final.meta["guess"] == "income-expenditure-final"
+    )
+    assert [c.label for c in final.columns] == ["项目", "决算数", "项目", "决算数"]
+    assert [r.values for r in final.rows] == [
+        {
+            "c1": "一般公共预算财政拨款收入",
+            "c2": Decimal("1000000.00"),
+            "c3": "一般公共服务支出",
+            "c4": Decimal("1000000.00"),
+        }
+    ]
+    # a table of a kind nobody described: its one row, and the reader says so
+    assets = variant.tables["unidentified-2"]
+    assert [(r.name, r.values) for r in assets.rows] == [
+        ("车辆", {"c1": "车辆", "c2": Decimal("20000")})
+    ]
+    notes = [p.message_zh for p in variant.problems if p.table.startswith("unidentified")]
+    assert notes == [
+        "未识别的表，1行（标题像income-expenditure-final，但没有它的定义）",
+        "未识别的表，1行",
+    ]
 
 
 def test_variant_tables_in_yuan_and_in_their_own_column_order(variant: RecognisedDocument) -> None:

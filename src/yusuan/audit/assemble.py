@@ -146,6 +146,12 @@ def identify_block(block: Block) -> Identification | None:
     return identify(block.title_text, evidence)
 
 
+def has_grid(block: Block) -> bool:
+    """Does a block print a table: header rows, or body rows under them?"""
+    parts = split_parts(block, vocabulary())
+    return bool(parts.header or parts.body)
+
+
 def _unread(block: Block, why_zh: str, why_en: str, table_id: str = "") -> UnreadBlock:
     return UnreadBlock(
         block.title.line, block.last_line, block.title_text, why_zh, why_en, table_id
@@ -161,9 +167,13 @@ def recognise_rows(rows: Sequence[GridRow], source: str) -> RecognisedDocument:
 def narrative_year(rows: Sequence[GridRow]) -> int:
     """The year the first line about the budget names ("2019年度部门预算公开"), for a document
     whose table titles name none; 0 when no line does."""
+    headings = [r for r in rows if looks_like_title(r.cells) is not None]
+    years = Counter(y for r in headings if (y := year_in(" ".join(r.texts()))))
+    if years:  # the headings outside the tables ("第二部分…2024年度部门决算表")
+        return years.most_common(1)[0][0]
     for row in rows:
         text = " ".join(row.texts())
-        found = year_in(text) if "预算" in text else None
+        found = year_in(text) if "预算" in text or vocabulary().is_final_title(text) else None
         if found:
             return found
     return 0
@@ -206,6 +216,9 @@ def recognise_blocks(
                     found.table_id,
                 )
             )
+            continue
+        if found is None and not has_grid(block):
+            unread.append(_unread(block, "不认识的表名，其下没有表格", "no known title, no grid"))
             continue
         if found is None or not found.defined:
             unidentified += 1

@@ -40,7 +40,7 @@ from yusuan.audit.document import ReadProblem, RecognisedDocument
 from yusuan.audit.forms import form_vocabulary, is_footer
 from yusuan.audit.grid import Block, GridRow
 from yusuan.audit.pdf_tables import PageContent, TablePart, TextLine, join_lines, read_page
-from yusuan.audit.recognise import is_amount, is_number_label
+from yusuan.audit.recognise import find_unit, is_amount, is_number_label
 
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4})?[-—–－\s]*$")
 # a note: 注/说明/备注 or a numbered line, or a statement that the table is empty (本表为空表)
@@ -51,6 +51,7 @@ _ITEM_START = re.compile(
 )
 # a label and its value ("部门：…", "单位：万元"): printed above a table, never in it
 _LABELLED = re.compile(r"^[^:：\d]{1,8}[:：]")
+SHORT_LINE = 20  # characters: a line this short under a title may still be part of it
 MARGIN = 0.1  # share of the page height at the top and bottom where page numbers stand
 NOTE_GAP = 2.5  # a line further below the table than this many line heights is not its note
 SAME_EDGE = 8.0  # points: tables whose left and right edges are this close have the same width
@@ -217,6 +218,17 @@ def _leading_headers(rows: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return headers
 
 
+def _between_title_and_table(item: TextLine) -> bool:
+    """A line printed between a title and its table: the unit, a 部门/单位 label and its value,
+    or a short remark ("（2024年度）"); a sentence of narrative is none of these."""
+    text = "".join(item.cells)
+    return (
+        find_unit(text) is not None
+        or any(_LABELLED.match(c) for c in item.cells)
+        or len(text) <= SHORT_LINE
+    )
+
+
 def _form_footer(block: _Open, row: GridRow) -> bool:
     return form_vocabulary().is_title(" ".join(block.title.cells)) and is_footer(row)
 
@@ -350,8 +362,12 @@ class _Builder:
             self.open = _Open(row, last_page=page.number, last_bottom=item.bottom)
             return
         if block is not None and block.table is None:
-            block.rows.append(row)  # 部门, 单位 and the like between a title and its table
-            block.last_bottom = item.bottom
+            if block.last_page == page.number and _between_title_and_table(item):
+                block.rows.append(row)  # 部门, 单位 and the like between a title and its table
+                block.last_bottom = item.bottom
+                return
+            self.close()  # a title no table follows (a contents entry, a heading)
+            self.narrative.append(row)
             return
         height = item.bottom - item.top
         if (

@@ -428,8 +428,9 @@ class Evidence:
 
     def fit(self, spec: TableSpec) -> Fit:
         """Header labels this table has its own alias for count 2, shared ones 1; rows of the
-        codes its shape lists count 2 more; rows of another classification's codes, or a
-        two-sided header under a one-sided table (and the reverse), contradict it."""
+        codes its shape lists count 2 more, a 收入 | 支出 header under a two-sided table 2 more;
+        rows of another classification's codes, or a 收入 | 支出 header under a one-sided
+        table, contradict it."""
         signals: list[str] = []
         points = 0
         own = {alias_label(w) for w in spec.own_aliases}
@@ -453,12 +454,9 @@ class Evidence:
             if mine:
                 points += 2
                 signals.append("codes")
-        if spec.shape == "two-sided":
-            if self.leaves and not self.two_sided:
-                return Fit(points, tuple(signals), contradicts=True)
-            if self.two_sided:
-                points += 2
-                signals.append("收入/支出")
+        if spec.shape == "two-sided" and self.two_sided:
+            points += 2
+            signals.append("收入/支出")
         elif self.two_sided:
             return Fit(points, tuple(signals), contradicts=True)
         return Fit(points, tuple(signals))
