@@ -218,15 +218,15 @@ def _leading_headers(rows: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return headers
 
 
+def _labelled_line(item: TextLine) -> bool:
+    """A unit line or a 部门/单位 label line."""
+    return find_unit("".join(item.cells)) is not None or any(_LABELLED.match(c) for c in item.cells)
+
+
 def _between_title_and_table(item: TextLine) -> bool:
     """A line printed between a title and its table: the unit, a 部门/单位 label and its value,
     or a short remark ("（2024年度）"); a sentence of narrative is none of these."""
-    text = "".join(item.cells)
-    return (
-        find_unit(text) is not None
-        or any(_LABELLED.match(c) for c in item.cells)
-        or len(text) <= SHORT_LINE
-    )
+    return _labelled_line(item) or len("".join(item.cells)) <= SHORT_LINE
 
 
 def _form_footer(block: _Open, row: GridRow) -> bool:
@@ -358,11 +358,13 @@ class _Builder:
         row = self.row(item.cells, page.number)
         block = self.open
         if title_of(row) is not None:
+            row = self._wrapped_title(row, page)
             self.close()
             self.open = _Open(row, last_page=page.number, last_bottom=item.bottom)
             return
         if block is not None and block.table is None:
-            if block.last_page == page.number and _between_title_and_table(item):
+            next_page = block.last_page == page.number - 1 and _labelled_line(item)
+            if next_page or (block.last_page == page.number and _between_title_and_table(item)):
                 block.rows.append(row)  # 部门, 单位 and the like between a title and its table
                 block.last_bottom = item.bottom
                 return
@@ -437,6 +439,13 @@ class _Builder:
                 headers = {_normalised(h) for h in reference.headers}
                 while rows and _normalised(rows[0]) in headers:
                     rows.pop(0)
+                last = block.rows[-1] if block.rows else None
+                if rows and last is not None and _wrapped_rest(last.cells, rows[0]):
+                    # the rest of a cell wrapped over the page break, in a row of its own
+                    merged = [
+                        join_lines([a, b]) for a, b in zip(last.cells, rows.pop(0), strict=False)
+                    ]
+                    block.rows[-1] = GridRow(last.line, tuple(merged))
                 self._extend(block, part, page, rows)
                 return
             if continues:  # a finer grid continuing the block: its own columns from here on
@@ -464,6 +473,24 @@ class _Builder:
         block.rows.extend(self.row(r, page.number) for r in rows)
         block.last_page, block.last_bottom, block.note = page.number, part.bottom, False
         block.part_top = part.top
+
+    def _wrapped_title(self, row: GridRow, page: PageContent) -> GridRow:
+        """A title wrapped over two lines ("…培训费支出预算" / "表"): the narrative line right
+        above, on this page, that is no title itself, joined to it when that makes a title."""
+        previous = self.narrative[-1] if self.narrative else None
+        if (
+            previous is None
+            or previous.line != row.line - 1
+            or self.line_pages.get(previous.line) != page.number
+            or len(previous.texts()) != 1
+            or title_of(previous) is not None
+        ):
+            return row
+        joined = GridRow(previous.line, (join_lines([*previous.texts(), *row.texts()]),))
+        if title_of(joined) is None:
+            return row
+        self.narrative.pop()
+        return joined
 
     def _untitled(self, part: TablePart, page: PageContent) -> GridRow:
         previous = self.narrative[-1] if self.narrative else None

@@ -38,7 +38,7 @@ _MONEY = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
 # a short remark in brackets after a title: "（续）", "（功能科目）", "(经济分类)"
 _CONTINUED = re.compile(r"[(（][^()（）]{1,10}[)）]$")
 # cells that mean "nothing here" in an amount column
-BLANK_MARKS = frozenset({"", "-", "—", "－", "--", "——", "/"})
+BLANK_MARKS = frozenset({"", "-", "—", "－", "--", "——", "/", "无"})
 
 
 def normalise(text: str) -> str:

@@ -40,6 +40,7 @@ from yusuan.audit.recognise import (
     leaf_labels,
     leaf_parents,
     map_header,
+    normalise,
     parse_amount,
     parse_number,
     template_order,
@@ -441,6 +442,8 @@ def _classified_rows(
         values = read_values(ctx, row, value_cols)
         report_stray(ctx, row, (c.index for c in columns))
         first = row.texts()[0] if row.texts() else ""
+        if normalise(printed) in BLANK_MARKS:
+            printed = ""  # "无" where a code would stand: a row of an empty table
         if not printed.strip("[] ").isdigit() and (vocab.is_total(name) or vocab.is_total(first)):
             totals.append((Row("", name or first, 0, values, TOTAL), row.line))
         elif printed or name:
@@ -889,6 +892,19 @@ def _by_category(
     if text.get("category"):
         rows.append((Row("", text["category"], 1, values, GROUP), row.line))
         return 1
+    above = rows[-1][0] if rows else None
+    if (
+        not text.get("item")
+        and not project
+        and text.get("method")
+        and above
+        and above.kind == DETAIL
+    ):
+        # an item cell merged over several rows (one item bought by two methods): the item
+        # above, once for each method
+        values["item"] = above.values.get("item")
+        rows.append((replace(above, values=values), row.line))
+        return level
     if not text.get("item"):
         rows.append((Row("", project or carried, 2, values, GROUP), row.line))
         return 2
