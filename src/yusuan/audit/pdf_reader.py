@@ -29,6 +29,7 @@ layer (``assemble.recognise_blocks``):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -40,7 +41,7 @@ from yusuan.audit.document import ReadProblem, RecognisedDocument
 from yusuan.audit.forms import form_vocabulary, is_footer
 from yusuan.audit.grid import Block, GridRow
 from yusuan.audit.pdf_tables import PageContent, TablePart, TextLine, join_lines, read_page
-from yusuan.audit.recognise import find_unit, is_amount, is_number_label
+from yusuan.audit.recognise import find_unit, is_amount, is_number_label, looks_like_title
 
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4})?[-—–－\s]*$")
 # a note: 注/说明/备注 or a numbered line, or a statement that the table is empty (本表为空表)
@@ -115,6 +116,32 @@ class PdfGrid:
             Block(change(b.title), tuple(change(r) for r in b.rows)) for b in self.blocks
         )
         return replace(self, narrative=tuple(change(r) for r in self.narrative), blocks=blocks)
+
+
+HEAD_GRID = 4.0  # points: lines whose tops differ by less are at the same place on the page
+MIN_HEAD_PAGES = 3  # a line repeated on fewer pages is no running head
+
+
+def head_key(item: TextLine, page: PageContent) -> tuple[str, int] | None:
+    """A top-margin line's text and place, for comparing pages; None for any other line."""
+    if item.bottom >= MARGIN * page.height:
+        return None
+    return "".join(item.cells), round(item.top / HEAD_GRID)
+
+
+def running_heads(pages: Sequence[PageContent]) -> frozenset[tuple[str, int]]:
+    """The top-margin lines printed at the same place on most pages (at least three) that
+    print anything, except titles: running heads, whatever their text."""
+    counts: Counter[tuple[str, int]] = Counter()
+    for page in pages:
+        keys = {head_key(i, page) for i in page.items if isinstance(i, TextLine)}
+        counts.update(k for k in keys if k is not None)
+    printed = sum(1 for p in pages if p.items)
+    return frozenset(
+        key
+        for key, n in counts.items()
+        if n >= MIN_HEAD_PAGES and 2 * n > printed and looks_like_title((key[0],)) is None
+    )
 
 
 def _page_furniture(item: TextLine, page: PageContent) -> bool:
@@ -248,6 +275,7 @@ class _Builder:
         self.problems: list[ReadProblem] = []
         self.open: _Open | None = None
         self.last_head: str | None = None  # first cell of the previous page's top-margin line
+        self.repeated: frozenset[tuple[str, int]] = frozenset()  # running heads (head_key)
 
     def row(self, cells: Sequence[str], page: int) -> GridRow:
         self.line += 1
@@ -281,18 +309,29 @@ class _Builder:
                 )
             )
         # a running head: the first line of the page, in the top margin, that begins as the
-        # previous page's did (the document's title beside the section's) is not a title
+        # previous page's did (the document's title beside the section's), or a line printed
+        # at the same place on most pages. A title is no running head: a form's title repeated
+        # on the next page starts the next form
         first = page.items[0] if page.items else None
         head = (
             first if isinstance(first, TextLine) and first.bottom < MARGIN * page.height else None
         )
-        running = head is not None and head.cells[0] == self.last_head
+        running = (
+            head is not None
+            and head.cells[0] == self.last_head
+            and title_of(GridRow(0, head.cells)) is None
+        )
         self.last_head = head.cells[0] if head is not None else None
         items = [
             i
             for i in page.items
             if not (
-                isinstance(i, TextLine) and (_page_furniture(i, page) or (running and i is head))
+                isinstance(i, TextLine)
+                and (
+                    _page_furniture(i, page)
+                    or (running and i is head)
+                    or head_key(i, page) in self.repeated
+                )
             )
         ]
         items = self._continued_lines(items, page)
@@ -506,9 +545,13 @@ def read_grid(path: str | Path) -> PdfGrid:
     builder = _Builder()
     with pdfplumber.open(file) as pdf:
         count = len(pdf.pages)
+        pages = []
         for page in pdf.pages:
-            builder.page(read_page(page))
+            pages.append(read_page(page))
             page.close()
+    builder.repeated = running_heads(pages)
+    for content in pages:
+        builder.page(content)
     builder.close()
     return PdfGrid(
         source=str(file),

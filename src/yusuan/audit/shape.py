@@ -29,6 +29,7 @@ from typing import cast
 
 from yusuan.audit.document import ReadProblem
 from yusuan.audit.grid import Block, GridRow, cells_of
+from yusuan.audit.pdf_tables import join_lines
 from yusuan.audit.recognise import (
     BLANK_MARKS,
     HeaderColumn,
@@ -157,9 +158,38 @@ def split_parts(block: Block, vocab: Vocabulary) -> Parts:
         if index > start and all(vocab.is_total(t) for t in rows[index].texts()):
             break  # the 合计 row of a table with no figures, not a header row
         index += 1
+    header = list(rows[start:index])
+    while header and index < len(rows) and wrapped_header_tail(header[-1], rows[index], vocab):
+        header[-1] = GridRow(
+            header[-1].line,
+            tuple(
+                join_lines([header[-1].cell(i), rows[index].cell(i)])
+                for i in range(max(header[-1].width, rows[index].width))
+            ),
+        )
+        index += 1
     body = [r for r in rows[index:] if not is_note(r)]
     notes = tuple(r.texts()[0] for r in rows[index:] if is_note(r))
-    return Parts(unit, unit_text, tuple(rows[start:index]), tuple(body), notes, department)
+    return Parts(unit, unit_text, tuple(header), tuple(body), notes, department)
+
+
+def wrapped_header_tail(above: GridRow, row: GridRow, vocab: Vocabulary) -> bool:
+    """Is a row under the header the rest of header cells wrapped onto a line of their own
+    ("采购组织形" / "式")? No figure; every cell under a header cell of the row above (the
+    same column: their x-ranges overlap); and each joined label is one the vocabulary knows,
+    or each piece is a short tail (two characters at most) that starts no item."""
+    cells = row.indexed()
+    if not cells or any(is_amount(t) for _, t in cells):
+        return False
+    if not all(above.cell(i) for i, _ in cells):
+        return False
+    joined = [join_lines([above.cell(i), t]) for i, t in cells]
+    if all(vocab.is_header_word(j) for j in joined):
+        return True
+    return all(len(t) <= WRAPPED_TAIL and unnumbered(t) == t for _, t in cells)
+
+
+WRAPPED_TAIL = 2  # characters: the most a wrapped header cell's last line holds on its own
 
 
 # --- cells ---------------------------------------------------------------------------------
