@@ -179,14 +179,17 @@ def wrapped_header_tail(above: GridRow, row: GridRow, vocab: Vocabulary) -> bool
     same column: their x-ranges overlap); and each joined label is one the vocabulary knows,
     or each piece is a short tail (two characters at most) that starts no item."""
     cells = row.indexed()
-    if not cells or any(is_amount(t) for _, t in cells):
-        return False
+    if not cells or any(is_amount(t) or vocab.is_total(t) for _, t in cells):
+        return False  # figures, or the 合计 row of a table with no figures
     if not all(above.cell(i) for i, _ in cells):
         return False
     joined = [join_lines([above.cell(i), t]) for i, t in cells]
     if all(vocab.is_header_word(j) for j in joined):
         return True
-    return all(len(t) <= WRAPPED_TAIL and unnumbered(t) == t for _, t in cells)
+    return all(
+        len(t) <= WRAPPED_TAIL and unnumbered(t) == t and not vocab.is_header_word(t)
+        for _, t in cells
+    )
 
 
 WRAPPED_TAIL = 2  # characters: the most a wrapped header cell's last line holds on its own
