@@ -12,6 +12,8 @@ import pytest
 from yusuan.audit.document import RecognisedDocument, to_subject
 from yusuan.audit.forms import is_value, split_glued, split_value
 from yusuan.audit.recognise import (
+    core_title,
+    evidence_of,
     find_unit,
     identify,
     label,
@@ -381,3 +383,73 @@ def test_a_cell_under_no_column_is_reported_not_dropped_silently() -> None:
     document = read_text(text)
     assert [r.name for r in document.tables["operating-costs"].rows] == ["合计", "某某局"]
     assert [(p.line, p.table) for p in document.problems] == [(5, "operating-costs")]
+
+
+# --- titles numbered any way, contents, identification from the header ----------------------
+
+NUMBERED = "\n".join(
+    "\t".join(cells)
+    for cells in [
+        ("目录",),
+        ("一、2022年度某某局部门收入预算总表",),
+        ("二、2022年度某某局部门支出预算总表",),
+        ("三、2022年度某某局部门政府采购预算表",),
+        ("",),
+        ("一、2022年度某某局部门收入预算总表",),
+        ("部门：某某局", "单位：元"),
+        ("科目编码", "科目名称", "合计", "一般公共预算拨款"),
+        ("", "合计", "300.00", "300.00"),
+        ("201", "一般公共服务支出", "300.00", "300.00"),
+        ("20101", "人大事务", "300.00", "300.00"),
+        ("2010101", "行政运行", "300.00", "300.00"),
+        ("",),
+        ("公开02表：2022年度某某局部门支出预算总表", "单位：万元"),
+        ("科目编码", "科目名称", "合计", "基本支出", "项目支出"),
+        ("", "合计", "0.03", "0.03", ""),
+        ("2010101", "行政运行", "0.03", "0.03", ""),
+        ("",),
+        ("附表",),
+        ("单位名称", "合计（元）", "因公出国（境）费", "公务接待费"),
+        ("某某局", "120.00", "100.00", "20.00"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("一、2018年度某某局收支预算总表", "2018年度某某局收支预算总表"),
+        ("公开01表：收支预算总表", "收支预算总表"),
+        ("表3-1 一般公共预算支出表", "一般公共预算支出表"),
+        ("(一)财政拨款收支总表（续）", "财政拨款收支总表"),
+        ("部门：某某局", None),
+        ("本表反映部门收支总表。", None),
+    ],
+)
+def test_titles_numbered_any_way(line: str, title: str | None) -> None:
+    assert core_title(line) == title
+
+
+def test_numbered_titles_contents_and_a_table_known_by_its_header() -> None:
+    doc = read_text(NUMBERED, "numbered.txt")
+    assert list(doc.tables) == ["income", "expenditure", "three-public"]
+    # the unit on the title's line, and in brackets in a header label
+    assert doc.tables["income"].unit is MoneyUnit.YUAN
+    assert doc.tables["expenditure"].unit is MoneyUnit.WAN
+    assert doc.tables["expenditure"].rows[1].values["basic"] == Decimal("300.00")
+    three = doc.tables["three-public"]
+    assert three.unit is MoneyUnit.YUAN and three.rows[0].values["abroad"] == Decimal("100.00")
+    # the contents announce three tables; the procurement table is not in the document
+    assert doc.announced == ("income", "expenditure", "procurement")
+    notes = [p.message_zh for p in doc.problems]
+    assert "目录列出的表未读到：政府采购预算表（procurement）" in notes
+    assert "表名不认识，按表头和行识别为“三公”经费表" in notes
+
+
+def test_rows_of_another_classification_contradict_a_title() -> None:
+    # a title naming a table by 功能分类 over rows of economic codes is not that table
+    header = [("科目编码", "科目名称", "合计")]
+    body = [("301", "工资福利支出", "5.00"), ("30101", "基本工资", "5.00")]
+    found = identify("部门支出总表", evidence_of(header, body))
+    assert found is None or found.spec.shape != "function"
+    assert identify("部门支出总表", evidence_of(header, [("201", "一般公共服务", "5.00")]))

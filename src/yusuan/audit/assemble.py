@@ -26,7 +26,7 @@ from yusuan.audit.recognise import (
     year_in,
 )
 from yusuan.audit.shape import ShapedTable, shape_grid, shape_table, split_parts
-from yusuan.catalog.loader import catalogs_for
+from yusuan.catalog.loader import Catalogs, catalogs_for
 from yusuan.tables.base import GROUP, Table
 
 
@@ -146,6 +146,39 @@ def identify_block(block: Block) -> Identification | None:
     return identify(block.title_text, evidence)
 
 
+def read_table(
+    block: Block, found: Identification | None, catalogs: Catalogs, number: int, grid_id: str
+) -> tuple[ShapedTable, list[ReadProblem]]:
+    """A block read as the table it was identified as; as a grid (``grid_id``) when it was
+    not, when it is a 决算 table with no definition, or when reading it as its table fails (one
+    table's failure must not lose the document). Also what the reader notes about how."""
+    if found is None or not found.defined:
+        guess = found.table_id if found is not None else ""
+        return shape_grid(block, grid_id, number, guess), []
+    try:
+        result = shape_table(block, found.spec, found.table_id, catalogs, number)
+    except Exception as failure:  # any failure falls back to the grid
+        return shape_grid(block, grid_id, number, found.table_id), [
+            ReadProblem(
+                block.title.line,
+                f"按{found.spec.name}读取时出错（{failure}），按网格读取",
+                f"reading it as {found.table_id} failed ({failure!r}); read as a grid",
+                grid_id,
+            )
+        ]
+    if "title" in found.signals:
+        return result, []
+    return result, [
+        ReadProblem(
+            block.title.line,
+            "表名不认识，按表头和行识别为" + found.spec.name,
+            f"title names no known table; identified as {found.table_id} "
+            f"from its {' and '.join(found.signals)}",
+            found.table_id,
+        )
+    ]
+
+
 def has_grid(block: Block) -> bool:
     """Does a block print a table: header rows, or body rows under them?"""
     parts = split_parts(block, vocabulary())
@@ -220,24 +253,11 @@ def recognise_blocks(
         if found is None and not has_grid(block):
             unread.append(_unread(block, "不认识的表名，其下没有表格", "no known title, no grid"))
             continue
-        if found is None or not found.defined:
-            unidentified += 1
-            guess = found.table_id if found is not None else ""
-            result = shape_grid(block, f"{UNIDENTIFIED}-{unidentified}", number, guess)
-            table_id = result.table.id
-        else:
-            result = shape_table(block, found.spec, found.table_id, catalogs, number)
-            table_id = found.table_id
-            if "title" not in found.signals:
-                problems.append(
-                    ReadProblem(
-                        block.title.line,
-                        "表名不认识，按表头和行识别为" + found.spec.name,
-                        f"title names no known table; identified as {found.table_id} "
-                        f"from its {' and '.join(found.signals)}",
-                        table_id,
-                    )
-                )
+        grid_id = f"{UNIDENTIFIED}-{unidentified + 1}"
+        result, notes = read_table(block, found, catalogs, number, grid_id)
+        table_id = result.table.id
+        unidentified += table_id == grid_id
+        problems.extend(notes)
         shaped[table_id] = result
         first_lines[table_id] = block.title.line
         problems.extend(result.problems)

@@ -33,6 +33,7 @@ _SPACE = re.compile(r"\s+")
 _YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年(?:度)?")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|元)")
+_UNIT_IN_LABEL = re.compile(r"\((?:单位:)?(亿元|万元|元)\)$")
 _AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _MONEY = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
 # a short remark in brackets after a title: "（续）", "（功能科目）", "(经济分类)"
@@ -49,6 +50,18 @@ def normalise(text: str) -> str:
 def label(text: str) -> str:
     """A header or field label for comparison: normalised, without a leading year or a colon."""
     return _YEAR_PREFIX.sub("", normalise(text)).rstrip(":")
+
+
+def header_label(text: str) -> str:
+    """A column header for comparison: its ``label`` without a unit in brackets ("合计（万元）"
+    is 合计)."""
+    return _UNIT_IN_LABEL.sub("", label(text))
+
+
+def unit_in_label(text: str) -> MoneyUnit | None:
+    """The money unit a header label or title names in brackets ("预算数（万元）")."""
+    found = _UNIT_IN_LABEL.search(normalise(text))
+    return MoneyUnit.parse(found.group(1)) if found else None
 
 
 def year_in(text: str) -> int | None:
@@ -116,7 +129,7 @@ class TableSpec:
 
     def key_for(self, printed: str) -> str | None:
         """The yusuan key a printed header names in this table, if any."""
-        return self.aliases.get(label(printed))
+        return self.aliases.get(header_label(printed))
 
     def kind_of(self, key: str) -> str:
         """CODE, NAME, TEXT, QUANTITY or (by default) AMOUNT."""
@@ -154,7 +167,7 @@ class Vocabulary:
 
     def is_header_word(self, text: str) -> bool:
         """Is this cell something a header row may hold (a column label or a group heading)?"""
-        word = label(text)
+        word = header_label(text)
         if not word or word in self.header_words:
             return True
         return any(word in t.aliases for t in self.tables)
@@ -436,8 +449,8 @@ class Evidence:
         own = {alias_label(w) for w in spec.own_aliases}
         keys: set[str] = set()
         for leaf, parent in zip(self.leaves, self.parents, strict=False):
-            word = label(leaf)
-            key = spec.aliases.get(label(parent) + ">" + word) or spec.aliases.get(word)
+            word = header_label(leaf)
+            key = spec.aliases.get(header_label(parent) + ">" + word) or spec.aliases.get(word)
             if not word or key is None or key in keys:
                 continue
             keys.add(key)
@@ -556,9 +569,11 @@ def looks_like_title(cells: Sequence[str]) -> str | None:
     """The text of a row that can be a title: one cell, shaped like a title (``core_title``),
     not a table's number alone."""
     texts = [c.strip() for c in cells if c.strip()]
+    if len(texts) > 1 and all(find_unit(t) is not None for t in texts[1:]):
+        texts = texts[:1]  # the unit printed on the title's line ("收支总表    单位：万元")
     if len(texts) != 1:
         return None
-    if is_number_label(cells):
+    if is_number_label(texts):
         return None  # "公开01表": the table's number, printed above its title
     return texts[0] if core_title(texts[0]) is not None else None
 
@@ -625,7 +640,11 @@ def map_header(
     taken: set[str] = set()
     for index, printed in enumerate(leaves):
         parent = parents[index] if index < len(parents) else ""
-        key = spec.aliases.get(label(parent) + ">" + label(printed)) if parent and printed else None
+        key = (
+            spec.aliases.get(header_label(parent) + ">" + header_label(printed))
+            if parent and printed
+            else None
+        )
         if key is not None and key not in taken:
             taken.add(key)
             found[index] = HeaderColumn(index, key, printed)
@@ -633,7 +652,7 @@ def map_header(
     for index, printed in enumerate(leaves):
         if not printed or index in found:
             continue
-        word = label(printed)
+        word = header_label(printed)
         choices = [k for k in (spec.aliases.get(word), *spec.alternates.get(word, ())) if k]
         key = next((k for k in choices if k not in taken), None)
         if key is None:

@@ -45,6 +45,7 @@ from yusuan.audit.recognise import (
     parse_amount,
     parse_number,
     template_order,
+    unit_in_label,
     vocabulary,
 )
 from yusuan.catalog.loader import Catalogs, Classification, function_classification
@@ -168,9 +169,25 @@ def split_parts(block: Block, vocab: Vocabulary) -> Parts:
             ),
         )
         index += 1
+    if unit is None:  # on the title's line, or in brackets in the title or a header label
+        unit, unit_text = unit_elsewhere(block.title, header)
     body = [r for r in rows[index:] if not is_note(r)]
     notes = tuple(r.texts()[0] for r in rows[index:] if is_note(r))
     return Parts(unit, unit_text, tuple(header), tuple(body), notes, department)
+
+
+def unit_elsewhere(title: GridRow, header: Sequence[GridRow]) -> tuple[MoneyUnit | None, str]:
+    """The unit of a table that prints no unit line: "单位：万元" on the title's line, or one
+    unit in brackets in the title or the header labels ("预算数（元）")."""
+    for text in title.texts():
+        found = find_unit(text) or unit_in_label(text)
+        if found is not None:
+            return found, text
+    named = {u: t for r in header for t in r.texts() if (u := unit_in_label(t)) is not None}
+    if len(named) == 1:
+        found, text = next(iter(named.items()))
+        return found, text
+    return None, ""
 
 
 def wrapped_header_tail(above: GridRow, row: GridRow, vocab: Vocabulary) -> bool:
@@ -404,7 +421,7 @@ def resolve_codes(
         if resolved.level:
             path = [*path[: resolved.level - 1], resolved.code]
             amounts[resolved.code] = entry.amount
-            if resolved.level > 1:
+            if resolved.level > 1 and len(path) > 1:  # (a 项 printed without its 款)
                 children.setdefault(path[-2], []).append(resolved.code)
         result.append(resolved)
     return result
