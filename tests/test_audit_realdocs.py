@@ -520,3 +520,11 @@ def test_the_documents_are_all_here() -> None:
         "shanghai-putuo-social-work-2024-final",
         "shanghai-final-accounts-template-2024",
     }
+
+
+def test_a_document_announcing_tables_and_yielding_none_is_not_ok() -> None:
+    from yusuan.audit.run import INCOMPLETE, audit_file, exit_status
+
+    result = audit_file(REALDOCS / "jiangsu-cppcc-office-2019-budget-narrative.pdf")
+    assert result.status == INCOMPLETE and exit_status([result]) == 2
+    assert [p.message_zh for p in result.problems] == ["目录列出12张表，一张也没有读到"]

@@ -453,3 +453,38 @@ def test_rows_of_another_classification_contradict_a_title() -> None:
     found = identify("部门支出总表", evidence_of(header, body))
     assert found is None or found.spec.shape != "function"
     assert identify("部门支出总表", evidence_of(header, [("201", "一般公共服务", "5.00")]))
+
+
+WRAPPED = "\n".join(
+    "\t".join(cells)
+    for cells in [
+        ("2022年部门政府采购预算表",),
+        ("单位：万元",),
+        ("项目名称", "采购品目", "采购组织形", "合计"),
+        ("", "", "式", ""),
+        ("合计", "", "", "30.00"),
+        ("培训项目", "A0602-办公设备", "分散采购", "30.00"),
+        ("",),
+        ("2022年部门一般公共预算基本支出表",),
+        ("单位：万元",),
+        ("科目编码", "科目名称", "基本支出"),
+        ("", "合计", "12.00"),
+        ("301", "工资福利支出", "12.00"),
+        ("30101", "基本工资", "12.00"),
+    ]
+)
+
+
+def test_a_header_cell_wrapped_onto_a_line_of_its_own_is_joined() -> None:
+    doc = read_text(WRAPPED, "wrapped.txt")
+    table = doc.tables["procurement"]
+    assert [c.key for c in table.columns] == ["project", "item", "method", "total"]
+    assert table.rows[1].values["method"] == "分散采购"
+    assert not [p for p in doc.problems if "表头" in p.message_zh]
+
+
+def test_an_economic_table_headed_basic_expenditure_keys_its_amount() -> None:
+    # the rules read ``amount``: a table whose only amount column is headed 基本支出 has it
+    table = read_text(WRAPPED, "wrapped.txt").tables["basic-economic"]
+    assert [c.key for c in table.value_columns()] == ["amount"]
+    assert table.row("30101").values["amount"] == Decimal("120000.00")
