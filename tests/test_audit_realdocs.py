@@ -62,13 +62,13 @@ TABLES: dict[str, dict[str, int]] = {
     "jiangsu-cppcc-office-2019-budget-narrative": {},
     "jiangsu-party-committee-office-2017-budget": {},
     "jiangsu-high-court-2017-budget": dict(
-        zip(JIANGSU_2017, (21, 13, 1, 4, 16, 33, 0, 16, 33, 18, 1, 53), strict=True)
+        zip(JIANGSU_2017, (21, 13, 1, 4, 16, 33, 1, 16, 33, 18, 1, 53), strict=True)
     ),
     "jiangsu-procuratorate-2017-budget": dict(
-        zip(JIANGSU_2017, (21, 15, 1, 4, 16, 28, 0, 16, 28, 16, 1, 46), strict=True)
+        zip(JIANGSU_2017, (21, 15, 1, 4, 16, 28, 1, 16, 28, 16, 1, 46), strict=True)
     ),
     "jiangsu-party-committee-office-2017-budget-tables": dict(
-        zip(JIANGSU_2017, (21, 15, 1, 4, 12, 31, 0, 12, 31, 18, 1, 47), strict=True)
+        zip(JIANGSU_2017, (21, 15, 1, 4, 12, 31, 1, 12, 31, 18, 1, 47), strict=True)
     ),
     "jiangsu-npc-office-2017-budget": {
         "income-expenditure": 21,
@@ -77,7 +77,7 @@ TABLES: dict[str, dict[str, int]] = {
         "fiscal-expenditure": 19,
         "fiscal": 4,
         "fiscal-basic-economic": 24,
-        "fund-expenditure": 0,
+        "fund-expenditure": 1,
         "general-budget": 19,
         "basic-economic": 24,
         "operating-costs": 16,
@@ -94,7 +94,7 @@ TABLES: dict[str, dict[str, int]] = {
         "general-budget": 17,
         "basic-economic": 26,
         "three-public": 1,
-        "fund-expenditure": 0,
+        "fund-expenditure": 1,
         "operating-costs": 12,
         "procurement": 20,
     },
@@ -108,7 +108,7 @@ TABLES: dict[str, dict[str, int]] = {
         "general-budget": 14,
         "basic-economic": 31,
         "three-public": 1,
-        "fund-expenditure": 0,
+        "fund-expenditure": 1,
         "operating-costs": 16,
         "procurement": 39,
     },
@@ -122,27 +122,27 @@ TABLES: dict[str, dict[str, int]] = {
         "general-budget": 17,
         "basic-economic": 31,
         "three-public": 1,
-        "fund-expenditure": 0,
+        "fund-expenditure": 1,
         "operating-costs": 17,
         "procurement": 41,
     },
     "shanghai-finance-bureau-2025-unit-budget": dict(
-        zip(SHANGHAI, (8, 24, 24, 5, 24, 0, 0, 35, 1), strict=True)
+        zip(SHANGHAI, (8, 24, 24, 5, 24, 1, 1, 35, 1), strict=True)
     ),
     "shanghai-putuo-commerce-2025-budget": dict(
-        zip(SHANGHAI, (8, 31, 31, 8, 31, 0, 0, 31, 1), strict=True)
+        zip(SHANGHAI, (8, 31, 31, 8, 31, 1, 1, 31, 1), strict=True)
     ),
     "shanghai-putuo-commerce-2025-unit-budget": dict(
-        zip(SHANGHAI, (8, 31, 31, 8, 31, 0, 0, 31, 1), strict=True)
+        zip(SHANGHAI, (8, 31, 31, 8, 31, 1, 1, 31, 1), strict=True)
     ),
     "shanghai-putuo-justice-2026-budget": dict(
-        zip(SHANGHAI, (8, 22, 22, 5, 22, 0, 0, 30, 1), strict=True)
+        zip(SHANGHAI, (8, 22, 22, 5, 22, 1, 1, 30, 1), strict=True)
     ),
     "shanghai-putuo-wanli-street-2024-budget": dict(
-        zip(SHANGHAI, (10, 67, 67, 10, 67, 0, 0, 32, 1), strict=True)
+        zip(SHANGHAI, (10, 67, 67, 10, 67, 1, 1, 32, 1), strict=True)
     ),
     "shanghai-putuo-welfare-home-2024-unit-budget": dict(
-        zip(SHANGHAI, (8, 15, 15, 5, 15, 0, 0, 27, 1), strict=True)
+        zip(SHANGHAI, (8, 15, 15, 5, 15, 1, 1, 27, 1), strict=True)
     ),
 }
 

@@ -41,7 +41,13 @@ from yusuan.audit.document import ReadProblem, RecognisedDocument
 from yusuan.audit.forms import form_vocabulary, is_footer
 from yusuan.audit.grid import Block, GridRow
 from yusuan.audit.pdf_tables import PageContent, TablePart, TextLine, join_lines, read_page
-from yusuan.audit.recognise import find_unit, is_amount, is_number_label, looks_like_title
+from yusuan.audit.recognise import (
+    find_unit,
+    identify,
+    is_amount,
+    is_number_label,
+    looks_like_title,
+)
 
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4})?[-—–－\s]*$")
 # a note: 注/说明/备注 or a numbered line, or a statement that the table is empty (本表为空表)
@@ -515,19 +521,20 @@ class _Builder:
 
     def _wrapped_title(self, row: GridRow, page: PageContent) -> GridRow:
         """A title wrapped over two lines ("…培训费支出预算" / "表"): the narrative line right
-        above, on this page, that is no title itself, joined to it when that makes a title."""
+        above (on this page or at the foot of the one before), that is no title itself, joined
+        to it when this line alone names no table and the two together do."""
         previous = self.narrative[-1] if self.narrative else None
         if (
             previous is None
             or previous.line != row.line - 1
-            or self.line_pages.get(previous.line) != page.number
+            or self.line_pages.get(previous.line, 0) < page.number - 1
             or len(previous.texts()) != 1
             or title_of(previous) is not None
         ):
             return row
         joined = GridRow(previous.line, (join_lines([*previous.texts(), *row.texts()]),))
-        if title_of(joined) is None:
-            return row
+        if title_of(joined) is None or identify(row.texts()[0]) or not identify(joined.texts()[0]):
+            return row  # joined only when the line alone names no table and the two do
         self.narrative.pop()
         return joined
 
