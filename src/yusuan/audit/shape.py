@@ -1021,10 +1021,19 @@ def grid_columns(parts: Parts) -> list[Column]:
     for index in range(width):
         filled = [r.cell(index) for r in parts.body if r.cell(index)]
         figures = sum(1 for t in filled if is_amount(t) or label(t) in BLANK_LABELS)
-        kind = AMOUNT if filled and 2 * figures > len(filled) else TEXT
+        amounts = bool(filled) and 2 * figures > len(filled) and not is_row_numbers(filled)
+        kind = AMOUNT if amounts else TEXT
         printed = leaves[index] if index < len(leaves) and leaves[index] else f"第{index + 1}列"
         columns.append(Column(f"c{index + 1}", printed, kind))
     return columns
+
+
+def is_row_numbers(cells: Sequence[str]) -> bool:
+    """Is a column the rows' numbers (行次: 1, 2, 3 …), not amounts?"""
+    numbers = [int(t) for t in cells if t.isdigit()]
+    return len(numbers) == len(cells) > 1 and numbers == list(
+        range(numbers[0], numbers[0] + len(numbers))
+    )
 
 
 BLANK_LABELS = frozenset(label(m) for m in BLANK_MARKS if m)
