@@ -200,13 +200,9 @@ def recognise_rows(rows: Sequence[GridRow], source: str) -> RecognisedDocument:
 def narrative_year(rows: Sequence[GridRow]) -> int:
     """The year the first line about the budget names ("2019年度部门预算公开"), for a document
     whose table titles name none; 0 when no line does."""
-    headings = [r for r in rows if looks_like_title(r.cells) is not None]
-    years = Counter(y for r in headings if (y := year_in(" ".join(r.texts()))))
-    if years:  # the headings outside the tables ("第二部分…2024年度部门决算表")
-        return years.most_common(1)[0][0]
     for row in rows:
         text = " ".join(row.texts())
-        found = year_in(text) if "预算" in text or vocabulary().is_final_title(text) else None
+        found = year_in(text) if "预算" in text else None
         if found:
             return found
     return 0

@@ -187,7 +187,9 @@ MAIN_DATA = "tables.toml"
 def table_files() -> list[str]:
     """The data files that declare tables: ``tables.toml`` first, then every other ``*.toml``
     under ``audit/data/`` with ``[[table]]`` entries, by name (so another file's tables, such as
-    the 决算 tables, plug in without editing this one)."""
+    the 决算 tables, plug in without editing this one). A later file's ``[aliases]`` and
+    ``[kinds]`` apply to its own tables, over the shared ones; its ``[header] words`` and
+    ``[rows]`` labels add to the shared ones."""
     folder = resources.files("yusuan.audit").joinpath("data")
     others = sorted(
         entry.name
@@ -197,26 +199,9 @@ def table_files() -> list[str]:
     return [MAIN_DATA, *(n for n in others if "table" in _data(n))]
 
 
-def _merged_data() -> dict[str, Any]:
-    """Every table file as one: tables in file order; the shared ``[aliases]``, ``[kinds]``,
-    ``[header]`` words and ``[rows]`` labels of later files add to the first file's (an alias
-    the first file gives a key keeps it)."""
-    merged: dict[str, Any] = {}
-    for name in table_files():
-        data = _data(name)
-        if not merged:
-            merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
-            merged["table"] = list(data.get("table", []))
-            continue
-        merged["table"] = [*merged.get("table", []), *data.get("table", [])]
-        for section in ("aliases", "kinds", "rows"):
-            target = merged.setdefault(section, {})
-            for key, words in data.get(section, {}).items():
-                target[key] = [*_strings(target.get(key)), *_strings(words)]
-        words = _strings(data.get("header", {}).get("words"))
-        header = merged.setdefault("header", {})
-        header["words"] = [*_strings(header.get("words")), *words]
-    return merged
+def _words(files: Sequence[Mapping[str, Any]], section: str, key: str) -> list[str]:
+    """A list of words that every table file may add to (``[header] words``, ``[rows]``)."""
+    return [w for f in files for w in _strings(f.get(section, {}).get(key))]
 
 
 def _strings(value: object) -> tuple[str, ...]:
@@ -292,17 +277,23 @@ def _labels(words: object) -> frozenset[str]:
 @functools.cache
 def vocabulary() -> Vocabulary:
     """The recognition data, loaded once."""
-    data = _merged_data()
+    files = [_data(name) for name in table_files()]
+    data = files[0]
     shared = data.get("aliases", {})
     kinds = data.get("kinds", {})
-    rows = data.get("rows", {})
+    rows = {key: _words(files, "rows", key) for key in data.get("rows", {})}
     return Vocabulary(
-        tables=tuple(_spec(t, shared, kinds) for t in data.get("table", [])),
+        # a file's own [aliases] and [kinds] apply to its tables, over the shared ones
+        tables=tuple(
+            _spec(t, {**shared, **f.get("aliases", {})}, {**kinds, **f.get("kinds", {})})
+            for f in files
+            for t in f.get("table", [])
+        ),
         final_markers=_strings(data["markers"].get("final")),
         title_endings=_strings(data["markers"].get("title_endings")),
         number_labels=tuple(re.compile(p) for p in _strings(data["markers"].get("numbers"))),
         numbering=tuple(re.compile(p) for p in _strings(data["markers"].get("numbering"))),
-        header_words=_labels(data.get("header", {}).get("words")),
+        header_words=_labels(_words(files, "header", "words")),
         total_labels=_labels(rows.get("total")),
         income_total_labels=_labels(rows.get("income_total")),
         expenditure_total_labels=_labels(rows.get("expenditure_total")),
@@ -328,6 +319,11 @@ class Identification:
     score: int
     defined: bool = True
     signals: tuple[str, ...] = ()
+
+    @property
+    def readable(self) -> bool:
+        """A 预算 table, or a 决算 table with a 决算 definition of its own."""
+        return self.defined
 
     @property
     def table_id(self) -> str:
@@ -442,8 +438,8 @@ class Evidence:
     def fit(self, spec: TableSpec) -> Fit:
         """Header labels this table has its own alias for count 2, shared ones 1; rows of the
         codes its shape lists count 2 more, a 收入 | 支出 header under a two-sided table 2 more;
-        rows of another classification's codes, or a 收入 | 支出 header under a one-sided
-        table, contradict it."""
+        rows of another classification's codes contradict it (a 收入 | 支出 header does not
+        contradict a one-sided table: 本年收入 | 本年支出 may be two of its columns)."""
         signals: list[str] = []
         points = 0
         own = {alias_label(w) for w in spec.own_aliases}
@@ -458,7 +454,7 @@ class Evidence:
         if keys:
             signals.append("header")
         function, economic = self.coded(_FUNCTION_CODE), self.coded(_ECONOMIC_CODE)
-        expected = CODED_SHAPES.get(spec.shape)
+        expected = CODED_SHAPES.get(shape_family(spec))
         if expected is not None and self.codes:
             mine = self.coded(expected)
             other = (function + economic) - mine
@@ -467,12 +463,22 @@ class Evidence:
             if mine:
                 points += 2
                 signals.append("codes")
-        if spec.shape == "two-sided" and self.two_sided:
+        if shape_family(spec) == "two-sided" and self.two_sided:
             points += 2
             signals.append("收入/支出")
-        elif self.two_sided:
-            return Fit(points, tuple(signals), contradicts=True)
         return Fit(points, tuple(signals))
+
+
+def shape_family(spec: TableSpec) -> str:
+    """What a table's rows are, whatever its shape is called: "two-sided" for a table with a
+    收入 and a 支出 half (it declares ``income``), "function" or "economic" for a shape of that
+    name or ending in it ("final-function"), else its shape."""
+    if spec.income or spec.shape == "two-sided":
+        return "two-sided"
+    for family in CODED_SHAPES:
+        if spec.shape == family or spec.shape.endswith("-" + family):
+            return family
+    return spec.shape
 
 
 def row_codes(body: Sequence[Sequence[str]]) -> tuple[str, ...]:

@@ -103,11 +103,8 @@ def announced_none_read(doc: RecognisedDocument) -> bool:
 def document_kind(doc: RecognisedDocument) -> str:
     """预算 or 决算: what most of the recognised titles are; for a narrative alone, the word
     its text uses more ("" when nothing tells)."""
-    final_ids = [u.table_id for u in doc.unread] + [
-        t.meta.get("guess", table_id) for table_id, t in doc.tables.items()
-    ]
-    finals = sum(1 for t in final_ids if t.endswith("-final"))
-    budgets = len(doc.tables) + (1 if doc.forms else 0) - finals
+    finals = sum(1 for u in doc.unread if u.table_id.endswith("-final"))
+    budgets = len(doc.tables) + (1 if doc.forms else 0)
     if not finals and not budgets:
         text = "".join(line.text for line in doc.narrative)
         finals, budgets = text.count("决算"), text.count("预算")

@@ -1116,12 +1116,24 @@ def shape_table(
 
 
 def shape_function_named(name: str) -> Callable[[Context], ShapedTable]:
-    """The shape a table definition names: one of ``SHAPES``, or ``"module:function"`` for a
-    shape defined elsewhere (the 决算 tables' shapes plug in this way)."""
+    """The shape a table definition names: one of ``SHAPES``; ``"module:function"`` for a
+    shape defined elsewhere; or one of the 决算 shapes (``FINAL_SHAPES`` of
+    ``yusuan.audit.final_accounts``, where the 决算 tables live)."""
     if name in SHAPES:
         return SHAPES[name]
     module, _, function = name.partition(":")
-    found = getattr(importlib.import_module(module), function, None) if function else None
+    found: object = None
+    try:
+        if function:
+            found = getattr(importlib.import_module(module), function, None)
+        else:
+            final = importlib.import_module(FINAL_SHAPES_MODULE)
+            found = getattr(final, "FINAL_SHAPES", {}).get(name)
+    except ModuleNotFoundError:
+        found = None
     if not callable(found):
-        raise ValueError(f"tables.toml: unknown shape {name!r}")
+        raise ValueError(f"audit/data: unknown table shape {name!r}")
     return cast(Callable[[Context], ShapedTable], found)
+
+
+FINAL_SHAPES_MODULE = "yusuan.audit.final_accounts"
