@@ -1039,11 +1039,28 @@ def is_row_numbers(cells: Sequence[str]) -> bool:
 BLANK_LABELS = frozenset(label(m) for m in BLANK_MARKS if m)
 
 
+def grid_header(block: Block, parts: Parts) -> tuple[GridRow, ...]:
+    """The header of a table whose labels nobody knows: the rows of several cells without a
+    figure right above its first row of figures."""
+    rows = block.content()
+    first = parts.body[0].line if parts.body else None
+    above = [r for r in rows if first is not None and r.line < first]
+    header: list[GridRow] = []
+    for row in reversed(above):
+        texts = row.texts()
+        if len(texts) < 2 or any(is_amount(t) for t in texts) or find_unit(" ".join(texts)):
+            break
+        header.insert(0, row)
+    return tuple(header)
+
+
 def shape_grid(block: Block, table_id: str, number: int, guess: str = "") -> ShapedTable:
     """A table nobody identified, read as the grid it prints: every row, every column (figures
     converted from the table's unit), reported as 未识别的表 with its number of rows. ``guess``
     names what its title suggests (a 决算 table without a definition of its own)."""
     parts = split_parts(block, vocabulary())
+    if not parts.header:
+        parts = replace(parts, header=grid_header(block, parts))
     unit = parts.unit or DEFAULT_UNIT
     columns = grid_columns(parts)
     problems: list[ReadProblem] = []
