@@ -24,7 +24,8 @@ from reportlab.pdfgen import canvas
 from paths import EXAMPLE, SHARED
 from rulekit import arith_fatal
 from yusuan.audit.document import RecognisedDocument
-from yusuan.audit.pdf_reader import PdfGrid, read_grid, read_pdf, recognise_grid
+from yusuan.audit.pdf_reader import PdfGrid, read_grid, read_pdf, recognise_grid, running_heads
+from yusuan.audit.pdf_tables import PageContent, TextLine
 from yusuan.audit.readers import UnsupportedDocument, _reader, read_document
 from yusuan.dataset import load_dataset
 from yusuan.money import MoneyUnit, round_display, to_unit
@@ -611,3 +612,23 @@ def test_read_document_chooses_by_suffix(tmp_path: Path) -> None:
         read_document(tmp_path / "budget.doc")
     with pytest.raises(UnsupportedDocument, match="not available"):
         _reader("yusuan.audit.no_such_reader", "read")
+
+
+def test_running_heads_are_lines_at_the_same_place_on_most_pages_never_titles() -> None:
+    def line(text: str, top: float) -> TextLine:
+        return TextLine(top, top + 10, 50, 300, (text,), (50,))
+
+    def page(number: int, *items: TextLine) -> PageContent:
+        return PageContent(number, 600, 800, items)
+
+    pages = [
+        page(
+            n,
+            line("某某局2022年部门预算", 20),
+            line("某某项目绩效目标填报表", 40),
+            line("正文", 300),
+        )
+        for n in range(1, 5)
+    ]
+    heads = running_heads(pages)
+    assert {text for text, _ in heads} == {"某某局2022年部门预算"}

@@ -12,6 +12,8 @@ import pytest
 from yusuan.audit.document import RecognisedDocument, to_subject
 from yusuan.audit.forms import is_value, split_glued, split_value
 from yusuan.audit.recognise import (
+    core_title,
+    evidence_of,
     find_unit,
     identify,
     label,
@@ -258,16 +260,59 @@ def variant() -> RecognisedDocument:
 def test_variant_document_parts(variant: RecognisedDocument) -> None:
     assert variant.year == 2022
     assert variant.department == "某某局"
-    assert list(variant.tables) == [
-        "income",
-        "expenditure",
-        "state-capital",
-        "three-public",
-        "income-expenditure-final",
+    budget = [t for t in variant.tables if not t.startswith("unidentified-")]
+    assert [t for t in budget if not t.endswith("-final")] == [
+        *("income", "expenditure", "state-capital", "three-public"),
     ]
+    # the 决算 table and the table nobody describes are read too: nothing is left unread
+    read_as = {t.meta.get("guess", t.id) for t in variant.tables.values()}
+    assert "income-expenditure-final" in read_as
+    assert len(variant.tables) == 6
     assert [t.text for t in variant.narrative] == ["一、部门主要职能", "负责全市有关工作。"]
-    unread = {u.title: u.table_id for u in variant.unread}
-    assert unread == {"2022年部门国有资产占用情况表": ""}
+    assert variant.unread == ()
+
+
+GRIDS = "\n".join(
+    "\t".join(cells)
+    for cells in [
+        ("2021年部门政府采购决算表",),
+        ("单位：万元",),
+        ("行次", "项目", "决算数"),
+        ("1", "货物", "12.50"),
+        ("2", "服务", "7.50"),
+        ("",),
+        ("2022年部门国有资产占用情况表",),
+        ("车辆", "2"),
+    ]
+)
+
+
+def test_a_table_nobody_identified_is_read_as_its_grid() -> None:
+    doc = read_text(GRIDS, "grids.txt")
+    assert list(doc.tables) == ["unidentified-1", "unidentified-2"]
+    # a 决算 table with no definition of its own: every cell read, what its title suggests kept
+    final = doc.tables["unidentified-1"]
+    assert final.title == "2021年部门政府采购决算表"
+    assert final.meta["guess"] == "procurement-final"
+    assert [(c.label, c.kind) for c in final.columns] == [
+        ("行次", "text"),  # row numbers, not amounts
+        ("项目", "text"),
+        ("决算数", "amount"),
+    ]
+    assert [r.values for r in final.rows] == [
+        {"c1": "1", "c2": "货物", "c3": Decimal("125000.00")},
+        {"c1": "2", "c2": "服务", "c3": Decimal("75000.00")},
+    ]
+    # a table of a kind nobody described: its one row, and the reader says so
+    assets = doc.tables["unidentified-2"]
+    assert [(r.name, r.values) for r in assets.rows] == [
+        ("车辆", {"c1": "车辆", "c2": Decimal("20000")})
+    ]
+    notes = [p.message_zh for p in doc.problems if p.table.startswith("unidentified")]
+    assert notes == [
+        "未识别的表，2行（标题像procurement-final，但没有它的定义）",
+        "未识别的表，1行",
+    ]
 
 
 def test_variant_tables_in_yuan_and_in_their_own_column_order(variant: RecognisedDocument) -> None:
@@ -357,3 +402,108 @@ def test_a_cell_under_no_column_is_reported_not_dropped_silently() -> None:
     document = read_text(text)
     assert [r.name for r in document.tables["operating-costs"].rows] == ["合计", "某某局"]
     assert [(p.line, p.table) for p in document.problems] == [(5, "operating-costs")]
+
+
+# --- titles numbered any way, contents, identification from the header ----------------------
+
+NUMBERED = "\n".join(
+    "\t".join(cells)
+    for cells in [
+        ("目录",),
+        ("一、2022年度某某局部门收入预算总表",),
+        ("二、2022年度某某局部门支出预算总表",),
+        ("三、2022年度某某局部门政府采购预算表",),
+        ("",),
+        ("一、2022年度某某局部门收入预算总表",),
+        ("部门：某某局", "单位：元"),
+        ("科目编码", "科目名称", "合计", "一般公共预算拨款"),
+        ("", "合计", "300.00", "300.00"),
+        ("201", "一般公共服务支出", "300.00", "300.00"),
+        ("20101", "人大事务", "300.00", "300.00"),
+        ("2010101", "行政运行", "300.00", "300.00"),
+        ("",),
+        ("公开02表：2022年度某某局部门支出预算总表", "单位：万元"),
+        ("科目编码", "科目名称", "合计", "基本支出", "项目支出"),
+        ("", "合计", "0.03", "0.03", ""),
+        ("2010101", "行政运行", "0.03", "0.03", ""),
+        ("",),
+        ("附表",),
+        ("单位名称", "合计（元）", "因公出国（境）费", "公务接待费"),
+        ("某某局", "120.00", "100.00", "20.00"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("一、2018年度某某局收支预算总表", "2018年度某某局收支预算总表"),
+        ("公开01表：收支预算总表", "收支预算总表"),
+        ("表3-1 一般公共预算支出表", "一般公共预算支出表"),
+        ("(一)财政拨款收支总表（续）", "财政拨款收支总表"),
+        ("部门：某某局", None),
+        ("本表反映部门收支总表。", None),
+    ],
+)
+def test_titles_numbered_any_way(line: str, title: str | None) -> None:
+    assert core_title(line) == title
+
+
+def test_numbered_titles_contents_and_a_table_known_by_its_header() -> None:
+    doc = read_text(NUMBERED, "numbered.txt")
+    assert list(doc.tables) == ["income", "expenditure", "three-public"]
+    # the unit on the title's line, and in brackets in a header label
+    assert doc.tables["income"].unit is MoneyUnit.YUAN
+    assert doc.tables["expenditure"].unit is MoneyUnit.WAN
+    assert doc.tables["expenditure"].rows[1].values["basic"] == Decimal("300.00")
+    three = doc.tables["three-public"]
+    assert three.unit is MoneyUnit.YUAN and three.rows[0].values["abroad"] == Decimal("100.00")
+    # the contents announce three tables; the procurement table is not in the document
+    assert doc.announced == ("income", "expenditure", "procurement")
+    notes = [p.message_zh for p in doc.problems]
+    assert "目录列出的表未读到：政府采购预算表（procurement）" in notes
+    assert "表名不认识，按表头和行识别为“三公”经费表" in notes
+
+
+def test_rows_of_another_classification_contradict_a_title() -> None:
+    # a title naming a table by 功能分类 over rows of economic codes is not that table
+    header = [("科目编码", "科目名称", "合计")]
+    body = [("301", "工资福利支出", "5.00"), ("30101", "基本工资", "5.00")]
+    found = identify("部门支出总表", evidence_of(header, body))
+    assert found is None or found.spec.shape != "function"
+    assert identify("部门支出总表", evidence_of(header, [("201", "一般公共服务", "5.00")]))
+
+
+WRAPPED = "\n".join(
+    "\t".join(cells)
+    for cells in [
+        ("2022年部门政府采购预算表",),
+        ("单位：万元",),
+        ("项目名称", "采购品目", "采购组织形", "合计"),
+        ("", "", "式", ""),
+        ("合计", "", "", "30.00"),
+        ("培训项目", "A0602-办公设备", "分散采购", "30.00"),
+        ("",),
+        ("2022年部门一般公共预算基本支出表",),
+        ("单位：万元",),
+        ("科目编码", "科目名称", "基本支出"),
+        ("", "合计", "12.00"),
+        ("301", "工资福利支出", "12.00"),
+        ("30101", "基本工资", "12.00"),
+    ]
+)
+
+
+def test_a_header_cell_wrapped_onto_a_line_of_its_own_is_joined() -> None:
+    doc = read_text(WRAPPED, "wrapped.txt")
+    table = doc.tables["procurement"]
+    assert [c.key for c in table.columns] == ["project", "item", "method", "total"]
+    assert table.rows[1].values["method"] == "分散采购"
+    assert not [p for p in doc.problems if "表头" in p.message_zh]
+
+
+def test_an_economic_table_headed_basic_expenditure_keys_its_amount() -> None:
+    # the rules read ``amount``: a table whose only amount column is headed 基本支出 has it
+    table = read_text(WRAPPED, "wrapped.txt").tables["basic-economic"]
+    assert [c.key for c in table.value_columns()] == ["amount"]
+    assert table.row("30101").values["amount"] == Decimal("120000.00")

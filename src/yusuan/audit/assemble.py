@@ -16,10 +16,19 @@ from datetime import date
 
 from yusuan.audit.document import ReadProblem, RecognisedDocument, TextLine, UnreadBlock
 from yusuan.audit.forms import form_vocabulary, read_forms
-from yusuan.audit.grid import Block, GridRow
-from yusuan.audit.recognise import identify, is_number_label, looks_like_title, year_in
-from yusuan.audit.shape import ShapedTable, shape_table
-from yusuan.catalog.loader import catalogs_for
+from yusuan.audit.grid import Block, GridRow, cells_of
+from yusuan.audit.recognise import (
+    Identification,
+    evidence_of,
+    identify,
+    is_amount,
+    is_number_label,
+    looks_like_title,
+    vocabulary,
+    year_in,
+)
+from yusuan.audit.shape import ShapedTable, shape_grid, shape_table, split_parts
+from yusuan.catalog.loader import Catalogs, catalogs_for
 from yusuan.tables.base import GROUP, Table
 
 
@@ -31,33 +40,65 @@ def title_of(row: GridRow) -> str | None:
     return looks_like_title(row.cells)
 
 
+def is_tabular(row: GridRow) -> bool:
+    """A row a table or form prints: two cells or more, or a figure."""
+    texts = row.texts()
+    return len(texts) > 1 or any(is_amount(t) for t in texts)
+
+
 def split_blocks(rows: Iterable[GridRow]) -> tuple[list[GridRow], list[Block]]:
     """The rows outside every block, and one block per title (up to the next title).
 
     A table's number printed above its title ("公开02表") ends the block before it; it and any
     rows up to the next title are outside every block, like the rows before the first title.
+    A title under which nothing tabular follows before the next title (an entry of the
+    contents, a heading) is no block: it stays outside, where ``announced_tables`` finds it.
     """
     before: list[GridRow] = []
     blocks: list[Block] = []
     title: GridRow | None = None
     body: list[GridRow] = []
+
+    def close() -> None:
+        if title is None:
+            return
+        if any(is_tabular(r) for r in body) or is_form_title(title):
+            blocks.append(Block(title, tuple(body)))
+        else:
+            before.extend([title, *body])
+
     for row in rows:
         if is_number_label(row.cells):
-            if title is not None:
-                blocks.append(Block(title, tuple(body)))
+            close()
             title, body = None, []
             before.append(row)
         elif title_of(row) is not None:
-            if title is not None:
-                blocks.append(Block(title, tuple(body)))
+            close()
             title, body = row, []
         elif title is None:
             before.append(row)
         else:
             body.append(row)
-    if title is not None:
-        blocks.append(Block(title, tuple(body)))
+    close()
+    before.sort(key=lambda r: r.line)
     return before, blocks
+
+
+def is_form_title(row: GridRow) -> bool:
+    texts = row.texts()
+    return len(texts) == 1 and form_vocabulary().is_title(texts[0])
+
+
+def announced_tables(rows: Sequence[GridRow]) -> list[str]:
+    """The tables a document's contents (目录) announce: lines outside every block that are
+    titles of known tables ("一、收支预算总表", "公开05表：财政拨款支出表"), in order, once each."""
+    found: list[str] = []
+    for row in rows:
+        title = looks_like_title(row.cells)
+        known = identify(title) if title is not None else None
+        if known is not None and known.table_id not in found:
+            found.append(known.table_id)
+    return found
 
 
 def is_form(block: Block) -> bool:
@@ -95,6 +136,55 @@ def department_of(forms_departments: Sequence[str], tables: dict[str, Table]) ->
         if first is not None:
             return first.name
     return ""
+
+
+UNIDENTIFIED = "unidentified"
+
+
+def identify_block(block: Block) -> Identification | None:
+    """Which table a block is, from its title, its header and its rows (``identify``)."""
+    parts = split_parts(block, vocabulary())
+    evidence = evidence_of(cells_of(parts.header), cells_of(parts.body))
+    return identify(block.title_text, evidence)
+
+
+def read_table(
+    block: Block, found: Identification | None, catalogs: Catalogs, number: int, grid_id: str
+) -> tuple[ShapedTable, list[ReadProblem]]:
+    """A block read as the table it was identified as; as a grid (``grid_id``) when it was
+    not, when it is a 决算 table with no definition, or when reading it as its table fails (one
+    table's failure must not lose the document). Also what the reader notes about how."""
+    if found is None or not found.defined:
+        guess = found.table_id if found is not None else ""
+        return shape_grid(block, grid_id, number, guess), []
+    try:
+        result = shape_table(block, found.spec, found.table_id, catalogs, number)
+    except Exception as failure:  # any failure falls back to the grid
+        return shape_grid(block, grid_id, number, found.table_id), [
+            ReadProblem(
+                block.title.line,
+                f"按{found.spec.name}读取时出错（{failure}），按网格读取",
+                f"reading it as {found.table_id} failed ({failure!r}); read as a grid",
+                grid_id,
+            )
+        ]
+    if "title" in found.signals:
+        return result, []
+    return result, [
+        ReadProblem(
+            block.title.line,
+            "表名不认识，按表头和行识别为" + found.spec.name,
+            f"title names no known table; identified as {found.table_id} "
+            f"from its {' and '.join(found.signals)}",
+            found.table_id,
+        )
+    ]
+
+
+def has_grid(block: Block) -> bool:
+    """Does a block print a table: header rows, or body rows under them?"""
+    parts = split_parts(block, vocabulary())
+    return bool(parts.header or parts.body)
 
 
 def _unread(block: Block, why_zh: str, why_en: str, table_id: str = "") -> UnreadBlock:
@@ -150,23 +240,14 @@ def recognise_blocks(
     unread: list[UnreadBlock] = []
     first_lines: dict[str, int] = {}
     form_blocks: list[Block] = []
+    unidentified = 0
     for block in blocks:
         if is_form(block):
             form_blocks.append(block)
             continue
-        found = identify(block.title_text)
-        if found is None:
-            unread.append(_unread(block, "不认识的表名", "title names no known table"))
-        elif not found.readable:
-            unread.append(
-                _unread(
-                    block,
-                    "决算表：已识别，暂不读取",
-                    "决算 table: recognised, not read yet",
-                    found.table_id,
-                )
-            )
-        elif found.table_id in shaped:
+        found = identify_block(block)
+        number = len(shaped) + 1
+        if found is not None and found.defined and found.table_id in shaped:
             unread.append(
                 _unread(
                     block,
@@ -175,11 +256,30 @@ def recognise_blocks(
                     found.table_id,
                 )
             )
-        else:
-            result = shape_table(block, found.spec, found.table_id, catalogs, len(shaped) + 1)
-            shaped[found.table_id] = result
-            first_lines[found.table_id] = block.title.line
-            problems.extend(result.problems)
+            continue
+        if found is None and not has_grid(block):
+            unread.append(_unread(block, "不认识的表名，其下没有表格", "no known title, no grid"))
+            continue
+        grid_id = f"{UNIDENTIFIED}-{unidentified + 1}"
+        result, notes = read_table(block, found, catalogs, number, grid_id)
+        table_id = result.table.id
+        unidentified += table_id == grid_id
+        problems.extend(notes)
+        shaped[table_id] = result
+        first_lines[table_id] = block.title.line
+        problems.extend(result.problems)
+    announced = announced_tables(before)
+    missing = [t for t in announced if t not in shaped]
+    for table_id in missing:
+        name = vocabulary().spec(table_id).name
+        problems.append(
+            ReadProblem(
+                0,
+                f"目录列出的表未读到：{name}（{table_id}）",
+                f"a table the contents announce was not read: {table_id}",
+                table_id,
+            )
+        )
     forms, form_problems = read_forms(form_blocks, source, year)
     problems.extend(form_problems)
     tables = {table_id: s.table for table_id, s in shaped.items()}
@@ -194,4 +294,5 @@ def recognise_blocks(
         narrative=tuple(TextLine(r.line, " ".join(r.texts())) for r in before if not r.is_blank),
         unread=tuple(unread),
         problems=tuple(problems),
+        announced=tuple(announced),
     )

@@ -99,6 +99,7 @@ class RecognisedDocument:
     # (``identify``); "" until identified
     kind: str = ""
     level: str = ""
+    announced: tuple[str, ...] = ()  # table ids the contents (目录) list, in order
 
     def table(self, table_id: str) -> Table | None:
         return self.tables.get(table_id)

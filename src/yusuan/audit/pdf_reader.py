@@ -29,6 +29,7 @@ layer (``assemble.recognise_blocks``):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -40,11 +41,24 @@ from yusuan.audit.document import ReadProblem, RecognisedDocument
 from yusuan.audit.forms import form_vocabulary, is_footer
 from yusuan.audit.grid import Block, GridRow
 from yusuan.audit.pdf_tables import PageContent, TablePart, TextLine, join_lines, read_page
-from yusuan.audit.recognise import is_amount, is_number_label
+from yusuan.audit.recognise import (
+    find_unit,
+    identify,
+    is_amount,
+    is_number_label,
+    looks_like_title,
+)
 
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4})?[-—–－\s]*$")
 # a note: 注/说明/备注 or a numbered line, or a statement that the table is empty (本表为空表)
 _NOTE = re.compile(r"^\s*(?:注|说明|备注|[0-9０-９]+[.．、])|^.*本表为空表")
+# what a row of its own starts with: a code or figure, or an ordinal (一、 1. (一))
+_ITEM_START = re.compile(
+    r"^\s*(?:\d|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）])"
+)
+# a label and its value ("部门：…", "单位：万元"): printed above a table, never in it
+_LABELLED = re.compile(r"^[^:：\d]{1,8}[:：]")
+SHORT_LINE = 20  # characters: a line this short under a title may still be part of it
 MARGIN = 0.1  # share of the page height at the top and bottom where page numbers stand
 NOTE_GAP = 2.5  # a line further below the table than this many line heights is not its note
 SAME_EDGE = 8.0  # points: tables whose left and right edges are this close have the same width
@@ -110,6 +124,32 @@ class PdfGrid:
         return replace(self, narrative=tuple(change(r) for r in self.narrative), blocks=blocks)
 
 
+HEAD_GRID = 4.0  # points: lines whose tops differ by less are at the same place on the page
+MIN_HEAD_PAGES = 3  # a line repeated on fewer pages is no running head
+
+
+def head_key(item: TextLine, page: PageContent) -> tuple[str, int] | None:
+    """A top-margin line's text and place, for comparing pages; None for any other line."""
+    if item.bottom >= MARGIN * page.height:
+        return None
+    return "".join(item.cells), round(item.top / HEAD_GRID)
+
+
+def running_heads(pages: Sequence[PageContent]) -> frozenset[tuple[str, int]]:
+    """The top-margin lines printed at the same place on most pages (at least three) that
+    print anything, except titles: running heads, whatever their text."""
+    counts: Counter[tuple[str, int]] = Counter()
+    for page in pages:
+        keys = {head_key(i, page) for i in page.items if isinstance(i, TextLine)}
+        counts.update(k for k in keys if k is not None)
+    printed = sum(1 for p in pages if p.items)
+    return frozenset(
+        key
+        for key, n in counts.items()
+        if n >= MIN_HEAD_PAGES and 2 * n > printed and looks_like_title((key[0],)) is None
+    )
+
+
 def _page_furniture(item: TextLine, page: PageContent) -> bool:
     """A page number in the top or bottom margin, or a table number on its own line."""
     text = "".join(item.cells)
@@ -137,6 +177,36 @@ def _cells_at(
         return best
 
     return place
+
+
+def column_at(columns: Sequence[tuple[float, float]], x0: float, x1: float) -> int:
+    """The column a piece of text from x0 to x1 falls in: the one it overlaps most."""
+    overlaps = [min(x1, right) - max(x0, left) for left, right in columns]
+    return max(range(len(columns)), key=lambda i: overlaps[i]) if columns else 0
+
+
+def _placed(line: TextLine, reference: _Reference) -> list[str]:
+    """A text line's cells placed in a table's columns by alignment."""
+    cells = [""] * len(reference.columns)
+    for text, x0, x1 in zip(line.cells, line.starts, line.ends, strict=False):
+        index = column_at(reference.columns, x0, x1)
+        cells[index] = join_lines([cells[index], text])
+    return cells
+
+
+def _wrapped_rest(above: Sequence[str], cells: Sequence[str]) -> bool:
+    """Is a row the rest of a cell wrapped from the row above: one cell of text, under a cell
+    the row above fills, that starts no item of its own (no figure, code or ordinal)?"""
+    filled = [(i, c) for i, c in enumerate(cells) if c]
+    if len(filled) != 1:
+        return False
+    index, text = filled[0]
+    return (
+        index < len(above)
+        and bool(above[index].strip())
+        and not _ITEM_START.match(text)
+        and not is_amount(text)
+    )
 
 
 def _table_rows(part: TablePart, reference: _Reference | None) -> list[tuple[str, ...]]:
@@ -181,6 +251,17 @@ def _leading_headers(rows: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return headers
 
 
+def _labelled_line(item: TextLine) -> bool:
+    """A unit line or a 部门/单位 label line."""
+    return find_unit("".join(item.cells)) is not None or any(_LABELLED.match(c) for c in item.cells)
+
+
+def _between_title_and_table(item: TextLine) -> bool:
+    """A line printed between a title and its table: the unit, a 部门/单位 label and its value,
+    or a short remark ("（2024年度）"); a sentence of narrative is none of these."""
+    return _labelled_line(item) or len("".join(item.cells)) <= SHORT_LINE
+
+
 def _form_footer(block: _Open, row: GridRow) -> bool:
     return form_vocabulary().is_title(" ".join(block.title.cells)) and is_footer(row)
 
@@ -200,6 +281,7 @@ class _Builder:
         self.problems: list[ReadProblem] = []
         self.open: _Open | None = None
         self.last_head: str | None = None  # first cell of the previous page's top-margin line
+        self.repeated: frozenset[tuple[str, int]] = frozenset()  # running heads (head_key)
 
     def row(self, cells: Sequence[str], page: int) -> GridRow:
         self.line += 1
@@ -233,36 +315,106 @@ class _Builder:
                 )
             )
         # a running head: the first line of the page, in the top margin, that begins as the
-        # previous page's did (the document's title beside the section's) is not a title
+        # previous page's did (the document's title beside the section's), or a line printed
+        # at the same place on most pages. A title is no running head: a form's title repeated
+        # on the next page starts the next form
         first = page.items[0] if page.items else None
         head = (
             first if isinstance(first, TextLine) and first.bottom < MARGIN * page.height else None
         )
-        running = head is not None and head.cells[0] == self.last_head
+        running = (
+            head is not None
+            and head.cells[0] == self.last_head
+            and title_of(GridRow(0, head.cells)) is None
+        )
         self.last_head = head.cells[0] if head is not None else None
         items = [
             i
             for i in page.items
             if not (
-                isinstance(i, TextLine) and (_page_furniture(i, page) or (running and i is head))
+                isinstance(i, TextLine)
+                and (
+                    _page_furniture(i, page)
+                    or (running and i is head)
+                    or head_key(i, page) in self.repeated
+                )
             )
         ]
+        items = self._continued_lines(items, page)
         for position, item in enumerate(items):
             if isinstance(item, TablePart):
                 self.table(item, page, first_on_page=position == 0)
             else:
                 self.text(item, page)
 
+    def _continued_lines(
+        self, items: list[TextLine | TablePart], page: PageContent
+    ) -> list[TextLine | TablePart]:
+        """Lines at the top of a page that continue the table of the page before, when the
+        first row continued has no top rule: the lines above a table part continuing the
+        table (same edges), inside its width, become its rows, their cells placed in its
+        columns by alignment; a line of text only, in cells the row above fills, is the rest
+        of those cells (a cell wrapped over the page break). The items left are returned."""
+        block = self.open
+        first = next((i for i, item in enumerate(items) if isinstance(item, TablePart)), None)
+        if block is None or block.table is None or block.note or first in (None, 0):
+            return items
+        reference, part = block.table, items[first]
+        assert isinstance(part, TablePart)
+        leading = items[:first]
+        if (
+            block.last_page != page.number - 1
+            or abs(part.x0 - reference.x0) > SAME_EDGE
+            or abs(part.x1 - reference.x1) > SAME_EDGE
+            or not all(
+                isinstance(line, TextLine)
+                and line.x0 >= reference.x0 - SAME_EDGE
+                and line.x1 <= reference.x1 + SAME_EDGE
+                for line in leading
+            )
+        ):
+            return items
+        placed = [_placed(line, reference) for line in leading if isinstance(line, TextLine)]
+        previous_cells = block.rows[-1].cells if block.rows else ()
+        for line, cells in zip(leading, placed, strict=True):
+            assert isinstance(line, TextLine)
+            tabular = sum(1 for c in cells if c) > 1 or any(is_amount(c) for c in cells if c)
+            labelled = any(_LABELLED.match(c) for c in line.cells)
+            if (
+                title_of(GridRow(0, line.cells)) is not None
+                or labelled
+                or not (tabular or _wrapped_rest(previous_cells, cells))
+            ):
+                return items  # a title, a 部门/单位 line or a sentence: not rows of the table
+            previous_cells = tuple(cells)
+        for cells in placed:
+            previous = block.rows[-1] if block.rows else None
+            if previous is not None and _wrapped_rest(previous.cells, cells):
+                merged = [
+                    join_lines([a, b]) if b else a
+                    for a, b in zip(previous.cells, cells, strict=False)
+                ]
+                block.rows[-1] = GridRow(previous.line, tuple(merged))
+                continue
+            block.rows.append(self.row(cells, page.number))
+        return items[first:]
+
     def text(self, item: TextLine, page: PageContent) -> None:
         row = self.row(item.cells, page.number)
         block = self.open
         if title_of(row) is not None:
+            row = self._wrapped_title(row, page)
             self.close()
             self.open = _Open(row, last_page=page.number, last_bottom=item.bottom)
             return
         if block is not None and block.table is None:
-            block.rows.append(row)  # 部门, 单位 and the like between a title and its table
-            block.last_bottom = item.bottom
+            next_page = block.last_page == page.number - 1 and _labelled_line(item)
+            if next_page or (block.last_page == page.number and _between_title_and_table(item)):
+                block.rows.append(row)  # 部门, 单位 and the like between a title and its table
+                block.last_bottom = item.bottom
+                return
+            self.close()  # a title no table follows (a contents entry, a heading)
+            self.narrative.append(row)
             return
         height = item.bottom - item.top
         if (
@@ -332,6 +484,13 @@ class _Builder:
                 headers = {_normalised(h) for h in reference.headers}
                 while rows and _normalised(rows[0]) in headers:
                     rows.pop(0)
+                last = block.rows[-1] if block.rows else None
+                if rows and last is not None and _wrapped_rest(last.cells, rows[0]):
+                    # the rest of a cell wrapped over the page break, in a row of its own
+                    merged = [
+                        join_lines([a, b]) for a, b in zip(last.cells, rows.pop(0), strict=False)
+                    ]
+                    block.rows[-1] = GridRow(last.line, tuple(merged))
                 self._extend(block, part, page, rows)
                 return
             if continues:  # a finer grid continuing the block: its own columns from here on
@@ -360,6 +519,25 @@ class _Builder:
         block.last_page, block.last_bottom, block.note = page.number, part.bottom, False
         block.part_top = part.top
 
+    def _wrapped_title(self, row: GridRow, page: PageContent) -> GridRow:
+        """A title wrapped over two lines ("…培训费支出预算" / "表"): the narrative line right
+        above (on this page or at the foot of the one before), that is no title itself, joined
+        to it when this line alone names no table and the two together do."""
+        previous = self.narrative[-1] if self.narrative else None
+        if (
+            previous is None
+            or previous.line != row.line - 1
+            or self.line_pages.get(previous.line, 0) < page.number - 1
+            or len(previous.texts()) != 1
+            or title_of(previous) is not None
+        ):
+            return row
+        joined = GridRow(previous.line, (join_lines([*previous.texts(), *row.texts()]),))
+        if title_of(joined) is None or identify(row.texts()[0]) or not identify(joined.texts()[0]):
+            return row  # joined only when the line alone names no table and the two do
+        self.narrative.pop()
+        return joined
+
     def _untitled(self, part: TablePart, page: PageContent) -> GridRow:
         previous = self.narrative[-1] if self.narrative else None
         if previous is not None and self.line_pages.get(previous.line) == page.number:
@@ -374,9 +552,13 @@ def read_grid(path: str | Path) -> PdfGrid:
     builder = _Builder()
     with pdfplumber.open(file) as pdf:
         count = len(pdf.pages)
+        pages = []
         for page in pdf.pages:
-            builder.page(read_page(page))
+            pages.append(read_page(page))
             page.close()
+    builder.repeated = running_heads(pages)
+    for content in pages:
+        builder.page(content)
     builder.close()
     return PdfGrid(
         source=str(file),

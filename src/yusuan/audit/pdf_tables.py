@@ -163,6 +163,7 @@ class TextLine:
     x1: float
     cells: tuple[str, ...]
     starts: tuple[float, ...]  # x0 of each cell
+    ends: tuple[float, ...] = ()  # x1 of each cell
 
     @property
     def text(self) -> str:
@@ -420,6 +421,7 @@ def text_lines(chars: Iterable[Obj]) -> list[TextLine]:
                 x1=float(line[-1]["x1"]),
                 cells=tuple(texts),
                 starts=tuple(float(p[0]["x0"]) for p in pieces),
+                ends=tuple(float(p[-1]["x1"]) for p in pieces),
             )
         )
     return result

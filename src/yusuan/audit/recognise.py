@@ -19,7 +19,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from typing import Any
@@ -33,12 +33,13 @@ _SPACE = re.compile(r"\s+")
 _YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年(?:度)?")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|元)")
+_UNIT_IN_LABEL = re.compile(r"\((?:单位:)?(亿元|万元|元)\)$")
 _AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _MONEY = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
 # a short remark in brackets after a title: "（续）", "（功能科目）", "(经济分类)"
 _CONTINUED = re.compile(r"[(（][^()（）]{1,10}[)）]$")
 # cells that mean "nothing here" in an amount column
-BLANK_MARKS = frozenset({"", "-", "—", "－", "--", "——", "/"})
+BLANK_MARKS = frozenset({"", "-", "—", "－", "--", "——", "/", "无"})
 
 
 def normalise(text: str) -> str:
@@ -49,6 +50,18 @@ def normalise(text: str) -> str:
 def label(text: str) -> str:
     """A header or field label for comparison: normalised, without a leading year or a colon."""
     return _YEAR_PREFIX.sub("", normalise(text)).rstrip(":")
+
+
+def header_label(text: str) -> str:
+    """A column header for comparison: its ``label`` without a unit in brackets ("合计（万元）"
+    is 合计)."""
+    return _UNIT_IN_LABEL.sub("", label(text))
+
+
+def unit_in_label(text: str) -> MoneyUnit | None:
+    """The money unit a header label or title names in brackets ("预算数（万元）")."""
+    found = _UNIT_IN_LABEL.search(normalise(text))
+    return MoneyUnit.parse(found.group(1)) if found else None
 
 
 def year_in(text: str) -> int | None:
@@ -112,10 +125,11 @@ class TableSpec:
     # label(alias) -> further keys the same label names, tried in order when the first key is
     # already taken by another column ("合计" is the 三公 total, or the grand total beside it)
     alternates: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    own_aliases: tuple[str, ...] = ()  # the words of the table's own [table.aliases]
 
     def key_for(self, printed: str) -> str | None:
         """The yusuan key a printed header names in this table, if any."""
-        return self.aliases.get(label(printed))
+        return self.aliases.get(header_label(printed))
 
     def kind_of(self, key: str) -> str:
         """CODE, NAME, TEXT, QUANTITY or (by default) AMOUNT."""
@@ -130,7 +144,7 @@ class Vocabulary:
     final_markers: tuple[str, ...]
     title_endings: tuple[str, ...]
     number_labels: tuple[re.Pattern[str], ...]
-    contents_entries: tuple[re.Pattern[str], ...]
+    numbering: tuple[re.Pattern[str], ...]
     header_words: frozenset[str]
     total_labels: frozenset[str]
     income_total_labels: frozenset[str]
@@ -139,12 +153,21 @@ class Vocabulary:
     expense_kinds: frozenset[str]
 
     def spec(self, table_id: str) -> TableSpec:
-        exact = next((t for t in self.tables if t.id == table_id), None)
-        return exact or next(t for t in self.tables if t.id == table_id.removesuffix(FINAL_SUFFIX))
+        """The table of this id; a ``-final`` id without a definition of its own names the
+        budget table it mirrors."""
+        found = next((t for t in self.tables if t.id == table_id), None)
+        if found is None:
+            found = next(t for t in self.tables if t.id == table_id.removesuffix(FINAL_SUFFIX))
+        return found
+
+    def is_final_title(self, text: str) -> bool:
+        """Does a title name a 决算 (final accounts) table?"""
+        wanted = label(text)
+        return any(label(m) in wanted for m in self.final_markers)
 
     def is_header_word(self, text: str) -> bool:
         """Is this cell something a header row may hold (a column label or a group heading)?"""
-        word = label(text)
+        word = header_label(text)
         if not word or word in self.header_words:
             return True
         return any(word in t.aliases for t in self.tables)
@@ -156,6 +179,29 @@ class Vocabulary:
 def _data(name: str) -> dict[str, Any]:
     text = resources.files("yusuan.audit").joinpath("data", name).read_text("utf-8")
     return tomllib.loads(text)
+
+
+MAIN_DATA = "tables.toml"
+
+
+def table_files() -> list[str]:
+    """The data files that declare tables: ``tables.toml`` first, then every other ``*.toml``
+    under ``audit/data/`` with ``[[table]]`` entries, by name (so another file's tables, such as
+    the 决算 tables, plug in without editing this one). A later file's ``[aliases]`` and
+    ``[kinds]`` apply to its own tables, over the shared ones; its ``[header] words`` and
+    ``[rows]`` labels add to the shared ones."""
+    folder = resources.files("yusuan.audit").joinpath("data")
+    others = sorted(
+        entry.name
+        for entry in folder.iterdir()
+        if entry.name.endswith(".toml") and entry.name != MAIN_DATA
+    )
+    return [MAIN_DATA, *(n for n in others if "table" in _data(n))]
+
+
+def _words(files: Sequence[Mapping[str, Any]], section: str, key: str) -> list[str]:
+    """A list of words that every table file may add to (``[header] words``, ``[rows]``)."""
+    return [w for f in files for w in _strings(f.get(section, {}).get(key))]
 
 
 def _strings(value: object) -> tuple[str, ...]:
@@ -220,6 +266,7 @@ def _spec(
         aliases=_alias_map(own, shared),
         alternates=_alternate_map(own, shared),
         kinds=_kind_map(kinds, raw.get("kinds", {})),
+        own_aliases=tuple(w for words in own.values() for w in _strings(words)),
     )
 
 
@@ -240,21 +287,23 @@ def _table_files() -> list[dict[str, Any]]:
 @functools.cache
 def vocabulary() -> Vocabulary:
     """The recognition data, loaded once."""
-    data = _data("tables.toml")
+    files = [_data(name) for name in table_files()]
+    data = files[0]
     shared = data.get("aliases", {})
     kinds = data.get("kinds", {})
-    rows = data.get("rows", {})
+    rows = {key: _words(files, "rows", key) for key in data.get("rows", {})}
     return Vocabulary(
+        # a file's own [aliases] and [kinds] apply to its tables, over the shared ones
         tables=tuple(
             _spec(t, {**shared, **f.get("aliases", {})}, {**kinds, **f.get("kinds", {})})
-            for f in _table_files()
+            for f in files
             for t in f.get("table", [])
         ),
         final_markers=_strings(data["markers"].get("final")),
         title_endings=_strings(data["markers"].get("title_endings")),
         number_labels=tuple(re.compile(p) for p in _strings(data["markers"].get("numbers"))),
-        contents_entries=tuple(re.compile(p) for p in _strings(data["markers"].get("contents"))),
-        header_words=_labels(data.get("header", {}).get("words")),
+        numbering=tuple(re.compile(p) for p in _strings(data["markers"].get("numbering"))),
+        header_words=_labels(_words(files, "header", "words")),
         total_labels=_labels(rows.get("total")),
         income_total_labels=_labels(rows.get("income_total")),
         expenditure_total_labels=_labels(rows.get("expenditure_total")),
@@ -268,22 +317,29 @@ def vocabulary() -> Vocabulary:
 
 @dataclass(frozen=True, slots=True)
 class Identification:
-    """What a title names: a kind of table, and whether it is the 决算 version."""
+    """What a table is: its kind, whether it is the 决算 version, and how sure that is.
+
+    ``score`` is the evidence for it (title characters matched, header labels and rows that
+    fit); ``defined`` is False for a 决算 title whose table has no definition of its own (the
+    budget table it mirrors is ``spec``): such a table is read as a grid.
+    """
 
     spec: TableSpec
     final: bool
     score: int
-
-    @property
-    def table_id(self) -> str:
-        if self.spec.id.endswith(FINAL_SUFFIX):
-            return self.spec.id
-        return self.spec.id + (FINAL_SUFFIX if self.final else "")
+    defined: bool = True
+    signals: tuple[str, ...] = ()
 
     @property
     def readable(self) -> bool:
         """A 预算 table, or a 决算 table with a 决算 definition of its own."""
-        return not self.final or self.spec.id.endswith(FINAL_SUFFIX)
+        return self.defined
+
+    @property
+    def table_id(self) -> str:
+        if self.spec.id.endswith(FINAL_SUFFIX) or not self.final:
+            return self.spec.id
+        return self.spec.id + FINAL_SUFFIX
 
 
 def pattern_score(pattern: str, text: str) -> int:
@@ -297,44 +353,251 @@ def pattern_score(pattern: str, text: str) -> int:
     return score
 
 
-def identify(title: str) -> Identification | None:
-    """Which table a title names, by the best-scoring pattern of ``tables.toml``."""
-    vocab = vocabulary()
+def title_score(spec: TableSpec, title: str) -> int:
+    """How much of a title names this table (0: not at all, or a ``not`` word vetoes it)."""
     text = label(title)
-    final = any(label(m) in text for m in vocab.final_markers)
-    best: Identification | None = None
-    for spec in vocab.tables:
-        if any(label(word) in text for word in spec.excludes):
+    if any(label(word) in text for word in spec.excludes):
+        return 0
+    return max((pattern_score(p, text) for p in spec.titles), default=0)
+
+
+def _is_final_spec(spec: TableSpec) -> bool:
+    return spec.id.endswith(FINAL_SUFFIX)
+
+
+def identify(title: str, evidence: Evidence | None = None) -> Identification | None:
+    """Which table a block is, from its title and (when given) its header and rows.
+
+    Every table whose title pattern matches, and whose header and rows do not contradict it,
+    is a candidate; the title's score decides, the header and rows break ties. A title naming
+    no table leaves the header and rows to decide alone, when they name one table clearly.
+    A 决算 title is matched against the 决算 tables; when none is defined, against the budget
+    tables, and the result is marked ``defined=False``.
+    """
+    vocab = vocabulary()
+    final = vocab.is_final_title(title)
+    pool = [t for t in vocab.tables if _is_final_spec(t) == final]
+    found = _best(pool, title, evidence, final)
+    if found is None and final:
+        guess = _best([t for t in vocab.tables if not _is_final_spec(t)], title, evidence, final)
+        if guess is not None:
+            return replace(guess, defined=False)
+    return found
+
+
+def _best(
+    specs: Sequence[TableSpec], title: str, evidence: Evidence | None, final: bool
+) -> Identification | None:
+    scored = []
+    for spec in specs:
+        fit = evidence.fit(spec) if evidence is not None else Fit(0, ())
+        if fit.contradicts:
             continue
-        if spec.id.endswith(FINAL_SUFFIX) and not final:
-            continue  # a 决算 definition never names a 预算 table
-        score = max((pattern_score(p, text) for p in spec.titles), default=0)
-        # a 决算 title is read by a 决算 definition before a 预算 one
-        score += 1000 if score and final and spec.id.endswith(FINAL_SUFFIX) else 0
-        if score and (best is None or score > best.score):
-            best = Identification(spec, final, score)
-    return best
+        scored.append((title_score(spec, title), fit, spec))
+    titled = [s for s in scored if s[0]]
+    if titled:
+        score, fit, spec = max(titled, key=lambda s: (s[0], s[1].points))
+        return Identification(spec, final, score, signals=("title", *fit.signals))
+    ranked = sorted(scored, key=lambda s: s[1].points, reverse=True)
+    if not ranked or ranked[0][1].points < MIN_CONTENT_POINTS:
+        return None
+    if len(ranked) > 1 and ranked[1][1].points == ranked[0][1].points:
+        return None  # the header and rows fit two tables equally: not identified
+    _, fit, spec = ranked[0]
+    return Identification(spec, final, 0, signals=fit.signals)
+
+
+# --- what a block's header and rows say ----------------------------------------------------
+
+# a header and rows identify a table on their own only with this much evidence: at least two
+# of the table's own column labels, or one with rows of the table's kind of codes
+MIN_CONTENT_POINTS = 4
+_FUNCTION_CODE = re.compile(r"^2\d{2}(?:\d{2}){0,2}$")
+_ECONOMIC_CODE = re.compile(r"^3\d{2}(?:\d{2})?$")
+_CODE_IN_NAME = re.compile(r"^\[?(\d{3,7})\]?")
+# the shapes that list rows by a classification, and the codes each expects
+CODED_SHAPES = {"function": _FUNCTION_CODE, "economic": _ECONOMIC_CODE}
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """How well a block's header and rows fit one table: points, and what they were."""
+
+    points: int
+    signals: tuple[str, ...]
+    contradicts: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What a block's header and rows show, whatever its title says.
+
+    ``leaves`` are the header's leaf labels, ``parents`` the group heading above each;
+    ``codes`` the classification codes its rows print (in a code column or before a name);
+    ``two_sided``: a header row names a 收入 half left of a 支出 half.
+    """
+
+    leaves: tuple[str, ...]
+    parents: tuple[str, ...]
+    codes: tuple[str, ...]
+    two_sided: bool
+
+    def coded(self, pattern: re.Pattern[str]) -> int:
+        return sum(1 for c in self.codes if pattern.match(c))
+
+    def fit(self, spec: TableSpec) -> Fit:
+        """Header labels this table has its own alias for count 2, shared ones 1; rows of the
+        codes its shape lists count 2 more, a 收入 | 支出 header under a two-sided table 2 more;
+        rows of another classification's codes contradict it (a 收入 | 支出 header does not
+        contradict a one-sided table: 本年收入 | 本年支出 may be two of its columns)."""
+        signals: list[str] = []
+        points = 0
+        own = {alias_label(w) for w in spec.own_aliases}
+        keys: set[str] = set()
+        for leaf, parent in zip(self.leaves, self.parents, strict=False):
+            word = header_label(leaf)
+            key = spec.aliases.get(header_label(parent) + ">" + word) or spec.aliases.get(word)
+            if not word or key is None or key in keys:
+                continue
+            keys.add(key)
+            points += 2 if word in own else 1
+        if keys:
+            signals.append("header")
+        function, economic = self.coded(_FUNCTION_CODE), self.coded(_ECONOMIC_CODE)
+        expected = CODED_SHAPES.get(shape_family(spec))
+        if expected is not None and self.codes:
+            mine = self.coded(expected)
+            other = (function + economic) - mine
+            if other > mine:
+                return Fit(points, tuple(signals), contradicts=True)
+            if mine:
+                points += 2
+                signals.append("codes")
+        if shape_family(spec) == "two-sided" and self.two_sided:
+            points += 2
+            signals.append("收入/支出")
+        return Fit(points, tuple(signals))
+
+
+def shape_family(spec: TableSpec) -> str:
+    """What a table's rows are, whatever its shape is called: "two-sided" for a table with a
+    收入 and a 支出 half (it declares ``income``), "function" or "economic" for a shape of that
+    name or ending in it ("final-function"), else its shape."""
+    if spec.income or spec.shape == "two-sided":
+        return "two-sided"
+    for family in CODED_SHAPES:
+        if spec.shape == family or spec.shape.endswith("-" + family):
+            return family
+    return spec.shape
+
+
+def row_codes(body: Sequence[Sequence[str]]) -> tuple[str, ...]:
+    """The classification codes the rows print: a cell of 3 to 7 digits alone, or in front of a
+    name ("[30101]基本工资", "201 一般公共服务支出")."""
+    codes = []
+    for row in body:
+        for cell in row:
+            text = normalise(cell)
+            found = _CODE_IN_NAME.match(text)
+            if found and (found.group(0) == text or not text[found.end() :][:1].isdigit()):
+                if not is_money(text):
+                    codes.append(found.group(1))
+                break
+    return tuple(codes)
+
+
+def is_two_sided(header: Sequence[Sequence[str]]) -> bool:
+    """Does a header row name a 收入 half left of a 支出 half (收入 | 支出, 本年收入 | 本年支出)?"""
+    for row in header:
+        words = [label(c) for c in row if c.strip()]
+        income = next((i for i, w in enumerate(words) if _side_word(w, "收入")), None)
+        spend = next((i for i, w in enumerate(words) if _side_word(w, "支出")), None)
+        if income is not None and spend is not None and income < spend:
+            return True
+    return False
+
+
+def _side_word(word: str, side: str) -> bool:
+    return (
+        word == side
+        or (word.startswith(side) and len(word) <= 4)
+        or word
+        in (
+            "本年" + side,
+            "财政拨款" + side,
+        )
+    )
+
+
+def evidence_of(header: Sequence[Sequence[str]], body: Sequence[Sequence[str]]) -> Evidence:
+    return Evidence(
+        tuple(leaf_labels(header)),
+        tuple(leaf_parents(header)),
+        row_codes(body),
+        is_two_sided(header),
+    )
+
+
+# --- title lines ---------------------------------------------------------------------------
+
+_SENTENCE_MARKS = "。；;，,"
+_COLONS = re.compile(r"[:：]")
+
+
+def core_title(text: str) -> str | None:
+    """The title a line prints, without its number, or None when the line is not a title.
+
+    A title is short, ends like one (…表), holds no sentence, and may be numbered in any way:
+    "公开01表：收支预算总表" (number and title joined by a colon), "一、2018年度…收支预算总表"
+    (a Chinese ordinal), "表3-1 …", "(一)…". The numbers and ordinals are data
+    (``[markers]`` of ``tables.toml``); a colon after anything but a table number is a label
+    ("部门：…"), not a title.
+    """
+    text = _CONTINUED.sub("", unicodedata.normalize("NFKC", text).strip()).strip()
+    head, colon, rest = text.partition(":") if ":" in text else text.partition("：")
+    if colon:
+        if not _is_number(head):
+            return None
+        text = rest.strip()
+    first, _, after = text.partition(" ")
+    if after and _is_number(first):
+        text = after.strip()
+    compact = normalise(text)
+    for pattern in vocabulary().numbering:
+        found = pattern.match(compact)
+        if found:
+            compact = compact[found.end() :]
+            break
+    compact = _CONTINUED.sub("", compact)
+    if not compact or len(compact) > 60 or any(m in compact for m in _SENTENCE_MARKS):
+        return None
+    if _COLONS.search(compact):
+        return None
+    return compact if any(compact.endswith(e) for e in vocabulary().title_endings) else None
+
+
+def _is_number(text: str) -> bool:
+    compact = normalise(text)
+    return any(p.match(compact) for p in vocabulary().number_labels)
 
 
 def looks_like_title(cells: Sequence[str]) -> str | None:
-    """The text of a row that can be a title: one cell, ending like a table title, no sentence."""
+    """The text of a row that can be a title: one cell, shaped like a title (``core_title``),
+    not a table's number alone."""
     texts = [c.strip() for c in cells if c.strip()]
+    if len(texts) > 1 and all(find_unit(t) is not None for t in texts[1:]):
+        texts = texts[:1]  # the unit printed on the title's line ("收支总表    单位：万元")
     if len(texts) != 1:
         return None
-    text = _CONTINUED.sub("", texts[0]).strip()
-    if len(text) > 60 or any(mark in text for mark in "。；;，,：:"):
-        return None
-    if is_number_label(cells):
+    if is_number_label(texts):
         return None  # "公开01表": the table's number, printed above its title
-    if any(p.match(normalise(text)) for p in vocabulary().contents_entries):
-        return None  # "十一、…预算表": an entry of a list of contents
-    return texts[0] if any(text.endswith(e) for e in vocabulary().title_endings) else None
+    return texts[0] if core_title(texts[0]) is not None else None
 
 
 def is_number_label(cells: Sequence[str]) -> bool:
     """Is this row only a table's number ("公开01表", "附表3"), printed above its title?"""
     texts = [c.strip() for c in cells if c.strip()]
-    return len(texts) == 1 and any(p.match(normalise(texts[0])) for p in vocabulary().number_labels)
+    return len(texts) == 1 and _is_number(texts[0])
 
 
 # --- headers -----------------------------------------------------------------------------
@@ -393,7 +656,11 @@ def map_header(
     taken: set[str] = set()
     for index, printed in enumerate(leaves):
         parent = parents[index] if index < len(parents) else ""
-        key = spec.aliases.get(label(parent) + ">" + label(printed)) if parent and printed else None
+        key = (
+            spec.aliases.get(header_label(parent) + ">" + header_label(printed))
+            if parent and printed
+            else None
+        )
         if key is not None and key not in taken:
             taken.add(key)
             found[index] = HeaderColumn(index, key, printed)
@@ -401,7 +668,7 @@ def map_header(
     for index, printed in enumerate(leaves):
         if not printed or index in found:
             continue
-        word = label(printed)
+        word = header_label(printed)
         choices = [k for k in (spec.aliases.get(word), *spec.alternates.get(word, ())) if k]
         key = next((k for k in choices if k not in taken), None)
         if key is None:

@@ -44,8 +44,8 @@ from yusuan.rules.engine import Report
 
 SUFFIXES = (".pdf", ".txt", ".xlsx")
 
-# status of one document
-OK, FATAL, UNREADABLE = "ok", "fatal", "unreadable"
+# status of one document; INCOMPLETE: its contents (目录) announce tables, and none was read
+OK, FATAL, UNREADABLE, INCOMPLETE = "ok", "fatal", "unreadable", "incomplete"
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,8 @@ class AuditResult:
     def status(self) -> str:
         if not self.readable:
             return UNREADABLE
+        if self.document is not None and announced_none_read(self.document):
+            return INCOMPLETE
         if self.report is not None and self.report.has_fatal:
             return FATAL
         return OK
@@ -109,6 +111,11 @@ def has_content(doc: RecognisedDocument) -> bool:
     """A table or form was recognised, or narrative text with the year it is about (a
     disclosure's 说明 published apart from its tables)."""
     return bool(doc.tables or doc.forms or (doc.narrative and doc.year))
+
+
+def announced_none_read(doc: RecognisedDocument) -> bool:
+    """Do the contents announce tables of which not one was read (identified)?"""
+    return bool(doc.announced) and not any(t in doc.tables for t in doc.announced)
 
 
 def document_kind(doc: RecognisedDocument) -> str:
@@ -199,7 +206,14 @@ def audit_file(path: Path) -> AuditResult:
     else:
         from yusuan.rules import run_rules
 
-        if not (doc.tables or doc.forms):
+        if announced_none_read(doc):
+            problems.append(
+                _problem(
+                    f"目录列出{len(doc.announced)}张表，一张也没有读到",
+                    f"the contents announce {len(doc.announced)} tables; none was read",
+                )
+            )
+        elif not (doc.tables or doc.forms):
             problems.append(
                 _problem(
                     "只有文字说明，没有识别出公开表或项目绩效目标表",
@@ -230,7 +244,7 @@ def audit_paths(
 
 def exit_status(results: Sequence[AuditResult]) -> int:
     """2 when some input could not be read, else 1 when some document has fatal findings."""
-    if not results or any(r.status == UNREADABLE for r in results):
+    if not results or any(r.status in (UNREADABLE, INCOMPLETE) for r in results):
         return EXIT_INPUT
     if any(r.status == FATAL for r in results):
         return EXIT_FINDINGS

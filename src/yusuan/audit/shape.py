@@ -20,14 +20,18 @@ subtotal left blank from one printed as 0.00.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import cast
 
 from yusuan.audit.document import ReadProblem
 from yusuan.audit.grid import Block, GridRow, cells_of
+from yusuan.audit.pdf_tables import join_lines
 from yusuan.audit.recognise import (
+    BLANK_MARKS,
     HeaderColumn,
     TableSpec,
     Vocabulary,
@@ -37,12 +41,14 @@ from yusuan.audit.recognise import (
     leaf_labels,
     leaf_parents,
     map_header,
+    normalise,
     parse_amount,
     parse_number,
     template_order,
+    unit_in_label,
     vocabulary,
 )
-from yusuan.catalog.loader import Catalogs, Classification
+from yusuan.catalog.loader import Catalogs, Classification, function_classification
 from yusuan.money import MoneyUnit
 from yusuan.tables.base import (
     AMOUNT,
@@ -117,9 +123,15 @@ class Context:
 
 
 def is_header_row(row: GridRow, vocab: Vocabulary) -> bool:
-    """Header rows hold column labels and group headings only: no figures, no other words."""
+    """Header rows hold column labels and group headings, no figures: every cell a known
+    label, or (a row of several cells) at least half of them — a header's other cells are
+    labels this vocabulary does not know yet, reported as such, not a reason to lose the
+    header and every column under it."""
     texts = row.texts()
-    return bool(texts) and all(not is_amount(t) and vocab.is_header_word(t) for t in texts)
+    if not texts or any(is_amount(t) for t in texts):
+        return False
+    known = sum(1 for t in texts if vocab.is_header_word(t))
+    return known == len(texts) or (len(texts) > 1 and 2 * known >= len(texts))
 
 
 def is_note(row: GridRow) -> bool:
@@ -147,9 +159,57 @@ def split_parts(block: Block, vocab: Vocabulary) -> Parts:
         if index > start and all(vocab.is_total(t) for t in rows[index].texts()):
             break  # the 合计 row of a table with no figures, not a header row
         index += 1
+    header = list(rows[start:index])
+    while header and index < len(rows) and wrapped_header_tail(header[-1], rows[index], vocab):
+        header[-1] = GridRow(
+            header[-1].line,
+            tuple(
+                join_lines([header[-1].cell(i), rows[index].cell(i)])
+                for i in range(max(header[-1].width, rows[index].width))
+            ),
+        )
+        index += 1
+    if unit is None:  # on the title's line, or in brackets in the title or a header label
+        unit, unit_text = unit_elsewhere(block.title, header)
     body = [r for r in rows[index:] if not is_note(r)]
     notes = tuple(r.texts()[0] for r in rows[index:] if is_note(r))
-    return Parts(unit, unit_text, tuple(rows[start:index]), tuple(body), notes, department)
+    return Parts(unit, unit_text, tuple(header), tuple(body), notes, department)
+
+
+def unit_elsewhere(title: GridRow, header: Sequence[GridRow]) -> tuple[MoneyUnit | None, str]:
+    """The unit of a table that prints no unit line: "单位：万元" on the title's line, or one
+    unit in brackets in the title or the header labels ("预算数（元）")."""
+    for text in title.texts():
+        found = find_unit(text) or unit_in_label(text)
+        if found is not None:
+            return found, text
+    named = {u: t for r in header for t in r.texts() if (u := unit_in_label(t)) is not None}
+    if len(named) == 1:
+        found, text = next(iter(named.items()))
+        return found, text
+    return None, ""
+
+
+def wrapped_header_tail(above: GridRow, row: GridRow, vocab: Vocabulary) -> bool:
+    """Is a row under the header the rest of header cells wrapped onto a line of their own
+    ("采购组织形" / "式")? No figure; every cell under a header cell of the row above (the
+    same column: their x-ranges overlap); and each joined label is one the vocabulary knows,
+    or each piece is a short tail (two characters at most) that starts no item."""
+    cells = row.indexed()
+    if not cells or any(is_amount(t) or vocab.is_total(t) for _, t in cells):
+        return False  # figures, or the 合计 row of a table with no figures
+    if not all(above.cell(i) for i, _ in cells):
+        return False
+    joined = [join_lines([above.cell(i), t]) for i, t in cells]
+    if all(vocab.is_header_word(j) for j in joined):
+        return True
+    return all(
+        len(t) <= WRAPPED_TAIL and unnumbered(t) == t and not vocab.is_header_word(t)
+        for _, t in cells
+    )
+
+
+WRAPPED_TAIL = 2  # characters: the most a wrapped header cell's last line holds on its own
 
 
 # --- cells ---------------------------------------------------------------------------------
@@ -361,7 +421,7 @@ def resolve_codes(
         if resolved.level:
             path = [*path[: resolved.level - 1], resolved.code]
             amounts[resolved.code] = entry.amount
-            if resolved.level > 1:
+            if resolved.level > 1 and len(path) > 1:  # (a 项 printed without its 款)
                 children.setdefault(path[-2], []).append(resolved.code)
         result.append(resolved)
     return result
@@ -432,6 +492,8 @@ def _classified_rows(
         values = read_values(ctx, row, value_cols)
         report_stray(ctx, row, (c.index for c in columns))
         first = row.texts()[0] if row.texts() else ""
+        if normalise(printed) in BLANK_MARKS:
+            printed = ""  # "无" where a code would stand: a row of an empty table
         if not printed.strip("[] ").isdigit() and (vocab.is_total(name) or vocab.is_total(first)):
             totals.append((Row("", name or first, 0, values, TOTAL), row.line))
         elif printed or name:
@@ -662,6 +724,19 @@ def class_code(name: str, classification: Classification) -> str:
     return (exact or cut or [""])[0] if len(exact) == 1 or len(cut) == 1 else ""
 
 
+FORMER_NAME_YEARS = 10  # how far back a 类 printed under a former name is looked up
+
+
+def former_class_code(name: str, year: int) -> tuple[str, int]:
+    """The 类 a line names by a name of an earlier year (医疗卫生与计划生育支出, 210 until 2018),
+    and that year; ("", 0) when no earlier catalogue has it."""
+    for earlier in range(year - 1, year - 1 - FORMER_NAME_YEARS, -1):
+        code = class_code(name, function_classification(earlier))
+        if code:
+            return code, earlier
+    return "", 0
+
+
 def shape_two_sided(ctx: Context) -> ShapedTable:
     """Both halves of each printed line in one row.
 
@@ -733,7 +808,17 @@ def shape_two_sided(ctx: Context) -> ShapedTable:
             continue
         code = class_code(name, ctx.catalogs.function) if name else ""
         if name and not code:
-            ctx.problem(row.line, f"“{name}”不是功能分类的类", f"{name!r} is not a function class")
+            code, earlier = former_class_code(name, ctx.catalogs.year)
+            if code:
+                ctx.problem(
+                    row.line,
+                    f"“{name}”是{earlier}年的类名，按 {code} 读取",
+                    f"{name!r} is the name of class {code} in {earlier}; read as {code}",
+                )
+            else:
+                ctx.problem(
+                    row.line, f"“{name}”不是功能分类的类", f"{name!r} is not a function class"
+                )
         rows.append((Row(code, name or use, 1, values), row.line))
     spend_label = leaves[spend.label_index] if spend.label_index < len(leaves) else "项目"
     columns = [
@@ -857,6 +942,19 @@ def _by_category(
     if text.get("category"):
         rows.append((Row("", text["category"], 1, values, GROUP), row.line))
         return 1
+    above = rows[-1][0] if rows else None
+    if (
+        not text.get("item")
+        and not project
+        and text.get("method")
+        and above
+        and above.kind == DETAIL
+    ):
+        # an item cell merged over several rows (one item bought by two methods): the item
+        # above, once for each method
+        values["item"] = above.values.get("item")
+        rows.append((replace(above, values=values), row.line))
+        return level
     if not text.get("item"):
         rows.append((Row("", project or carried, 2, values, GROUP), row.line))
         return 2
@@ -911,6 +1009,111 @@ def _nested_by_code(rows: Sequence[tuple[Row, int]]) -> list[tuple[Row, int]]:
     ]
 
 
+# --- a table nobody identified ------------------------------------------------------------
+
+
+def grid_columns(parts: Parts) -> list[Column]:
+    """One column per printed column: labelled by its header leaf (or 第N列), an amount column
+    when most of its filled body cells are figures, a text column otherwise."""
+    leaves = leaf_labels(cells_of(parts.header))
+    width = max([len(leaves), *(r.width for r in parts.body)], default=0)
+    columns = []
+    for index in range(width):
+        filled = [r.cell(index) for r in parts.body if r.cell(index)]
+        figures = sum(1 for t in filled if is_amount(t) or label(t) in BLANK_LABELS)
+        amounts = bool(filled) and 2 * figures > len(filled) and not is_row_numbers(filled)
+        kind = AMOUNT if amounts else TEXT
+        printed = leaves[index] if index < len(leaves) and leaves[index] else f"第{index + 1}列"
+        columns.append(Column(f"c{index + 1}", printed, kind))
+    return columns
+
+
+def is_row_numbers(cells: Sequence[str]) -> bool:
+    """Is a column the rows' numbers (行次: 1, 2, 3 …), not amounts?"""
+    numbers = [int(t) for t in cells if t.isdigit()]
+    return len(numbers) == len(cells) > 1 and numbers == list(
+        range(numbers[0], numbers[0] + len(numbers))
+    )
+
+
+BLANK_LABELS = frozenset(label(m) for m in BLANK_MARKS if m)
+
+
+def grid_header(block: Block, parts: Parts) -> tuple[GridRow, ...]:
+    """The header of a table whose labels nobody knows: the rows of several cells without a
+    figure right above its first row of figures."""
+    rows = block.content()
+    first = parts.body[0].line if parts.body else None
+    above = [r for r in rows if first is not None and r.line < first]
+    header: list[GridRow] = []
+    for row in reversed(above):
+        texts = row.texts()
+        if len(texts) < 2 or any(is_amount(t) for t in texts) or find_unit(" ".join(texts)):
+            break
+        header.insert(0, row)
+    return tuple(header)
+
+
+def shape_grid(block: Block, table_id: str, number: int, guess: str = "") -> ShapedTable:
+    """A table nobody identified, read as the grid it prints: every row, every column (figures
+    converted from the table's unit), reported as 未识别的表 with its number of rows. ``guess``
+    names what its title suggests (a 决算 table without a definition of its own)."""
+    parts = split_parts(block, vocabulary())
+    if not parts.header:
+        parts = replace(parts, header=grid_header(block, parts))
+    unit = parts.unit or DEFAULT_UNIT
+    columns = grid_columns(parts)
+    problems: list[ReadProblem] = []
+    rows: list[tuple[Row, int]] = []
+    for row in parts.body:
+        values: dict[str, Value] = {}
+        for index, col in enumerate(columns):
+            text = row.cell(index)
+            if col.kind == TEXT:
+                values[col.key] = text or None
+                continue
+            try:
+                values[col.key] = parse_amount(text, unit)
+            except ValueError:
+                values[col.key] = None
+                problems.append(
+                    ReadProblem(
+                        row.line,
+                        f"“{text}”不是金额，按空白读取",
+                        f"{text!r} is not an amount",
+                        table_id,
+                    )
+                )
+        name = next((t for t in row.texts() if not is_amount(t)), "")
+        rows.append((Row("", name, 1, values, DETAIL), row.line))
+    about = f"（标题像{guess}，但没有它的定义）" if guess else ""
+    about_en = f" (its title suggests {guess}, which has no definition)" if guess else ""
+    problems.insert(
+        0,
+        ReadProblem(
+            block.title.line,
+            f"未识别的表，{len(rows)}行{about}",
+            f"unidentified table, {len(rows)} rows{about_en}",
+            table_id,
+        ),
+    )
+    meta = {"unit_text": parts.unit_text, "first_line": str(block.title.line)}
+    if guess:
+        meta["guess"] = guess
+    table = Table(
+        table_id,
+        block.title_text,
+        unit,
+        simple_header(columns),
+        tuple(columns),
+        tuple(r for r, _ in rows),
+        parts.notes,
+        number,
+        meta=meta,
+    )
+    return ShapedTable(table, tuple(line for _, line in rows), tuple(problems))
+
+
 SHAPES: dict[str, Callable[[Context], ShapedTable]] = {
     "function": shape_function,
     "economic": shape_economic,
@@ -926,8 +1129,28 @@ def shape_table(
     """Read one recognised table block in the yusuan shape of its table."""
     parts = split_parts(block, vocabulary())
     ctx = Context(spec, table_id, block, parts, catalogs, number, [])
-    if spec.shape not in SHAPES:  # the 决算 shapes live with the 决算 tables
-        from yusuan.audit.final_accounts import FINAL_SHAPES
+    return shape_function_named(spec.shape)(ctx)
 
-        return FINAL_SHAPES[spec.shape](ctx)
-    return SHAPES[spec.shape](ctx)
+
+def shape_function_named(name: str) -> Callable[[Context], ShapedTable]:
+    """The shape a table definition names: one of ``SHAPES``; ``"module:function"`` for a
+    shape defined elsewhere; or one of the 决算 shapes (``FINAL_SHAPES`` of
+    ``yusuan.audit.final_accounts``, where the 决算 tables live)."""
+    if name in SHAPES:
+        return SHAPES[name]
+    module, _, function = name.partition(":")
+    found: object = None
+    try:
+        if function:
+            found = getattr(importlib.import_module(module), function, None)
+        else:
+            final = importlib.import_module(FINAL_SHAPES_MODULE)
+            found = getattr(final, "FINAL_SHAPES", {}).get(name)
+    except ModuleNotFoundError:
+        found = None
+    if not callable(found):
+        raise ValueError(f"audit/data: unknown table shape {name!r}")
+    return cast(Callable[[Context], ShapedTable], found)
+
+
+FINAL_SHAPES_MODULE = "yusuan.audit.final_accounts"
