@@ -118,8 +118,14 @@ def _amounts(table: Table) -> list[Decimal]:
 # --- the template -------------------------------------------------------------------------
 
 
+def identified(doc: RecognisedDocument) -> list[str]:
+    """The tables read as a known kind (a grid nobody announced, such as the 单位构成 list
+    printed in the narrative, is read as ``unidentified-N`` beside them)."""
+    return sorted(t for t in doc.tables if not t.startswith("unidentified"))
+
+
 def test_the_template_is_read_as_the_nine_announced_tables(template: RecognisedDocument) -> None:
-    assert sorted(template.tables) == sorted(ANNOUNCED)
+    assert identified(template) == sorted(ANNOUNCED)
     assert [u.table_id for u in template.unread if u.table_id] == []
     assert template.year == 2024
     assert document_kind(template) == "决算"
@@ -182,7 +188,7 @@ def test_no_fatal_finding_on_the_empty_template(template: RecognisedDocument) ->
 def test_every_announced_table_of_the_final_accounts_is_read(
     social_work: RecognisedDocument,
 ) -> None:
-    assert sorted(social_work.tables) == sorted(ANNOUNCED)
+    assert identified(social_work) == sorted(ANNOUNCED)
     assert social_work.year == 2024  # 2024年度部门决算: the year it accounts for
     assert document_kind(social_work) == "决算"
     assert [u.table_id for u in social_work.unread if u.table_id] == []

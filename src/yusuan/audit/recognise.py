@@ -378,9 +378,11 @@ def identify(title: str, evidence: Evidence | None = None) -> Identification | N
     final = vocab.is_final_title(title)
     pool = [t for t in vocab.tables if _is_final_spec(t) == final]
     found = _best(pool, title, evidence, final)
-    if found is None and final:
+    if final and (found is None or "title" not in found.signals):
+        # a title that names a table (政府采购决算表) outweighs a 决算 table that only the
+        # header resembles (项目 | 决算数 fits many): it is that table, without a definition
         guess = _best([t for t in vocab.tables if not _is_final_spec(t)], title, evidence, final)
-        if guess is not None:
+        if guess is not None and (found is None or "title" in guess.signals):
             return replace(guess, defined=False)
     return found
 
