@@ -57,6 +57,8 @@ class Scope(enum.Enum):
     """Where two findings must be for one to fold into, or follow from, the other."""
 
     CELL = "cell"  # the same places (one cell, one field, one indicator row)
+    # the same table cell, stated on the same line of a text (each rule quotes the text its way)
+    STATED_CELL = "stated-cell"
     RECORD = "record"  # the same project form
     RECORD_AMOUNT = "record-amount"  # the same project form, and the same difference
     AMOUNT = "amount"  # the consequence's difference is the cause's amount or difference
@@ -119,6 +121,13 @@ SUPERSEDES: tuple[Supersedes, ...] = (
         "XT-017",
         Scope.CELL,
         "the forms' sum is more than the project expenditure, so it also differs from it",
+    ),
+    Supersedes(
+        "FA-020",
+        "FA-024",
+        Scope.STATED_CELL,
+        "a 科目's 决算 or budget in the narrative against its table, read as a statement of "
+        "budget and outturn and as a figure of the table",
     ),
     Supersedes(
         "PRJ-001",
@@ -310,9 +319,15 @@ def join_record_parts(findings: Sequence[Finding], rules: Mapping[str, Rule]) ->
 # --- 3. one cell, several rules ----------------------------------------------------------------
 
 
+def _stated_cell(place: Location) -> tuple[object, ...]:
+    return (place.table, place.row, place.column, place.file, place.page, place.line)
+
+
 def _same_place(a: Finding, b: Finding, scope: Scope) -> bool:
     if scope is Scope.CELL:
         return set(b.places) <= set(a.places)
+    if scope is Scope.STATED_CELL:
+        return {_stated_cell(p) for p in b.places} <= {_stated_cell(p) for p in a.places}
     if scope is Scope.RECORD:
         return bool(a.location.project) and a.location.project == b.location.project
     return False
@@ -405,6 +420,8 @@ def _meeting_points(finding: Finding, scope: Scope, as_cause: bool) -> set[objec
         return {finding.location.project} if finding.location.project else set()
     if scope is Scope.CELL:
         return set(finding.places)
+    if scope is Scope.STATED_CELL:
+        return {_stated_cell(p) for p in finding.places}
     if scope is Scope.AMOUNT:
         keys = ("amount", "difference") if as_cause else ("difference",)
         return {_magnitude(finding.values[k]) for k in keys if k in finding.values}
