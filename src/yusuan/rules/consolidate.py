@@ -138,6 +138,11 @@ SUPERSEDES: tuple[Supersedes, ...] = (
     ),
 )
 
+# Rules whose findings restate another rule's finding (DAT-006: one that rests only on a split
+# the dataset chose), with the value naming that rule: they link to each other as the findings
+# they restate would.
+RESTATES: Mapping[str, str] = {"DAT-006": "rule"}
+
 _SUMS = tuple(f"ARITH-00{n}" for n in range(1, 7))
 _COMPARISONS = tuple(f"XT-0{n:02d}" for n in range(1, 16))
 
@@ -430,6 +435,12 @@ def _meeting_points(finding: Finding, scope: Scope, as_cause: bool) -> set[objec
     return {t for t, _ in _named_cells(finding)} if as_cause else {finding.location.table}
 
 
+def stated_rule(finding: Finding) -> str:
+    """The rule whose finding this is: its own, or the one it restates (``RESTATES``)."""
+    key = RESTATES.get(finding.rule)
+    return str(finding.values.get(key, finding.rule)) if key else finding.rule
+
+
 def link_consequences(findings: Sequence[Finding]) -> list[Finding]:
     """Set ``caused_by`` to the key of the first finding each consequence follows from (followed
     up to the first cause), and raise that finding to the severity of its consequences."""
@@ -438,7 +449,7 @@ def link_consequences(findings: Sequence[Finding]) -> list[Finding]:
     index_of = {key: i for i, key in reversed(list(enumerate(keys)))}
     by_rule: dict[str, list[int]] = {}
     for i, f in enumerate(out):
-        by_rule.setdefault(f.rule, []).append(i)
+        by_rule.setdefault(stated_rule(f), []).append(i)
     for entry in FOLLOWS:
         causes: dict[object, list[int]] = {}
         for rule_id in entry.causes:
@@ -455,7 +466,7 @@ def link_consequences(findings: Sequence[Finding]) -> list[Finding]:
                     for p in _meeting_points(finding, entry.scope, False)
                     for j in causes.get(p, ())
                 },
-                key=lambda j: (entry.causes.index(out[j].rule), j),
+                key=lambda j: (entry.causes.index(stated_rule(out[j])), j),
             )
             cause = next(
                 (j for j in candidates if j != i and _follows(finding, out[j], entry.scope)), None
