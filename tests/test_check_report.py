@@ -20,6 +20,7 @@ from yusuan.rules import check_dataset
 from yusuan.rules.base import Severity
 from yusuan.rules.report import render_html, render_text
 from yusuan.rules.subject import agree_as_printed, half_unit, share_agrees
+from yusuan.synthetic import explanation_text
 
 runner = CliRunner()
 
@@ -55,10 +56,19 @@ def test_text_opens_with_a_summary_and_has_lines_not_pages() -> None:
     report = check_dataset(load_dataset(EXAMPLE))
     text = render_text(report)
     lines = text.splitlines()
-    assert lines[1] == "概要 / summary" and lines[2].startswith("  致命 2 · 警告")
+    # fatal: IND-008 (both halves, one fact), CAT-006, and EXP-001 for each of the two sections
+    # the example's missing 说明 must give (部门职责及机构设置, 国有资产占用情况)
+    assert lines[1] == "概要 / summary" and lines[2].startswith("  致命 4 · 警告")
     assert lines.index("  按规则 / by rule:") < lines.index("  成组的问题 / patterns:")
-    by_rule = lines[lines.index("  按规则 / by rule:") + 1]
-    assert by_rule.startswith("    致命 [IND-008]"), "fatal first"
+    start = lines.index("  按规则 / by rule:") + 1
+    by_rule = lines[start : lines.index("  成组的问题 / patterns:")]
+    assert [line.split("]")[0].split("[")[1] for line in by_rule[:3]] == [
+        "EXP-001",
+        "IND-008",
+        "CAT-006",
+    ]
+    assert all(line.startswith("    致命 [") for line in by_rule[:3]), "fatal first"
+    assert not by_rule[3].startswith("    致命 [")
     assert "\f" not in text and not any(line.strip() == "" and len(line) > 0 for line in lines)
     assert "  [PRJ-006] 24个项目的申报表未填写“经办人”、“填报日期”" in lines
 
@@ -127,8 +137,14 @@ def test_json_keeps_the_old_keys_and_adds_places_also_and_groups() -> None:
     ].items() or any(
         p["rule"] == "PRJ-006" and p["count"] == 24 for p in data["summary"]["patterns"]
     )
-    misfiled = next(f for f in data["findings"] if f["rule"] == "CAT-011")
-    assert [c["rule"] for c in misfiled["consequences"]] == ["XT-014"]
+    # the example chose to file 30229 福利费 (10.63万元) as personnel (备注 选定): CAT-011 rests on
+    # that choice (DAT-006), and so does the gap of 10.63万元 XT-014 finds in 机关运行经费
+    misfiled = next(
+        f for f in data["findings"] if f["rule"] == "DAT-006" and f["values"]["rule"] == "CAT-011"
+    )
+    assert [(c["rule"], c["values"]["rule"]) for c in misfiled["consequences"]] == [
+        ("DAT-006", "XT-014")
+    ]
     assert misfiled["consequences"][0]["caused_by"] == misfiled["key"]
     assert data["summary"]["by_rule"][0]["severity"] == "fatal"
 
@@ -138,6 +154,8 @@ def test_json_keeps_the_old_keys_and_adds_places_also_and_groups() -> None:
 
 def test_accepted_findings_stay_listed_apart_and_do_not_block(tmp_path: Path) -> None:
     folder = with_manifest(tmp_path, ACCEPT_BOTH_FATALS)
+    # the seed publishes no 说明 of its own (EXP-001, fatal until written): give the copy one
+    (folder / "说明.md").write_text(explanation_text("中共临汾市委组织部"), "utf-8")
     dataset = load_dataset(folder)
     assert dataset.manifest.accepted == (
         Acceptance("CAT-006", "采购计划已按 31099 调整，待财政批复", CAT_006_PLACE),
@@ -170,7 +188,7 @@ def test_accepting_one_member_of_a_pattern_or_a_cause(tmp_path: Path) -> None:
     folder = with_manifest(
         tmp_path,
         '\n[[accepted]]\nrule = "PRJ-006"\nproject = "人才专项资金"\nreason = "纸质件已签"\n'
-        '\n[[accepted]]\nrule = "CAT-011"\nplace = "budget_lines.csv:9"\nreason = "福利费按规定列支"\n',
+        '\n[[accepted]]\nrule = "DAT-006"\nplace = "budget_lines.csv:9"\nreason = "福利费按规定列支"\n',
     )
     report = check_dataset(load_dataset(folder))
     [signoff] = [f for f in report.reported if f.rule == "PRJ-006"]
@@ -179,8 +197,10 @@ def test_accepting_one_member_of_a_pattern_or_a_cause(tmp_path: Path) -> None:
     assert one.location.project == "人才专项资金" and len(one.places) == 2
     assert one.accepted == "纸质件已签"
     # what is listed under an accepted finding is accepted with it
-    assert {f.rule for f in report.accepted} == {"PRJ-006", "CAT-011", "XT-014"}
-    assert not [f for f in report.reported if f.rule in ("CAT-011", "XT-014")]
+    misfiled = [f for f in report.accepted if f.rule == "DAT-006"]
+    assert {f.rule for f in report.accepted} == {"PRJ-006", "DAT-006"}
+    assert [f.values["rule"] for f in misfiled] == ["CAT-011", "XT-014"]
+    assert not [f for f in report.reported if f.values.get("rule") in ("CAT-011", "XT-014")]
 
 
 def test_an_acceptance_that_matches_nothing_is_a_note(tmp_path: Path) -> None:

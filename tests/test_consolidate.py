@@ -226,7 +226,12 @@ def seed() -> Report:
 
 
 def test_the_seed_reads_as_one_finding_per_fact(seed: Report) -> None:
-    assert len(seed.findings) == 256, "what the rules found, one per place"
+    # 256 when findings were first folded; since then the false alarms of the forms' shifted
+    # columns went (满意度 rows read under 效益: IND-001 -9, IND-002 -1, IND-003 -9, IND-015 -4,
+    # IND-016 -2; TXT-001 -2, TXT-002 -5, TXT-005 -1), new rules found IND-018 ×3, TXT-006 ×2,
+    # XT-020 ×1 and the missing 说明 EXP-001 ×2, and the 5 findings resting on a 选定 split
+    # (CAT-011, CAT-013 ×3, XT-014) are DAT-006's: 256 - 33 + 8 = 231
+    assert len(seed.findings) == 231, "what the rules found, one per place"
     assert len(seed.reported) <= 125
 
 
@@ -256,8 +261,13 @@ def test_seed_swapped_sign_off_and_cut_text_fold(seed: Report) -> None:
 
 
 def test_seed_gap_in_operating_costs_follows_from_the_misfiled_lines(seed: Report) -> None:
-    [gap] = [f for f in seed.folded if f.rule == "XT-014"]
-    [misfiled] = [f for f in seed.reported if f.rule == "CAT-011"]
+    # the example files 30229 福利费 (10.63万元) as personnel by its own choice (备注 选定), so
+    # both CAT-011 and the 10.63万元 gap XT-014 finds in 机关运行经费 are DAT-006's; the gap
+    # still follows from the misfiled lines
+    [gap] = [f for f in seed.folded if f.values.get("rule") == "XT-014"]
+    [misfiled] = [f for f in seed.reported if f.values.get("rule") == "CAT-011"]
+    assert (gap.rule, misfiled.rule) == ("DAT-006", "DAT-006")
+    assert "10.63万元" in misfiled.message_zh and "-10.63万元" in gap.message_zh
     assert gap.caused_by == misfiled.key and gap not in seed.reported
     assert seed.consequences_of(misfiled) == [gap]
 
@@ -348,23 +358,29 @@ def test_every_real_defect_of_the_seed_is_still_found(seed: Report) -> None:
     assert missing == []
 
 
-def test_seed_audit_comparisons_against_blank_subtotals_follow_from_them() -> None:
+def test_seed_audit_blank_subtotals_are_one_note_and_never_compared_as_zero() -> None:
+    from golden import seed_tables as gold
     from paths import SHARED
     from yusuan.audit.run import audit_paths
 
     [result] = audit_paths([next((SHARED / "seed").glob("*.txt"))])
     assert result.report is not None
     report = result.report
-    blank = next(
+    # the 支出汇总表 leaves 20132 组织事务 基本支出 blank (seed line 83) where the 一般公共预算
+    # 支出表 prints 786.30 (line 154): blank is not 0, so no comparison fires on it; the blank
+    # subtotals of the table are one note
+    [blank] = [
         f
         for f in report.reported
-        if f.rule == "ARITH-001"
-        and f.location.row == "20132 组织事务"
-        and f.location.column == "基本支出"
-    )
-    [following] = report.consequences_of(blank)
-    assert following.rule == "XT-011" and "786.30万元" in following.message_zh
-    assert following not in report.reported
+        if f.rule == "ARITH-007" and f.location.table == "2021年预算支出汇总表"
+    ]
+    blanks = [
+        (d["row"], d["field"])
+        for d in gold.PUBLISHED_DEFECTS
+        if d["table"] == "EXPENDITURE_TABLE" and d["printed"] is None
+    ]
+    assert ("20132", "基本支出") in blanks and blank.values["count"] == len(blanks) == 15
+    assert not [f for f in report.findings if "786.30万元" in f.message_zh]
     # quantities of different units added up on every summary row of table 9: one pattern
     [units] = [f for f in report.reported if f.rule == "PRC-007"]
     assert units.group == 5 and units.message_zh.startswith(

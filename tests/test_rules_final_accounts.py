@@ -12,6 +12,7 @@ from yusuan.audit.narrative import stated_figures
 from yusuan.catalog.loader import catalogs_for
 from yusuan.money import MoneyUnit
 from yusuan.rules import Outcome
+from yusuan.rules.consolidate import fold_superseded
 from yusuan.rules.subject import DOCUMENT, Subject
 from yusuan.tables.base import CODE, DETAIL, GROUP, NAME, TEXT, TOTAL, Column, Row, Table
 
@@ -472,3 +473,39 @@ def test_a_footer_whose_classes_are_not_printed_is_not_compared_with_zero() -> N
     footers_only = tuple(r for r in basic.rows if not r.code)
     tables = {**subject.tables, "basic-economic-final": replace(basic, rows=footers_only)}
     assert run("FA-003", replace(subject, tables=tables)).outcome is Outcome.COULD_NOT_RUN
+
+
+def _with_full_budget(subject: Subject, budgets: dict[str, str]) -> Subject:
+    """The 一般公共预算 table with a 全年预算数 column: the given 类 (and the 合计) filled."""
+    general = subject.tables["general-budget-final"]
+    columns = (*general.columns, Column("budget_full", "全年预算数"))
+    rows = tuple(
+        replace(r, values={**r.values, "budget_full": wan(budgets[r.code or "total"])})
+        for r in general.rows
+    )
+    tables = {**subject.tables, general.id: replace(general, columns=columns, rows=rows)}
+    return replace(subject, tables=tables)
+
+
+BUDGETS = {"total": "110.00", "201": "88.00", "208": "22.00"}
+
+
+def test_a_class_figure_is_compared_in_the_column_of_its_measure() -> None:
+    # "全年预算为88.00万元，支出决算为85.00万元，完成全年预算数的96.59%": 88.00 is the 全年预算数
+    # and 85.00 the 决算数 of 201; 96.59% is the completion rate, no share of the 类
+    assert run("FA-024", _with_full_budget(final_document(), BUDGETS)).outcome is Outcome.PASSED
+    assert run("FA-025", _with_full_budget(final_document(), BUDGETS)).outcome is Outcome.PASSED
+    misstated = final_document([line.replace("为88.00万元", "为89.00万元") for line in NARRATIVE])
+    [found] = run("FA-024", _with_full_budget(misstated, BUDGETS)).findings
+    assert found.location.column == "全年预算数" and found.values["table_value"] == "88.00万元"
+    assert found.values["stated"] == "89.00万元" and found.location.row == "201 一般公共服务支出"
+
+
+def test_an_outturn_stated_as_a_statement_and_as_a_figure_is_one_finding() -> None:
+    # FA-020 reads "支出决算为86.00万元" as the outturn of 201 stated against its budget, FA-024
+    # as a figure of the table's 201 row: one misstatement, one finding
+    misstated = _said("支出决算为85.00万元", "支出决算为86.00万元")()
+    both = [*run("FA-020", misstated).findings, *run("FA-024", misstated).findings]
+    assert sorted(f.rule for f in both) == ["FA-020", "FA-024"]
+    [one] = fold_superseded(both)
+    assert one.rule == "FA-020" and one.rules == ("FA-020", "FA-024")

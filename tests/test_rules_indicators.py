@@ -24,6 +24,7 @@ from yusuan.catalog.performance import performance_framework
 from yusuan.model.records import Dataset, Indicator
 from yusuan.rules import Outcome, Subject, subject_of_dataset
 from yusuan.rules.checks.indicators import read_value
+from yusuan.rules.subject import DOCUMENT
 
 
 def spoil(indicator: str, period: str | None = None, /, **changes: object) -> Subject:
@@ -506,3 +507,15 @@ def test_a_bound_on_another_sum_is_no_rate() -> None:
     # 不低于10万元 bounds what every community spends, not what these funds pay
     subject = texts(overview="要求每期培训经费不低于10万元。全年举办培训班20期。")
     assert run("IND-018", subject).outcome is Outcome.PASSED
+
+
+def test_a_cost_within_half_a_printed_unit_of_a_documents_funds_is_not_more() -> None:
+    # the training project's 年度资金总额 is 50.00万元; a document prints it rounded to 0.01万元,
+    # so it may be up to 500,049.99元: a cost of ≤500,040元 is more only than the exact funds
+    def cost(yuan: str) -> Subject:
+        return spoil("培训费支出", "年度", value=yuan, unit="元")
+
+    printed = replace(cost("500040"), kind=DOCUMENT)
+    assert run("IND-008", printed).outcome is Outcome.PASSED
+    assert run("IND-008", cost("500040")).outcome is Outcome.FAILED
+    assert run("IND-008", replace(cost("500060"), kind=DOCUMENT)).outcome is Outcome.FAILED

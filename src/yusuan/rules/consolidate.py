@@ -57,6 +57,8 @@ class Scope(enum.Enum):
     """Where two findings must be for one to fold into, or follow from, the other."""
 
     CELL = "cell"  # the same places (one cell, one field, one indicator row)
+    # the same table cell, stated on the same line of a text (each rule quotes the text its way)
+    STATED_CELL = "stated-cell"
     RECORD = "record"  # the same project form
     RECORD_AMOUNT = "record-amount"  # the same project form, and the same difference
     AMOUNT = "amount"  # the consequence's difference is the cause's amount or difference
@@ -121,6 +123,13 @@ SUPERSEDES: tuple[Supersedes, ...] = (
         "the forms' sum is more than the project expenditure, so it also differs from it",
     ),
     Supersedes(
+        "FA-020",
+        "FA-024",
+        Scope.STATED_CELL,
+        "a 科目's 决算 or budget in the narrative against its table, read as a statement of "
+        "budget and outturn and as a figure of the table",
+    ),
+    Supersedes(
         "PRJ-001",
         "XT-018",
         Scope.RECORD,
@@ -128,6 +137,11 @@ SUPERSEDES: tuple[Supersedes, ...] = (
         "checked from the project and from the tables",
     ),
 )
+
+# Rules whose findings restate another rule's finding (DAT-006: one that rests only on a split
+# the dataset chose), with the value naming that rule: they link to each other as the findings
+# they restate would.
+RESTATES: Mapping[str, str] = {"DAT-006": "rule"}
 
 _SUMS = tuple(f"ARITH-00{n}" for n in range(1, 7))
 _COMPARISONS = tuple(f"XT-0{n:02d}" for n in range(1, 16))
@@ -310,9 +324,15 @@ def join_record_parts(findings: Sequence[Finding], rules: Mapping[str, Rule]) ->
 # --- 3. one cell, several rules ----------------------------------------------------------------
 
 
+def _stated_cell(place: Location) -> tuple[object, ...]:
+    return (place.table, place.row, place.column, place.file, place.page, place.line)
+
+
 def _same_place(a: Finding, b: Finding, scope: Scope) -> bool:
     if scope is Scope.CELL:
         return set(b.places) <= set(a.places)
+    if scope is Scope.STATED_CELL:
+        return {_stated_cell(p) for p in b.places} <= {_stated_cell(p) for p in a.places}
     if scope is Scope.RECORD:
         return bool(a.location.project) and a.location.project == b.location.project
     return False
@@ -405,12 +425,20 @@ def _meeting_points(finding: Finding, scope: Scope, as_cause: bool) -> set[objec
         return {finding.location.project} if finding.location.project else set()
     if scope is Scope.CELL:
         return set(finding.places)
+    if scope is Scope.STATED_CELL:
+        return {_stated_cell(p) for p in finding.places}
     if scope is Scope.AMOUNT:
         keys = ("amount", "difference") if as_cause else ("difference",)
         return {_magnitude(finding.values[k]) for k in keys if k in finding.values}
     if scope is Scope.NAMES_CELL:
         return {_cell(finding.location)} if as_cause else set(_named_cells(finding))
     return {t for t, _ in _named_cells(finding)} if as_cause else {finding.location.table}
+
+
+def stated_rule(finding: Finding) -> str:
+    """The rule whose finding this is: its own, or the one it restates (``RESTATES``)."""
+    key = RESTATES.get(finding.rule)
+    return str(finding.values.get(key, finding.rule)) if key else finding.rule
 
 
 def link_consequences(findings: Sequence[Finding]) -> list[Finding]:
@@ -421,7 +449,7 @@ def link_consequences(findings: Sequence[Finding]) -> list[Finding]:
     index_of = {key: i for i, key in reversed(list(enumerate(keys)))}
     by_rule: dict[str, list[int]] = {}
     for i, f in enumerate(out):
-        by_rule.setdefault(f.rule, []).append(i)
+        by_rule.setdefault(stated_rule(f), []).append(i)
     for entry in FOLLOWS:
         causes: dict[object, list[int]] = {}
         for rule_id in entry.causes:
@@ -438,7 +466,7 @@ def link_consequences(findings: Sequence[Finding]) -> list[Finding]:
                     for p in _meeting_points(finding, entry.scope, False)
                     for j in causes.get(p, ())
                 },
-                key=lambda j: (entry.causes.index(out[j].rule), j),
+                key=lambda j: (entry.causes.index(stated_rule(out[j])), j),
             )
             cause = next(
                 (j for j in candidates if j != i and _follows(finding, out[j], entry.scope)), None

@@ -337,6 +337,10 @@ def chosen_split_findings(subject: Subject) -> Iterator[Hit]:
             continue
         for hit in hits:
             zh, en = format_message(REGISTRY[rule_id], hit.values)
-            yield Hit(hit.location, {"rule": rule_id, "finding": zh, "finding_en": en})
+            # the original values stay, so that one finding can be linked to another as the
+            # originals would be (XT-014's gap is the amount CAT-011 found misfiled)
+            yield Hit(
+                hit.location, {**hit.values, "rule": rule_id, "finding": zh, "finding_en": en}
+            )
     if len(missing) == len(CHOICE_SENSITIVE):
         raise missing[0]

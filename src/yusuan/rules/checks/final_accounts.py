@@ -30,7 +30,7 @@ from yusuan.audit.final_accounts import (
     section_at,
     section_starts,
 )
-from yusuan.audit.narrative import StatedFigure
+from yusuan.audit.narrative import ADJUSTED, FINAL, INITIAL, StatedFigure
 from yusuan.audit.recognise import label, vocabulary
 from yusuan.catalog.loader import PERSONNEL_CLASSES
 from yusuan.rules.base import (
@@ -1030,9 +1030,15 @@ def _class_row(table: Table, figure: StatedFigure) -> Row | None:
     return None
 
 
+# The column of a 类 in the 一般公共预算 table that each measure a 决算 narrative states is
+# ("全年预算为88.00万元，支出决算为85.00万元"); a figure without a measure is the 决算数.
+MEASURE_KEYS = {"": "total", FINAL: "total", ADJUSTED: "budget_full", INITIAL: "budget_initial"}
+
+
 def narrative_cells(subject: Subject) -> list[tuple[StatedFigure, Table, Row, str]]:
     """Each current figure of the narrative with the 决算 table cell it states: a total by the
-    words its label ends with, a 类 of the 一般公共预算 section by its name."""
+    words its label ends with, a 类 of the 一般公共预算 section by its name, in the column of the
+    measure it states (a budget the table does not print is not compared)."""
     need_final(subject)
     if not subject.narrative:
         raise NotApplicable("没有情况说明 / no narrative")
@@ -1050,8 +1056,9 @@ def narrative_cells(subject: Subject) -> list[tuple[StatedFigure, Table, Row, st
         elif figure.function is not None and section_at(starts, figure.line) == GENERAL:
             general = subject.tables.get(GENERAL)
             row = _class_row(general, figure) if general is not None else None
-            if general is not None and row is not None:
-                found.append((figure, general, row, "total"))
+            key = MEASURE_KEYS.get(figure.measure, "")
+            if general is not None and row is not None and has_column(general, key):
+                found.append((figure, general, row, key))
     if not found:
         raise NotApplicable(
             "情况说明没有述及决算表的数字 / the narrative states no figure of the tables"
@@ -1150,7 +1157,11 @@ def class_shares_follow(subject: Subject) -> Iterator[Hit]:
     shared = [
         (f, t, r, k)
         for f, t, r, k in narrative_cells(subject)
-        if f.share is not None and f.function is not None and t.id == GENERAL
+        if f.share is not None
+        and f.function is not None
+        and t.id == GENERAL
+        # "完成全年预算数的96.59%" is a completion rate (FA-021), not the 类's share
+        and f.share_of not in (INITIAL, ADJUSTED, FINAL)
     ]
     if not shared:
         raise NotApplicable("情况说明没有陈述类的占比 / no class share stated")

@@ -28,7 +28,7 @@ from yusuan.catalog.performance import (
 from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR, Indicator, Project
 from yusuan.rules.base import Hit, Location, NotApplicable, Severity, money, rule
 from yusuan.rules.checks.projects import TEXT_FIELDS, one_year, parse_period, project_location
-from yusuan.rules.subject import Subject
+from yusuan.rules.subject import Subject, half_unit
 from yusuan.tables.forms import ProjectForm
 
 ZERO = Decimal(0)
@@ -322,6 +322,13 @@ def _funded_periods(
         scheme = scheme_of(form)
         for period, indicators in _periods(form):
             yield form, scheme, period, indicators, period_funds(form.project, period)
+
+
+def more_than_funds(subject: Subject, form: ProjectForm, amount: Decimal, funds: Decimal) -> bool:
+    """Whether ``amount`` is more than the funds can be: a document prints its forms' funds
+    rounded (0.02万元 may be up to 249.99元), a dataset gives them exactly."""
+    slack = Decimal(0) if subject.exact else half_unit(form.unit.factor)
+    return amount > funds + slack
 
 
 def _hit(project: Project, indicator: Indicator, **more: object) -> Hit:
@@ -679,7 +686,7 @@ def costs(scheme: str, indicators: Sequence[Indicator]) -> list[Cost]:
 def cost_within_funds(subject: Subject) -> Iterator[Hit]:
     for form, scheme, _period, indicators, funds in _funded_periods(subject):
         for cost in costs(scheme, indicators):
-            if not cost.per and cost.yuan > funds:
+            if not cost.per and more_than_funds(subject, form, cost.yuan, funds):
                 yield _hit(
                     form.project, cost.indicator, amount=money(cost.yuan), funds=money(funds)
                 )
@@ -711,13 +718,13 @@ def cost_within_funds(subject: Subject) -> Iterator[Hit]:
 def costs_together_within_funds(subject: Subject) -> Iterator[Hit]:
     for form, scheme, period, indicators, funds in _funded_periods(subject):
         totals = [c for c in costs(scheme, indicators) if not c.per]
-        if any(c.yuan > funds for c in totals):
+        if any(more_than_funds(subject, form, c.yuan, funds) for c in totals):
             continue  # IND-008 says it
         parts = [c for c in totals if not _TOTAL_NAME_RE.search(c.indicator.name)]
         if len(parts) < 2:
             continue
         amount = sum((c.yuan for c in parts), ZERO)
-        if amount > funds:
+        if more_than_funds(subject, form, amount, funds):
             yield Hit(
                 Location(project=form.project.name, field=f"{period}绩效指标 成本指标"),
                 {
@@ -800,7 +807,7 @@ def quantity_times_unit_cost(subject: Subject) -> Iterator[Hit]:
                 else:
                     break  # no quantity, or more than one: the product is not clear
             else:
-                if amount > funds:
+                if more_than_funds(subject, form, amount, funds):
                     terms.append(f"{cost.indicator.name} {value_of(cost.indicator).shown()}")
                     yield Hit(
                         indicator_location(form.project, cost.indicator),
