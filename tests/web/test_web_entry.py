@@ -151,7 +151,9 @@ def test_rows_pasted_from_excel_are_read_by_the_core_all_or_nothing(world: Any) 
     client = client_for(world.users["unit_officer"])
     before = world.a.lines.count()  # 21 lines: the pasted rows are rows 23 and 24 of the file
     bad = "201001\t2013201\t30201\t一般公共预算\t基本支出\t公用经费\t\t5000.00\t\n"
-    bad += "201002\t2013250\t30201\t一般公共预算\t基本支出\t公用经费\t\t12.345\t"  # a fraction of a 分
+    bad += (
+        "201002\t2013250\t30201\t一般公共预算\t基本支出\t公用经费\t\t12.345\t"  # a fraction of a 分
+    )
     refused = client.post(url, {"rows": bad}).content.decode()
     assert "budget_lines.csv 第24行 “金额（元）”列" in refused
     assert world.a.lines.count() == before
