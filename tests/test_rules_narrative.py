@@ -833,3 +833,26 @@ def test_read_back_from_the_pdf(name: str, expected: list[tuple[str, int]]) -> N
     subject = with_narrative(to_subject(doc), stated_figures(lines, doc.year))
     found = [(r, p) for r, p, _ in findings(subject) if r != "NR-006"]
     assert sorted(found) == sorted(expected)
+
+
+def test_a_procurement_kind_is_its_own_row_not_one_that_contains_the_word() -> None:
+    """The Jiangsu 2017 court prints 一、货物 A / 二、工程 B / 三、服务 C with item rows such as
+    商品和服务支出 between them: 服务 is the row "三、服务 C" (2,717.00), never the 500.00 of a
+    row whose name contains 服务."""
+    from yusuan.money import MoneyUnit
+    from yusuan.rules.checks.narrative import _row_named
+    from yusuan.tables.base import Column, Row, Table, simple_header
+
+    columns = (Column("name", "采购品目", "name"), Column("total", "总计"))
+    rows = (
+        Row("", "合计", 0, {"total": Decimal("37424000")}, "total"),
+        Row("A", "一、货物 A", 1, {"total": Decimal("5254000")}, "group"),
+        Row("", "商品和服务支出", 2, {"total": Decimal("5000000")}),
+        Row("C", "三、服务 C", 1, {"total": Decimal("27170000")}, "group"),
+    )
+    table = Table(
+        "procurement", "政府采购预算表", MoneyUnit.WAN, simple_header(columns), columns, rows
+    )
+    found = _row_named(table, "服务")
+    assert found is not None and found.values["total"] == Decimal("27170000")
+    assert _row_named(table, "工程") is None  # no row is 工程: nothing to compare, no guess

@@ -505,7 +505,7 @@ def cell(table: Table, row_ref: str, column: str) -> CellValue | None:
             else None
         )
     if row_ref.startswith("~"):
-        found = next((r for r in table.rows if row_ref[1:] in r.name), None)
+        found = _row_named(table, row_ref[1:])
         if found is None:
             return None
         value, terms = _columns(found, column)
@@ -535,6 +535,25 @@ def cell(table: Table, row_ref: str, column: str) -> CellValue | None:
         total += value or ZERO
         terms += count
     return CellValue(total, max(terms, 1), row_ref)
+
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
+
+
+def _row_named(table: Table, word: str) -> Row | None:
+    """The row that is ``word`` ("三、服务 C" is 服务), not one that merely contains it
+    ("商品和服务支出" is not): numbering and a trailing catalogue letter aside; else the one row
+    whose name contains it; else none (a guess would compare the wrong figure)."""
+
+    def bare(name: str) -> str:
+        name = _NUMBERING.sub("", "".join(name.split()))
+        return re.sub(r"[A-Z]$", "", name)
+
+    exact = [r for r in table.rows if bare(r.name) == word]
+    if exact:
+        return exact[0]
+    containing = [r for r in table.rows if word in r.name]
+    return containing[0] if len(containing) == 1 else None
 
 
 def target_value(subject: Subject, target: Target) -> CellValue | None:
