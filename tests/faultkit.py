@@ -190,7 +190,7 @@ CASES = (
     ),
     Case("rules", lambda w: ["rules"]),
     Case("catalog", lambda w: ["catalog", "2013101"]),
-    Case("init", lambda w: ["init", str(w / "out")], "out", ("out.xlsx",)),
+    Case("init", lambda w: ["init", str(w / "out"), "--code", "901"], "out", ("out.xlsx",)),
 )
 FULL_BUILD = Case(
     "build-all", lambda w: ["build", _dataset(w), "-o", str(w / "out"), "--force"], "out"

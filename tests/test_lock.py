@@ -12,7 +12,8 @@ _NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 def _canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
+    """A distribution name as pip compares it, without extras: psycopg[binary] -> psycopg."""
+    return re.sub(r"[-_.]+", "-", name.split("[")[0]).lower()
 
 
 def _locked() -> dict[str, str]:

@@ -537,6 +537,12 @@ def workbook_bytes(dataset: Dataset, *, include_optional: bool = False) -> bytes
         for rule, settings in dataset.manifest.rules.items():
             for key, value in settings.items():
                 append_values(ws_rules, [rule, key, value])
+    if dataset.manifest.accepted:
+        ws_accepted = wb.create_sheet(ACCEPTED_SHEET)
+        _write_header(ws_accepted, ACCEPTED_HEADERS)
+        for acceptance in dataset.manifest.accepted:
+            place = acceptance.place or "；".join(f"{k}={v}" for k, v in acceptance.keys)
+            append_values(ws_accepted, [acceptance.rule, place, acceptance.reason])
     for kind in RECORD_KINDS:
         records = getattr(dataset, _ATTR[kind.key])
         if kind.optional and not records and not include_optional:

@@ -537,7 +537,9 @@ def cell(table: Table, row_ref: str, column: str) -> CellValue | None:
     return CellValue(total, max(terms, 1), row_ref)
 
 
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．])"
+)
 
 
 def _row_named(table: Table, word: str) -> Row | None:
