@@ -8,6 +8,7 @@ done; a build refuses to publish while a fatal finding stands, unless forced. Th
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,11 @@ from yusuan.tables.forms import ProjectForm, forms_of
 FORMATS = ("xlsx", "pdf", "docx", "data", "site")
 MARKER = BUILD_MARKER
 FINDINGS_FILE = "检查结果.html"
+# format -> (module, function, download label) of the renderers that write one document
+DOCUMENTS = {
+    "pdf": ("yusuan.render.pdf", "pdf_bytes", "PDF 文件"),
+    "docx": ("yusuan.render.docx", "docx_bytes", "Word 文档（可编辑）"),
+}
 
 Step = Callable[[str, int, int], None]
 
@@ -141,25 +147,14 @@ def _write_format(
         path.write_bytes(workbook_bytes(tables, forms, title=name, narrative=sections))
         downloads.append(("Excel 工作簿", path.name))
         return [path]
-    if fmt == "pdf":
-        from yusuan.render.pdf import pdf_bytes
-
-        path = tmp / f"{file_name}.pdf"
+    if fmt in DOCUMENTS:
+        # the PDF and the Word document take the same content (renderers imported when used)
+        module, function, label = DOCUMENTS[fmt]
+        render = getattr(importlib.import_module(module), function)
+        path = tmp / f"{file_name}.{fmt}"
         subtitle = dataset.manifest.department.region
-        path.write_bytes(
-            pdf_bytes(tables, forms, title=name, subtitle=subtitle, narrative=sections)
-        )
-        downloads.append(("PDF 文件", path.name))
-        return [path]
-    if fmt == "docx":
-        from yusuan.render.docx import docx_bytes
-
-        path = tmp / f"{file_name}.docx"
-        subtitle = dataset.manifest.department.region
-        path.write_bytes(
-            docx_bytes(tables, forms, title=name, subtitle=subtitle, narrative=sections)
-        )
-        downloads.append(("Word 文档（可编辑）", path.name))
+        path.write_bytes(render(tables, forms, title=name, subtitle=subtitle, narrative=sections))
+        downloads.append((label, path.name))
         return [path]
     if fmt == "data":
         from yusuan.publish.opendata import write_open_data
