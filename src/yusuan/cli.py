@@ -381,6 +381,41 @@ def convert(
     typer.echo(f"已写入 / written: {target}")
 
 
+synthetic_app = typer.Typer(
+    help="合成数据（基准测试与演示）/ Synthetic budgets for benchmarks and demos.",
+    no_args_is_help=True,
+)
+app.add_typer(synthetic_app, name="synthetic")
+
+
+@synthetic_app.command("city")
+def synthetic_city(
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹 / output folder")],
+    departments: Annotated[int, typer.Option(min=1, help="部门数 / departments")] = 30,
+    years: Annotated[int, typer.Option(min=1, help="年数 / consecutive years")] = 5,
+    seed: Annotated[int, typer.Option(help="随机种子 / random seed")] = 1,
+    first_year: Annotated[int, typer.Option(help="第一个预算年度 / first fiscal year")] = 2021,
+) -> None:
+    """生成一个合成城市：每个部门每年一个数据集 / Write a synthetic city: one dataset per department and year."""
+    from yusuan.synthetic_city import write_city
+
+    with progress_bar(err) as bar:
+        task = bar.add_task("生成 writing", total=departments * years)
+
+        def on_dataset(folder: Path) -> None:
+            bar.update(task, advance=1, description=f"生成 writing: {folder.name}")
+
+        written = write_city(
+            out,
+            departments=departments,
+            years=years,
+            seed=seed,
+            first_year=first_year,
+            on_dataset=on_dataset,
+        )
+    typer.echo(f"已生成 / written: {len(written)} datasets in {out}")
+
+
 def main() -> None:
     app()
 
