@@ -416,6 +416,80 @@ def synthetic_city(
     typer.echo(f"已生成 / written: {len(written)} datasets in {out}")
 
 
+store_app = typer.Typer(
+    help="分析库：多部门多年度数据（Parquet + DuckDB）/ The analytics store (Parquet + DuckDB).",
+    no_args_is_help=True,
+)
+app.add_typer(store_app, name="store")
+
+
+@store_app.command("build")
+def store_build(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="数据集、公开文件或包含它们的文件夹 / datasets, documents or folders of them"
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="分析库文件夹 / store folder")],
+) -> None:
+    """把数据集与公开文件写入分析库 / Put datasets and documents into the analytics store.
+
+    同一来源再次写入时替换原有数据 / a source stored again replaces what the store had from it.
+    退出码 / exit status: 0 全部写入 all stored; 2 有来源无法读取 some source unreadable.
+    """
+    from yusuan.analytics.store import build_store
+
+    with progress_bar(err) as bar:
+        task = bar.add_task("入库 storing", total=None)
+
+        def on_source(index: int, total: int, path: Path) -> None:
+            bar.update(task, completed=index, total=total, description=f"入库 storing: {path.name}")
+
+        result = build_store(out, inputs, on_source)
+    for problem in result.problems:
+        err.print(f"  • {problem}", markup=False, highlight=False)
+    typer.echo(
+        f"已入库 / stored: {len(result.stored)} sources, {result.values} values in {out}"
+        + (f"；无法读取 / unreadable: {len(result.problems)}" if result.problems else "")
+    )
+    raise typer.Exit(EXIT_INPUT if result.problems or not result.stored else EXIT_OK)
+
+
+@store_app.command("views")
+def store_views() -> None:
+    """列出可直接查询的视图 / List the views a query can use."""
+    from yusuan.analytics.views import FACTS_COLUMNS, READY_VIEWS
+
+    typer.echo(f"facts({', '.join(FACTS_COLUMNS)})")
+    for name, (about, _) in READY_VIEWS.items():
+        typer.echo(f"{name}\n    {about}")
+
+
+@app.command()
+def query(
+    store: Annotated[Path, typer.Argument(help="分析库文件夹 / store folder")],
+    sql: Annotated[str, typer.Argument(help="SQL（DuckDB），如 / e.g. SELECT * FROM facts")],
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="输出格式 / output format")
+    ] = TableFormat.text,
+) -> None:
+    """用 SQL 查询分析库 / Query the analytics store with SQL (views: yusuan store views).
+
+    退出码 / exit status: 0 成功 done; 2 分析库或 SQL 有误 bad store or SQL.
+    """
+    import duckdb
+
+    from yusuan.analytics.query import render_result, run_query
+
+    try:
+        names, rows = run_query(store, sql)
+    except (FileNotFoundError, duckdb.Error) as problem:
+        err.print(str(problem), markup=False)
+        raise typer.Exit(EXIT_INPUT) from problem
+    sys.stdout.write(render_result(names, rows, fmt.value))
+
+
 def main() -> None:
     app()
 
