@@ -251,11 +251,49 @@ def audit(
     progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="显示进度 / show progress")
     ] = True,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="批量：Dask 本机工作进程数 / batch: Dask worker processes on this machine",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="批量：已有 Dask 集群地址 / batch: address of a Dask scheduler"
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume", help="批量：跳过 -o 中已完成的文件 / batch: skip documents done in -o"
+        ),
+    ] = False,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="批量：结果写入分析库 / batch: put the tables in a store"),
+    ] = None,
 ) -> None:
     """审计已公开的预算文件：读回数据，找出自相矛盾之处 / Audit published disclosures.
 
     退出码 / exit status: 0 无致命问题 no fatal finding; 1 有致命问题 fatal findings; 2 有文件无法读取 unreadable input.
     """
+    if workers is not None or scheduler or resume or store is not None:
+        from yusuan.audit.batch import batch_command
+
+        raise typer.Exit(
+            batch_command(
+                files,
+                out,
+                workers=workers or 1,
+                scheduler=scheduler,
+                resume=resume,
+                store=store,
+                progress=progress,
+            )
+        )
     from yusuan.audit.run import audit_command
 
     raise typer.Exit(audit_command(files, fmt.value, out, export, progress))

@@ -192,9 +192,13 @@ def arrow_schema() -> pa.Schema:
     return pa.schema([(name, getattr(pa, kind)()) for name, kind in COLUMNS])
 
 
+def source_key(source: str) -> str:
+    """A file name for a source: the start of the SHA-256 of its name."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:24]
+
+
 def part_path(store: Path, source: str) -> Path:
-    key = hashlib.sha256(source.encode("utf-8")).hexdigest()[:24]
-    return store / PARTS / f"{key}.parquet"
+    return store / PARTS / f"{source_key(source)}.parquet"
 
 
 def _write_parquet(path: Path, columns: Mapping[str, list[Any]]) -> None:
