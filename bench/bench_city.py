@@ -13,20 +13,17 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import best_of
 
-from common import best_of  # noqa: E402
-
-from yusuan.analytics.store import build_store  # noqa: E402
-from yusuan.analytics.views import READY_VIEWS, connect  # noqa: E402
-from yusuan.dataset import load_dataset  # noqa: E402
-from yusuan.rules import check_dataset  # noqa: E402
-from yusuan.synthetic_city import write_city  # noqa: E402
+from yusuan.analytics.store import build_store
+from yusuan.analytics.views import READY_VIEWS, connect
+from yusuan.dataset import load_dataset
+from yusuan.rules import check_dataset
+from yusuan.synthetic_city import write_city
 
 
 def _stage(work: object) -> tuple[float, float, object]:
