@@ -419,11 +419,16 @@ def convert(
     typer.echo(f"已写入 / written: {target}")
 
 
-synthetic_app = typer.Typer(
-    help="合成数据（基准测试与演示）/ Synthetic budgets for benchmarks and demos.",
-    no_args_is_help=True,
+def _command_group(name: str, help_text: str) -> typer.Typer:
+    """A group of subcommands: ``yusuan NAME COMMAND``."""
+    group = typer.Typer(help=help_text, no_args_is_help=True)
+    app.add_typer(group, name=name)
+    return group
+
+
+synthetic_app = _command_group(
+    "synthetic", "合成数据（基准测试与演示）/ Synthetic budgets for benchmarks and demos."
 )
-app.add_typer(synthetic_app, name="synthetic")
 
 
 @synthetic_app.command("city")
@@ -454,11 +459,9 @@ def synthetic_city(
     typer.echo(f"已生成 / written: {len(written)} datasets in {out}")
 
 
-store_app = typer.Typer(
-    help="分析库：多部门多年度数据（Parquet + DuckDB）/ The analytics store (Parquet + DuckDB).",
-    no_args_is_help=True,
+store_app = _command_group(
+    "store", "分析库：多部门多年度数据（Parquet + DuckDB）/ The analytics store (Parquet + DuckDB)."
 )
-app.add_typer(store_app, name="store")
 
 
 @store_app.command("build")
