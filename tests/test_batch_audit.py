@@ -109,3 +109,17 @@ def test_an_existing_cluster_audits_into_the_store(tmp_path: Path) -> None:
     )
     # the seed's 预算支出汇总表: 合计 12,347.83 万元
     assert rows == [("中共临汾市委组织部", 2021, Decimal("123478300.00"))]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--resume"], ["--workers", "1", "-f", "json"], ["--workers", "1", "--export-dataset", "x"]],
+)
+def test_batch_options_that_cannot_apply_are_refused(options: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from yusuan.cli import app
+
+    result = CliRunner().invoke(app, ["audit", str(SEED_TEXT), *options])
+    assert result.exit_code == 2
+    assert "-o" in result.output or "--format" in result.output

@@ -283,6 +283,15 @@ def audit(
     if workers is not None or scheduler or resume or store is not None:
         from yusuan.audit.batch import batch_command
 
+        if export is not None or fmt is not CheckFormat.text:
+            err.print(
+                "批量审计把每个文件的 JSON 报告写入 -o，不支持 --export-dataset 与 --format / "
+                "batch audit writes each document's JSON report to -o; "
+                "--export-dataset and --format do not apply",
+                markup=False,
+            )
+            raise typer.Exit(EXIT_INPUT)
+
         raise typer.Exit(
             batch_command(
                 files,
