@@ -116,7 +116,7 @@ def connect(store: Path) -> duckdb.DuckDBPyConnection:
             f"{store}：不是分析库（缺少 {FACTS}，请先 yusuan store build）/ "
             f"not a store (no {FACTS}; run yusuan store build first)"
         )
-    con = duckdb.connect()
+    con = duckdb.connect(config={"enable_progress_bar": False})
     for statement in view_statements(store):
         con.execute(statement)
     return con
