@@ -251,7 +251,8 @@ def compact(store: Path) -> Path:
         return target
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        with duckdb.connect(config={"enable_progress_bar": False}) as con:
+        with duckdb.connect() as con:
+            con.execute("SET enable_progress_bar = false")
             files = [str(p) for p in parts]
             # sorted by what the views filter on, so that the row groups' min/max statistics let
             # a query skip every table but the one it reads

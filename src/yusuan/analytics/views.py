@@ -116,7 +116,8 @@ def connect(store: Path) -> duckdb.DuckDBPyConnection:
             f"{store}：不是分析库（缺少 {FACTS}，请先 yusuan store build）/ "
             f"not a store (no {FACTS}; run yusuan store build first)"
         )
-    con = duckdb.connect(config={"enable_progress_bar": False})
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     for statement in view_statements(store):
         con.execute(statement)
     return con
