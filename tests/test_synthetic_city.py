@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from yusuan.analytics.query import run_query
 from yusuan.cli import app
 from yusuan.dataset import load_dataset
 from yusuan.model.records import Dataset
@@ -19,14 +20,19 @@ TOLERATED = {"ARITH-090"}
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Dataset]:
+def city_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("city")
     result = CliRunner().invoke(
         app,
         ["synthetic", "city", "-o", str(out), "--departments", "2", "--years", "3", "--seed", "5"],
     )
     assert result.exit_code == 0, result.output
-    return {folder.name: load_dataset(folder) for folder in sorted(out.iterdir())}
+    return out
+
+
+@pytest.fixture(scope="module")
+def city(city_folder: Path) -> dict[str, Dataset]:
+    return {folder.name: load_dataset(folder) for folder in sorted(city_folder.iterdir())}
 
 
 def test_one_folder_per_department_and_year(city: dict[str, Dataset]) -> None:
@@ -83,3 +89,23 @@ def test_written_folders_are_complete_datasets(tmp_path: Path) -> None:
         "projects.csv",
         "yusuan.toml",
     ]
+
+
+def test_the_city_in_the_store(city_folder: Path, city: dict[str, Dataset], tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    result = CliRunner().invoke(app, ["store", "build", "-o", str(store), str(city_folder)])
+    assert result.exit_code == 0, result.output
+    _, rows = run_query(
+        store,
+        "SELECT department_code || '-' || year, total_yuan, rank FROM departments_ranked",
+    )
+    stored = {name: total for name, total, _ in rows}
+    # the 合计 of the 支出汇总表 is every budget line of the dataset, added here by hand
+    assert stored == {
+        name: sum((line.amount for line in dataset.lines), Decimal(0))
+        for name, dataset in city.items()
+    }
+    for year in (2021, 2022, 2023):
+        first, second = (stored[f"{code}-{year}"] for code in ("101", "102"))
+        ranks = {name: rank for name, _, rank in rows}
+        assert ranks[f"101-{year}"] == (1 if first > second else 2)
