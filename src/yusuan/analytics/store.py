@@ -307,8 +307,12 @@ def store_path(store: Path, path: Path) -> int:
         if dataset is not None:
             return store_dataset(store, dataset, path)
         if path.is_dir():
-            details = "; ".join(str(p) for p in problems[:3])
-            raise StoreError(f"{path}：无法读取数据集 / cannot read dataset: {details}")
+            details = "; ".join(str(p) for p in problems[:3]) + ("; …" if len(problems) > 3 else "")
+            raise StoreError(
+                f"{path}：无法读取数据集，{len(problems)} 处错误（yusuan check 列出全部）/ "
+                f"cannot read dataset, {len(problems)} problem(s) (yusuan check lists them all): "
+                f"{details}"
+            )
     if not path.exists():
         raise StoreError(f"{path}：文件不存在 / file not found")
     try:
