@@ -441,11 +441,58 @@ def audit(
             "write every figure of every document as one long table (.csv, or .parquet)",
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="批量：Dask 本机工作进程数 / batch: Dask worker processes on this machine",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="批量：已有 Dask 集群地址 / batch: address of a Dask scheduler"
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume", help="批量：跳过 -o 中已完成的文件 / batch: skip documents done in -o"
+        ),
+    ] = False,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="批量：结果写入分析库 / batch: put the tables in a store"),
+    ] = None,
 ) -> None:
     """审计已公开的预算文件：读回数据，找出自相矛盾之处 / Audit published disclosures.
 
     退出码 / exit status: 0 无致命问题 no fatal finding; 1 有致命问题 fatal findings; 2 有文件无法读取 unreadable input.
     """
+    if workers is not None or scheduler or resume or store is not None:
+        from yusuan.audit.batch import batch_command
+
+        if export is not None or fmt is not CheckFormat.text:
+            err.print(
+                "批量审计把每个文件的 JSON 报告写入 -o，不支持 --export-dataset 与 --format / "
+                "batch audit writes each document's JSON report to -o; "
+                "--export-dataset and --format do not apply",
+                markup=False,
+            )
+            raise typer.Exit(EXIT_INPUT)
+
+        raise typer.Exit(
+            batch_command(
+                files,
+                out,
+                workers=workers or 1,
+                scheduler=scheduler,
+                resume=resume,
+                store=store,
+                progress=progress,
+            )
+        )
     from yusuan.audit.run import audit_command
 
     raise typer.Exit(
@@ -635,6 +682,118 @@ def _quiet_unraisable(unraisable: Any) -> None:
     if "--debug" in sys.argv:
         print(f"{unraisable.err_msg}: {unraisable.object!r}", file=sys.stderr)
         traceback.print_exception(unraisable.exc_value, file=sys.stderr)
+
+
+def _command_group(name: str, help_text: str) -> typer.Typer:
+    """A group of subcommands: ``yusuan NAME COMMAND``."""
+    group = typer.Typer(help=help_text, no_args_is_help=True)
+    app.add_typer(group, name=name)
+    return group
+
+
+synthetic_app = _command_group(
+    "synthetic", "合成数据（基准测试与演示）/ Synthetic budgets for benchmarks and demos."
+)
+
+
+@synthetic_app.command("city")
+def synthetic_city(
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹 / output folder")],
+    departments: Annotated[int, typer.Option(min=1, help="部门数 / departments")] = 30,
+    years: Annotated[int, typer.Option(min=1, help="年数 / consecutive years")] = 5,
+    seed: Annotated[int, typer.Option(help="随机种子 / random seed")] = 1,
+    first_year: Annotated[int, typer.Option(help="第一个预算年度 / first fiscal year")] = 2021,
+) -> None:
+    """生成一个合成城市：每个部门每年一个数据集 / Write a synthetic city: one dataset per department and year."""
+    from yusuan.synthetic_city import write_city
+
+    with progress_bar(err) as bar:
+        task = bar.add_task("生成 writing", total=departments * years)
+
+        def on_dataset(folder: Path) -> None:
+            bar.update(task, advance=1, description=f"生成 writing: {folder.name}")
+
+        written = write_city(
+            out,
+            departments=departments,
+            years=years,
+            seed=seed,
+            first_year=first_year,
+            on_dataset=on_dataset,
+        )
+    typer.echo(f"已生成 / written: {len(written)} datasets in {out}")
+
+
+store_app = _command_group(
+    "store", "分析库：多部门多年度数据（Parquet + DuckDB）/ The analytics store (Parquet + DuckDB)."
+)
+
+
+@store_app.command("build")
+def store_build(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="数据集、公开文件或包含它们的文件夹 / datasets, documents or folders of them"
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="分析库文件夹 / store folder")],
+) -> None:
+    """把数据集与公开文件写入分析库 / Put datasets and documents into the analytics store.
+
+    同一来源再次写入时替换原有数据 / a source stored again replaces what the store had from it.
+    退出码 / exit status: 0 全部写入 all stored; 2 有来源无法读取 some source unreadable.
+    """
+    from yusuan.analytics.store import build_store
+
+    with progress_bar(err) as bar:
+        task = bar.add_task("入库 storing", total=None)
+
+        def on_source(index: int, total: int, path: Path) -> None:
+            bar.update(task, completed=index, total=total, description=f"入库 storing: {path.name}")
+
+        result = build_store(out, inputs, on_source)
+    for problem in result.problems:
+        err.print(f"  • {problem}", markup=False, highlight=False)
+    typer.echo(
+        f"已入库 / stored: {len(result.stored)} sources, {result.values} values in {out}"
+        + (f"；无法读取 / unreadable: {len(result.problems)}" if result.problems else "")
+    )
+    raise typer.Exit(EXIT_INPUT if result.problems or not result.stored else EXIT_OK)
+
+
+@store_app.command("views")
+def store_views() -> None:
+    """列出可直接查询的视图 / List the views a query can use."""
+    from yusuan.analytics.views import FACTS_COLUMNS, READY_VIEWS
+
+    typer.echo(f"facts({', '.join(FACTS_COLUMNS)})")
+    for name, (about, _) in READY_VIEWS.items():
+        typer.echo(f"{name}\n    {about}")
+
+
+@app.command()
+def query(
+    store: Annotated[Path, typer.Argument(help="分析库文件夹 / store folder")],
+    sql: Annotated[str, typer.Argument(help="SQL（DuckDB），如 / e.g. SELECT * FROM facts")],
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="输出格式 / output format")
+    ] = TableFormat.text,
+) -> None:
+    """用 SQL 查询分析库 / Query the analytics store with SQL (views: yusuan store views).
+
+    退出码 / exit status: 0 成功 done; 2 分析库或 SQL 有误 bad store or SQL.
+    """
+    import duckdb
+
+    from yusuan.analytics.query import render_result, run_query
+
+    try:
+        names, rows = run_query(store, sql)
+    except (FileNotFoundError, duckdb.Error) as problem:
+        err.print(str(problem), markup=False)
+        raise typer.Exit(EXIT_INPUT) from problem
+    sys.stdout.write(render_result(names, rows, fmt.value))
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ Every rule should stay silent on it (rounding differences aside), which the prop
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 
@@ -44,7 +45,7 @@ PEOPLE = ("张明", "李华", "王芳", "赵强", "刘洋", "陈静", "杨帆", 
 THINGS = ("培训", "调研", "宣传", "信息化建设", "档案管理", "考核评估", "课题研究", "服务保障")
 
 
-def _codes(year: int) -> dict[str, list[str]]:
+def year_codes(year: int) -> dict[str, list[str]]:
     function = function_classification(year)
     economic = department_economic(year)
     leaves = [e for e in function.at_level("项")]
@@ -68,7 +69,7 @@ def _amount(rng: random.Random) -> Decimal:
     return Decimal(rng.randint(1_000, 500_000_000)) / 100
 
 
-def _function_code(rng: random.Random, codes: dict[str, list[str]], unit: Unit, source: str) -> str:
+def function_code(rng: random.Random, codes: dict[str, list[str]], unit: Unit, source: str) -> str:
     if source == FUND:
         return rng.choice(codes["fund"])
     if unit.kind.is_organ:
@@ -87,7 +88,7 @@ def _basic_line(rng: random.Random, codes: dict[str, list[str]], unit: Unit) -> 
     else:
         economic = rng.choice(codes["other_operating"])
     category = BasicCategory.PERSONNEL if personnel else BasicCategory.OPERATING
-    function = _function_code(rng, codes, unit, GENERAL)
+    function = function_code(rng, codes, unit, GENERAL)
     # an item that belongs to one function item goes there, and that function item holds no
     # other item (职业年金缴费 on 2080506 …: catalogue economic/function_pairs.csv)
     pairs = dict(economic_function_pairs())
@@ -105,6 +106,23 @@ def _basic_line(rng: random.Random, codes: dict[str, list[str]], unit: Unit) -> 
         ExpenseKind.BASIC,
         _amount(rng),
         category,
+    )
+
+
+def project_line(
+    rng: random.Random, codes: dict[str, list[str]], unit: Unit, project: str
+) -> BudgetLine:
+    """A project line of ``unit`` (one in ten from the government fund, when the year has fund
+    codes)."""
+    source = FUND if codes["fund"] and rng.random() < 0.1 else GENERAL
+    return BudgetLine(
+        unit.code,
+        function_code(rng, codes, unit, source),
+        rng.choice(codes["project"]),
+        source,
+        ExpenseKind.PROJECT,
+        _amount(rng),
+        project=project,
     )
 
 
@@ -144,35 +162,34 @@ def _indicators(name: str, funds: Decimal) -> list[Indicator]:
     return rows
 
 
+SYNTHETIC_DEPARTMENT = Department("900", "合成部门", "某省某市", "市级")
+
+
 def synthetic_dataset(
-    rng: random.Random, *, lines: int = 1_000, projects: int = 100, units: int = 5, year: int = 2021
+    rng: random.Random,
+    *,
+    lines: int = 1_000,
+    projects: int = 100,
+    units: int = 5,
+    year: int = 2021,
+    department: Department = SYNTHETIC_DEPARTMENT,
 ) -> Dataset:
     """A valid departmental budget with about ``lines`` budget lines and ``projects`` projects."""
-    codes = _codes(year)
-    department = Department("900", "合成部门", "某省某市", "市级")
-    unit_list = [Unit("900001", "合成部门本级", UnitKind.ADMINISTRATIVE)]
+    codes = year_codes(year)
+    own = f"{department.code}001"
+    unit_list = [Unit(own, f"{department.name}本级", UnitKind.ADMINISTRATIVE)]
     for index in range(1, units):
         kind = rng.choice(
             [UnitKind.CIVIL_SERVICE_MANAGED, UnitKind.INSTITUTION, UnitKind.ADMINISTRATIVE]
         )
-        unit_list.append(Unit(f"900001{index}", f"合成部门下属单位{index}", kind, "900001"))
+        unit_list.append(Unit(f"{own}{index}", f"{department.name}下属单位{index}", kind, own))
     names = [f"合成项目{i:04d}" for i in range(projects)]
     budget: list[BudgetLine] = []
     seen: set[tuple[object, ...]] = set()
     for index in range(lines):
         unit = rng.choice(unit_list)
         if names and index % 2 == 1:
-            project = names[(index // 2) % len(names)]
-            source = FUND if codes["fund"] and rng.random() < 0.1 else GENERAL
-            line = BudgetLine(
-                unit_list[0].code,
-                _function_code(rng, codes, unit_list[0], source),
-                rng.choice(codes["project"]),
-                source,
-                ExpenseKind.PROJECT,
-                _amount(rng),
-                project=project,
-            )
+            line = project_line(rng, codes, unit_list[0], names[(index // 2) % len(names)])
         else:
             line = _basic_line(rng, codes, unit)
         key = (
@@ -187,6 +204,17 @@ def synthetic_dataset(
             continue
         seen.add(key)
         budget.append(line)
+    manifest = Manifest(department, year, tuple(unit_list), display_unit=MoneyUnit.WAN)
+    return complete_dataset(rng, manifest, budget, names)
+
+
+def complete_dataset(
+    rng: random.Random, manifest: Manifest, budget: Sequence[BudgetLine], names: Sequence[str]
+) -> Dataset:
+    """The dataset around budget lines: a complete form for each project named in ``names`` that
+    has lines (funds = its lines, indicators, texts) and procurement within the project lines."""
+    department, year = manifest.department, manifest.year
+    codes = year_codes(year)
     totals: dict[str, Decimal] = {}
     for line in budget:
         if line.project:
@@ -239,7 +267,6 @@ def synthetic_dataset(
         for line in budget
         if line.project and line.economic_code in codes["procured"] and line.amount >= 1
     ][:50]
-    manifest = Manifest(department, year, tuple(unit_list), display_unit=MoneyUnit.WAN)
     return Dataset(
         manifest,
         tuple(budget),
