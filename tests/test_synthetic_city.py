@@ -88,6 +88,7 @@ def test_written_folders_are_complete_datasets(tmp_path: Path) -> None:
         "procurement.csv",
         "projects.csv",
         "yusuan.toml",
+        "说明.md",  # the department's own text of the written explanation
     ]
 
 
