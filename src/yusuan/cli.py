@@ -269,7 +269,7 @@ def build(
         ),
     ] = None,
 ) -> None:
-    """生成公开文件包（Excel、PDF、网站、开放数据）/ Build the disclosure package.
+    """生成公开文件包（Excel、PDF、Word、网站、开放数据）/ Build the disclosure package.
 
     退出码 / exit status: 0 成功 built; 1 因致命问题拒绝发布 refused (fatal findings); 2 无法读取 input unreadable
     或输出位置不可用 unusable output; 3 内部错误 internal error.
