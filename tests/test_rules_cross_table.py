@@ -575,3 +575,18 @@ def test_paired_items_cannot_run_on_an_economic_table_without_amounts() -> None:
     )
     assert run("XT-020", unread).outcome is Outcome.COULD_NOT_RUN
     assert run("XT-010", unread).outcome is Outcome.COULD_NOT_RUN
+
+
+def test_a_code_printed_with_another_items_name_decides_nothing() -> None:
+    """The Shanghai welfare home prints "302 12 机关事业单位退休人员活动费 7,020": 30212 is
+    因公出国（境）费用 in the catalogue, the name is another item. Which is wrong cannot be told, so
+    the 三公 comparison is not verified — never a fatal "part larger than its whole"."""
+    spoilt = misprinted("XT-013")()  # 30217 公务接待费 printed larger than the 三公 table's
+    assert run("XT-013", spoilt).outcome is Outcome.FAILED
+    table = spoilt.tables["basic-economic"]
+    rows = tuple(
+        replace(r, name="机关事业单位退休人员活动费") if r.code == "30217" else r
+        for r in table.rows
+    )
+    renamed = run("XT-013", with_table(spoilt, "basic-economic", rows=rows))
+    assert renamed.findings == ()
