@@ -8,7 +8,6 @@ Read back with the csv module and checked against cells typed by hand from two r
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import shutil
 from decimal import Decimal
