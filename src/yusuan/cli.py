@@ -437,7 +437,7 @@ def audit(
         Path | None,
         typer.Option(
             "--tidy",
-            help="把所有文件的每个数写成一张长表（.csv，或 .parquet 需 pyarrow）/ "
+            help="把所有文件的每个数写成一张长表（.csv 或 .parquet）/ "
             "write every figure of every document as one long table (.csv, or .parquet)",
         ),
     ] = None,

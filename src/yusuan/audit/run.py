@@ -304,14 +304,6 @@ def audit_command(
     except UnsafeOutput as refused:
         err.print(str(refused), markup=False, highlight=False)
         return EXIT_INPUT
-    if tidy is not None:
-        from yusuan.audit.tidy import check_target
-
-        try:
-            check_target(tidy)
-        except ValueError as cannot:
-            err.print(str(cannot), markup=False)
-            return EXIT_INPUT
     documents = expand_paths(files)
     if not documents:
         err.print(

@@ -11,12 +11,11 @@ A cell printed blank is not a record (blank is not 0: a printed 0.00 is a record
 its own side: the income item (``一、一般公共预算``) for the income column, the expenditure
 row for the others.
 
-CSV is UTF-8 with a BOM (Excel opens it directly); ``.parquet`` when pyarrow is installed.
+CSV is UTF-8 with a BOM (Excel opens it directly), or ``.parquet`` (pyarrow).
 """
 
 from __future__ import annotations
 
-import importlib
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import astuple, dataclass, fields
@@ -163,23 +162,10 @@ def is_parquet(path: Path) -> bool:
     return path.suffix.lower() == ".parquet"
 
 
-def check_target(path: Path) -> None:
-    """ValueError (in Chinese and English) when the file cannot be written in its format."""
-    if is_parquet(path):
-        try:
-            importlib.import_module("pyarrow.parquet")
-        except ImportError as missing:
-            raise ValueError(
-                f"{path}：写 Parquet 需要 pyarrow（pip install pyarrow），或改用 .csv / "
-                "writing Parquet needs pyarrow; install it or write .csv"
-            ) from missing
-
-
 def tidy_parquet(records: Sequence[TidyRecord]) -> bytes:
-    """The records as Parquet (needs pyarrow); values stay exact decimal strings."""
-    # imported by name: pyarrow is optional, and untyped
-    pa = importlib.import_module("pyarrow")
-    pq = importlib.import_module("pyarrow.parquet")
+    """The records as Parquet; values stay exact decimal strings."""
+    import pyarrow as pa  # imported when used: the CSV needs none of it
+    import pyarrow.parquet as pq
 
     columns = {name: [getattr(r, name) for r in records] for name in FIELDS}
     sink = pa.BufferOutputStream()
@@ -189,7 +175,6 @@ def tidy_parquet(records: Sequence[TidyRecord]) -> bytes:
 
 def write_tidy(documents: Sequence[tuple[str, RecognisedDocument]], path: Path) -> int:
     """Write the long table to ``path`` (``.parquet`` or CSV), atomically; the record count."""
-    check_target(path)
     records = list(tidy_records(documents))
     if is_parquet(path):
         atomic_write_bytes(path, tidy_parquet(records))
