@@ -14,7 +14,7 @@ from typing import Any
 
 from yusuan.dataset.problems import Notice, Problem
 from yusuan.dataset.schema import EXPLANATION_FILE, EXPLANATION_SHEET
-from yusuan.dataset.textfile import read_text_file
+from yusuan.dataset.textfile import present, read_text_file
 
 SHEET_HEADERS = ("行号", "内容（说明.md 的一行；以“## ”开头的行是标题）")
 
@@ -29,7 +29,7 @@ def read_explanation_file(folder: Path) -> tuple[str, list[Problem], list[Notice
     """``说明.md`` of a dataset folder ("" when there is none), read like every text file of a
     dataset (UTF-8 or GB18030, a notice when not UTF-8; never a FIFO)."""
     path = folder / EXPLANATION_FILE
-    if not (path.exists() or path.is_symlink()):
+    if not present(path):
         return "", [], []
     decoded, problems, notices = read_text_file(path, EXPLANATION_FILE)
     return (normalised(decoded.text) if decoded else ""), problems, notices

@@ -16,7 +16,7 @@ from yusuan.dataset.convert import RawRow, record_cells
 from yusuan.dataset.explanation import read_explanation_file, write_explanation_file
 from yusuan.dataset.problems import Notice, Problem, cell_name, column_letter
 from yusuan.dataset.schema import MANIFEST_FILE, RECORD_KINDS, RecordKind
-from yusuan.dataset.textfile import read_text_file
+from yusuan.dataset.textfile import present, read_text_file
 from yusuan.dataset.toml_manifest import ManifestValues, read_manifest_toml
 from yusuan.fsutil import atomic_directory
 from yusuan.model.records import ACCEPTANCE_KEYS, Acceptance, Dataset, Manifest
@@ -344,7 +344,7 @@ def read_acceptances(entries: object, label: str) -> tuple[list[Acceptance], lis
 
 def read_folder(folder: Path) -> RawDataset:
     manifest_path = folder / MANIFEST_FILE
-    if _exists(manifest_path):
+    if present(manifest_path):
         manifest = read_manifest_toml(manifest_path)
     else:
         missing = Problem(
@@ -378,7 +378,7 @@ def read_folder(folder: Path) -> RawDataset:
     raw.problems.extend(accepted_problems)
     for kind in RECORD_KINDS:
         path = folder / kind.file
-        if not _exists(path):
+        if not present(path):
             continue
         table, problems, notices = read_csv_table(path, kind.file)
         raw.problems.extend(problems)
@@ -388,11 +388,6 @@ def read_folder(folder: Path) -> RawDataset:
         else:
             raw.tables[kind.key] = table
     return raw
-
-
-def _exists(path: Path) -> bool:
-    """Present in the folder, whatever it is (a broken link or a FIFO is read, and refused)."""
-    return path.exists() or path.is_symlink()
 
 
 def _toml_string(value: str) -> str:

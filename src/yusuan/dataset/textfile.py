@@ -26,6 +26,11 @@ class DecodedText:
     encoding: str
 
 
+def present(path: Path) -> bool:
+    """Present in the folder, whatever it is (a broken link or a FIFO is read, and refused)."""
+    return path.exists() or path.is_symlink()
+
+
 def regular_file_problem(path: Path, label: str) -> Problem | None:
     """``None`` for a regular file; else why it cannot be read (missing, a FIFO, a device).
 
