@@ -1188,14 +1188,14 @@ def needs_reason(change: ChangeStatement, threshold: tuple[Decimal, Decimal]) ->
     return rate is None or abs(rate) >= min_rate
 
 
-def _reason_key(text: str) -> str:
+def reason_key(text: str) -> str:
     return re.sub(r"[\s“”\"'‘’]", "", text).replace("（", "(").replace("）", ")")
 
 
 def _change_reasons(ctx: _Context) -> dict[str, str]:
     text = ctx.texts.get(TEXT_CHANGE_REASONS, "")
     entries, _ = change_reasons(f"## {TEXT_CHANGE_REASONS}\n{text}")
-    return {_reason_key(e.key): e.reason for e in entries}
+    return {reason_key(e.key): e.reason for e in entries}
 
 
 def prior_or_zero(dataset: Dataset, category: str, key: str) -> Decimal | None:
@@ -1252,7 +1252,7 @@ def _record(
     ctx: _Context, section: str, label: str, keys: Sequence[str], now: Decimal, prior: Decimal
 ) -> str | None:
     reasons = _change_reasons(ctx)
-    reason = next((reasons[k] for k in map(_reason_key, keys) if k in reasons), None)
+    reason = next((reasons[k] for k in map(reason_key, keys) if k in reasons), None)
     ctx.changes.append(
         ChangeStatement(label, tuple(dict.fromkeys(keys)), now, prior, reason, section)
     )
