@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from rulekit import RuleCase, clean_dataset, document, finding_texts, run
 from yusuan.model.records import Dataset, PriorYearFigure
-from yusuan.tables import build_tables
 from yusuan.rules import Outcome, Subject, subject_of_dataset
 from yusuan.rules.base import Severity
+from yusuan.tables import build_tables
 
 
 def without_explanation() -> Subject:

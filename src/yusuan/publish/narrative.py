@@ -1303,9 +1303,7 @@ def _function_changes(ctx: _Context) -> tuple[list[str], tuple[Figure, ...]]:
         else:
             current = ctx.figure(label, overview.id, row.code, "expenditure")
             reason = _record(ctx, "expenditure", label, (row.code, row.name), now, prior)
-            paragraphs.append(
-                f"{label}支出{wan(now)}，{change_words(now, prior)}。{_because(reason)}"
-            )
+            paragraphs.append(f"{label}{wan(now)}，{change_words(now, prior)}。{_because(reason)}")
         figures += _change_figures(current, prior, PRIOR_FUNCTION, row.code)
     names = {row.code: row.name for row in spending.rows if row.code}
     codes = [r.code for r in spending.rows if r.level == 3 and r.code]
