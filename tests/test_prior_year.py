@@ -265,3 +265,57 @@ def test_next_year_demo_built_and_audited(tmp_path: Path) -> None:
     assert result.report is not None
     contradictions = [f for f in result.report.findings if f.rule.startswith(("TT-", "NR-"))]
     assert contradictions == [], [f.message_zh for f in contradictions]
+
+
+# --- the audit reads change sentences and checks their own arithmetic ---------------------------
+
+
+def _problems(sentence: str) -> list[str]:
+    from yusuan.audit.narrative import stated_figures, text_lines
+    from yusuan.rules.checks.narrative import rate_problems
+
+    figures = stated_figures(text_lines("四、支出预算情况\n　　" + sentence + "\n"), 2022)
+    changed = [f for f in figures if f.change is not None]
+    assert changed, sentence
+    return [zh for f in changed for zh, _ in rate_problems(f)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # consistent (hand-checked): 1,035.07 / 6,423.83 = 16.113%
+        ("一般公共预算7,458.90万元，与上年相比增加1,035.07万元，增长16.11%。", ""),
+        ("一般公共预算7,458.90万元，与上年相比增加1,035.07万元，增长18.11%。", "重算应为16.11%"),
+        (
+            "1．2013202 组织事务（款）一般行政管理事务（项）项目支出1,749.73万元。2021年预算数为"
+            "1,692.00万元，2022年预算安排1,749.73万元，比2021年预算数减少57.73万元，下降3.41%。",
+            "称减少",
+        ),
+        (
+            "1．2013202 组织事务（款）一般行政管理事务（项）项目支出1,749.73万元。2021年预算数为"
+            "1,692.00万元，2022年预算安排1,749.73万元，比2021年预算数增加67.73万元，增长3.41%。",
+            "两年数之差为57.73万元",
+        ),
+        (
+            "2．2040801 强制隔离戒毒（款）行政运行（项）项目支出25.00万元。2021年预算执行数为0.00万元，"
+            "2022年预算安排25.00万元，比2021年预算执行数增加100.00%。",
+            "上年数为0",
+        ),
+        ("机关运行经费144.91万元，上年无此项预算，与上年相比新增144.91万元。", ""),
+    ],
+)
+def test_change_sentences_are_checked(sentence: str, expected: str) -> None:
+    found = _problems(sentence)
+    if expected:
+        assert any(expected in text for text in found), found
+    else:
+        assert found == []
+
+
+def test_a_project_item_is_compared_with_its_project_column() -> None:
+    from yusuan.audit.narrative import PROJECT, stated_figures, text_lines
+
+    text = "四、支出预算情况\n　　1．2013202 组织事务（款）一般行政管理事务（项）项目支出1,749.73万元。\n"
+    [figure] = stated_figures(text_lines(text), 2022)
+    assert figure.subjects == ("功能科目", PROJECT)
+    assert figure.function is not None and figure.function.code == "2013202"

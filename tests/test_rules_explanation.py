@@ -125,7 +125,7 @@ def test_a_reason_given_silences_the_finding() -> None:
 
 def test_without_prior_year_figures_the_change_rules_cannot_run() -> None:
     for rule_id in ("EXP-003",):
-        result = run(rule_id, subject_of_dataset(clean_dataset()))
+        result = run(rule_id, subject_of_dataset(replace(clean_dataset(), prior_year=())))
         assert result.outcome is Outcome.COULD_NOT_RUN
         assert "上年" in result.reason
 
