@@ -319,3 +319,22 @@ def test_a_project_item_is_compared_with_its_project_column() -> None:
     [figure] = stated_figures(text_lines(text), 2022)
     assert figure.subjects == ("功能科目", PROJECT)
     assert figure.function is not None and figure.function.code == "2013202"
+
+
+def test_a_workbook_names_last_year_relative_to_its_folder(
+    two_years: tuple[Path, Path], tmp_path: Path
+) -> None:
+    last, this = two_years
+    shutil.copytree(last, tmp_path / "linfen-2021")
+    dataset = load_dataset(this)
+    book = tmp_path / "linfen-2022.xlsx"
+    save_dataset(
+        dataclasses.replace(
+            dataset, manifest=dataclasses.replace(dataset.manifest, prior_dataset="linfen-2021")
+        ),
+        book,
+    )
+    assert load_dataset(book).manifest.prior_dataset == "linfen-2021"
+    loaded = _loaded(book)
+    assert loaded.problems == [] and loaded.dataset is not None
+    assert any(p.category == "项目支出功能分类" for p in loaded.dataset.prior_year)

@@ -160,6 +160,14 @@ def _load_with_prior(path: Path, prior: Path | None):  # type: ignore[no-untyped
     return loaded.dataset
 
 
+def _prior_sources(path: Path, data: Any, prior: Path | None) -> tuple[Path, ...]:
+    """The previous year's dataset as an input an output must not overwrite."""
+    from yusuan.dataset.prior import prior_path
+
+    found = prior_path(path, data, prior)
+    return (found,) if found is not None else ()
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"yusuan {__version__}")
@@ -359,7 +367,7 @@ def build(
                 force=force,
                 formats=formats,
                 on_step=on_step,
-                sources=(dataset,),
+                sources=(dataset, *_prior_sources(dataset, data, prior)),
             )
         except BuildRefused as refused:
             progress.stop()
@@ -777,16 +785,20 @@ def synthetic_next_year(
     import os
 
     from yusuan.dataset import is_workbook, save_dataset
-    from yusuan.fsutil import check_output
+    from yusuan.fsutil import check_output, marked_folder
     from yusuan.synthetic_city import next_year_dataset
 
-    data = _load(dataset)
     as_file = is_workbook(out)
     check_output(out, as_file=as_file, sources=(dataset,))
+    data = _load(dataset)
     # prior_dataset is relative to the new dataset's folder (a workbook's: the folder it is in)
     back = os.path.relpath(dataset.resolve(), out.resolve().parent if as_file else out.resolve())
     following = next_year_dataset(data, seed, Path(back).as_posix())
-    save_dataset(following, out)
+    if as_file:
+        save_dataset(following, out)
+    else:
+        with marked_folder(out) as folder:
+            save_dataset(following, folder)
     typer.echo(
         f"已生成 / written: {following.year}年 {out}（prior_dataset = {Path(back).as_posix()}）"
     )
