@@ -1274,7 +1274,9 @@ def _context_change(
     now = _amount(current)
     if prior is None or (prior == 0 and now == 0):
         return None
-    reason = _record(self, section, current.label, (key, current.label, *names), now, prior)
+    # the keys a reason may name it by: ``names`` when given (机关运行经费, not its key 合计)
+    keys = tuple(names) if names else (key, current.label)
+    reason = _record(self, section, current.label, keys, now, prior)
     text = f"{current.label}{wan(now)}，{change_words(now, prior)}。{_because(reason)}"
     return text, _change_figures(current, prior, category, key)
 
