@@ -338,3 +338,37 @@ def test_a_workbook_names_last_year_relative_to_its_folder(
     loaded = _loaded(book)
     assert loaded.problems == [] and loaded.dataset is not None
     assert any(p.category == "项目支出功能分类" for p in loaded.dataset.prior_year)
+
+
+def test_a_wrong_figure_in_a_change_sentence_is_found_against_the_table(
+    two_years: tuple[Path, Path],
+) -> None:
+    from yusuan.audit.narrative import generated_lines, stated_figures
+    from yusuan.rules import subject_of_dataset
+    from yusuan.rules.checks.narrative import with_narrative
+    from yusuan.rules.engine import load_rules, run_rule
+
+    _, this = two_years
+    dataset = _loaded(this).dataset
+    assert dataset is not None
+    texts, _ = parse_texts(dataset.explanation)
+    narrative = build_narrative(dataset, texts=texts)
+    item = next(c for c in narrative.changes if "（项）" in c.label and c.current)
+    code = item.label.split()[0]
+    lines = generated_lines(narrative)
+    rules = load_rules()
+
+    def findings(old: str, new: str) -> list[str]:
+        spoiled = [(p, n, t.replace(old, new, 1) if code in t else t) for p, n, t in lines]
+        subject = with_narrative(subject_of_dataset(dataset), stated_figures(spoiled, dataset.year))
+        return [
+            f"{rule_id} {f.message_zh}"
+            for rule_id in sorted(r for r in rules if r.startswith(("TT-", "NR-")))
+            for f in run_rule(rules[rule_id], subject).findings
+        ]
+
+    assert findings("", "") == []
+    shown = f"{item.current / 10000:,.2f}万元"  # exact: a whole number of 分 over 10000
+    wrong = f"{(item.current + 100000) / 10000:,.2f}万元"  # 10万元 more
+    found = findings(f"项目支出{shown}。", f"项目支出{wrong}。")
+    assert any(code in text and "相差10.00万元" in text for text in found), found
