@@ -1,4 +1,4 @@
-"""Prior year from the previous year's dataset (tables/prior.py, dataset/prior.py), the change
+"""Prior year from the previous year's dataset (tables/prior_figures.py, dataset/prior.py), the change
 sentences of the written explanation, ``yusuan synthetic next-year``, and the done-when of issue
 #11: examples/linfen-2021 and its generated 2022, built and audited, agree."""
 
@@ -21,7 +21,7 @@ from yusuan.dataset.schema import PRIOR_YEAR
 from yusuan.model.records import Dataset, Origin, PriorYearFigure
 from yusuan.publish.narrative import build_narrative, parse_texts
 from yusuan.synthetic_city import next_year_dataset
-from yusuan.tables.prior import DERIVED_CATEGORIES, prior_figures
+from yusuan.tables.prior_figures import DERIVED_CATEGORIES, prior_figures
 
 runner = CliRunner()
 

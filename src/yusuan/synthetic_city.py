@@ -174,7 +174,7 @@ def next_year_dataset(dataset: Dataset, seed: int, prior_dataset: str) -> Datase
 def demo_explanation(last: Dataset, this: Dataset, rng: random.Random) -> str:
     """A demonstration 说明.md: the required sections, labelled as made up, and reasons for a
     random half of the changes (at least one given and, when there are two, one left out)."""
-    from yusuan.tables.prior import (
+    from yusuan.tables.prior_figures import (
         BASIC_TOTAL,
         EXPENDITURE_TOTAL,
         FUNCTION,

@@ -4,7 +4,7 @@ A dataset names the previous year's dataset in ``yusuan.toml`` (``[budget] prior
 "../dept-2020"``, a path relative to the dataset's folder; for a workbook, to the folder the
 workbook is in), or the command line gives it (``--prior DIR``, which wins over the manifest).
 ``with_prior(loaded, path, prior)`` reads that dataset, checks that it is the same department
-one year earlier, and puts the figures its tables give (``tables.prior.prior_figures``) into
+one year earlier, and puts the figures its tables give (``tables.prior_figures.prior_figures``) into
 ``Dataset.prior_year``: one fact base, the prior year computed, never typed a second time.
 
 ``prior_year.csv`` may still be present. A row that gives a figure the previous dataset also
@@ -83,7 +83,7 @@ def with_prior(loaded: Loaded, path: Path, prior: Path | None = None) -> Loaded:
 
     Nothing changes when the dataset could not be read or names no previous dataset."""
     from yusuan.dataset import read_dataset_noticed
-    from yusuan.tables.prior import prior_figures
+    from yusuan.tables.prior_figures import prior_figures
 
     dataset = loaded.dataset
     if dataset is None:

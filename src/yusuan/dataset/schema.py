@@ -225,7 +225,7 @@ PRIOR_YEAR = RecordKind(
                 "三公经费",
                 "机关运行经费",
                 "合计",
-                # added with prior_dataset (tables/prior.py)
+                # added with prior_dataset (tables/prior_figures.py)
                 "项目支出功能分类",
                 "一般公共预算功能分类",
             ),

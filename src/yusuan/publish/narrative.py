@@ -1113,7 +1113,7 @@ def glossary_part(ctx: _Context) -> _Part:
 # ---------------------------------------------------------------------------------------------
 # Changes from last year (every class and project 项; the reasons from ## 变动原因)
 
-# prior-year categories (prior_year.csv 类别 and yusuan.tables.prior)
+# prior-year categories (prior_year.csv 类别 and yusuan.tables.prior_figures)
 PRIOR_TOTALS = "合计"
 PRIOR_SOURCES = "收入来源"
 PRIOR_FUNCTION = "功能分类"
@@ -1201,7 +1201,7 @@ def _change_reasons(ctx: _Context) -> dict[str, str]:
 def prior_or_zero(dataset: Dataset, category: str, key: str) -> Decimal | None:
     """A prior-year figure; 0 for a key missing from a category derived from last year's
     dataset (which gives every row its tables have, so a missing row was 0); else None."""
-    from yusuan.tables.prior import DERIVED_NOTE
+    from yusuan.tables.prior_figures import DERIVED_NOTE
 
     found = prior_value(dataset, category, key)
     if found is not None:
