@@ -42,6 +42,7 @@ from yusuan.dataset.textfile import regular_file_problem
 from yusuan.fsutil import atomic_write_bytes
 from yusuan.model.records import Dataset, Manifest
 from yusuan.money import excerpt
+from yusuan.tables.prior import choice_text
 
 # 基本信息 sheet: (label, section, key)
 MANIFEST_KEYS: tuple[tuple[str, str, str], ...] = (
@@ -53,6 +54,7 @@ MANIFEST_KEYS: tuple[tuple[str, str, str], ...] = (
     ("预算年度", "budget", "year"),
     ("预算类型", "budget", "kind"),
     ("显示单位", "budget", "display_unit"),
+    ("上年比较列", "budget", "prior_columns"),
 )
 UNIT_HEADERS = ("单位编码", "单位名称", "单位性质", "上级单位编码")
 RULE_HEADERS = ("规则编号", "设置", "值")
@@ -498,8 +500,14 @@ def _manifest_rows(manifest: Manifest) -> list[tuple[str, Any]]:
         "year": manifest.year,
         "kind": manifest.kind,
         "display_unit": manifest.display_unit.value,
+        "prior_columns": choice_text(manifest.prior_columns),
     }
-    return [(label, values[key]) for label, _section, key in MANIFEST_KEYS]
+    # the layout choice is written only when made: a workbook without it is as before
+    return [
+        (label, values[key])
+        for label, _section, key in MANIFEST_KEYS
+        if key != "prior_columns" or manifest.prior_columns
+    ]
 
 
 def _write_explanation(ws: Any, text: str) -> None:

@@ -90,6 +90,9 @@ class Manifest:
     format_version: int = 1
     rules: dict[str, dict[str, str]] = field(default_factory=dict)
     accepted: tuple[Acceptance, ...] = ()
+    # 上年比较列: the comparison columns the tables print (keys of tables/data/prior_columns.toml:
+    # prior, change, change_pct, in printing order); empty: none
+    prior_columns: tuple[str, ...] = ()
 
 
 # The keys an acceptance may name a place by (those of a finding's location).

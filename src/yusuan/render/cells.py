@@ -6,7 +6,7 @@ import unicodedata
 from decimal import Decimal
 
 from yusuan.money import MoneyUnit, exact_string, format_amount, to_unit
-from yusuan.tables.base import AMOUNT, QUANTITY, Column, Value
+from yusuan.tables.base import AMOUNT, PERCENT, QUANTITY, Column, Value
 
 
 def display(column: Column, value: Value, unit: MoneyUnit, *, blank_zero: bool = True) -> str:
@@ -19,6 +19,8 @@ def display(column: Column, value: Value, unit: MoneyUnit, *, blank_zero: bool =
         return format_amount(to_unit(value, unit))
     if column.kind == QUANTITY and isinstance(value, Decimal):
         return format(value.normalize(), "f") if value else ""
+    if column.kind == PERCENT and isinstance(value, Decimal):
+        return format_amount(value, thousands=False)  # 2 decimals, 四舍五入; a zero rate shows
     return str(value)
 
 
@@ -28,7 +30,7 @@ def exact(column: Column, value: Value, unit: MoneyUnit) -> str | None:
         return None
     if column.kind == AMOUNT and isinstance(value, Decimal):
         return exact_string(to_unit(value, unit))
-    if column.kind == QUANTITY and isinstance(value, Decimal):
+    if column.kind in (QUANTITY, PERCENT) and isinstance(value, Decimal):
         return format(value.normalize(), "f")
     return str(value)
 
