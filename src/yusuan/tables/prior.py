@@ -71,12 +71,28 @@ class Compare:
 
 
 @dataclass(frozen=True, slots=True)
+class PriorSum:
+    """A prior-year total record and the records it adds up (a ``[[sum]]`` of the data file)."""
+
+    total_category: str
+    total_key: str
+    parts_category: str
+    code_length: int = 0  # only 编码 of this length (3: the 类), 0: every 编码
+
+    def is_part(self, record: PriorYearFigure) -> bool:
+        return record.category == self.parts_category and (
+            not self.code_length or len(record.key.strip()) == self.code_length
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Layout:
     """The data file: the choosable columns (key -> label), the heading, the comparisons."""
 
     labels: Mapping[str, str]
     change_heading: str
     compares: tuple[Compare, ...]
+    sums: tuple[PriorSum, ...] = ()
 
     def for_table(self, table_id: str) -> tuple[Compare, ...]:
         return tuple(c for c in self.compares if c.table == table_id)
@@ -120,7 +136,16 @@ def layout() -> Layout:
                 bool(raw.get("single_row_total", False)),
             )
         )
-    return Layout(labels, str(data["header"]["change_heading"]), tuple(compares))
+    sums = tuple(
+        PriorSum(
+            str(raw["total"]["category"]),
+            str(raw["total"]["key"]),
+            str(raw["parts"]["category"]),
+            int(raw["parts"].get("code_length", 0)),
+        )
+        for raw in data.get("sum", [])
+    )
+    return Layout(labels, str(data["header"]["change_heading"]), tuple(compares), sums)
 
 
 # --- the dataset's choice -------------------------------------------------------------------
