@@ -25,12 +25,18 @@ HUNDRED = Decimal(100)
 
 
 def _records(subject: Subject) -> tuple[PriorYearFigure, ...]:
-    records = subject.need_dataset().prior_year
-    if not records:
-        raise MissingData(
-            "数据集没有上年数（prior_year.csv）/ the dataset has no prior-year figures"
-        )
-    return records
+    """The dataset's prior-year records. Without any, a dataset that prints the comparison
+    columns lacks what they need (could not run); one that does not simply has none, as
+    prior_year.csv is optional (not applicable, like an absent revenue.csv)."""
+    dataset = subject.need_dataset()
+    if not dataset.prior_year:
+        if dataset.manifest.prior_columns:
+            raise MissingData(
+                "选择了上年比较列，但没有上年数（prior_year.csv）/ comparison columns chosen, "
+                "but no prior-year figures"
+            )
+        raise NotApplicable("没有上年数（prior_year.csv）/ no prior-year figures")
+    return dataset.prior_year
 
 
 def _where(record: PriorYearFigure) -> Location:
