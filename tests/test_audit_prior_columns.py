@@ -15,10 +15,12 @@ from rulekit import arith_fatal, run
 from yusuan.audit.document import RecognisedDocument, to_subject
 from yusuan.audit.pdf_reader import read_pdf
 from yusuan.audit.seed_text import read_text
+from yusuan.audit.xlsx_reader import read_xlsx
 from yusuan.dataset import load_dataset
 from yusuan.model.records import PriorYearFigure
 from yusuan.render.cells import display
 from yusuan.render.pdf import pdf_bytes
+from yusuan.render.xlsx import workbook_bytes
 from yusuan.rules import Outcome
 from yusuan.tables import build_tables
 from yusuan.tables.base import Table
@@ -94,6 +96,22 @@ def test_own_pdf_audits_with_no_contradiction(
     for rule in ("PY-010", "PY-011"):
         result = run(rule, subject)
         assert result.outcome is Outcome.PASSED, (rule, result.reason, result.findings)
+    assert arith_fatal(doc) == []
+
+
+def test_own_workbook_reads_back_and_audits_clean(
+    built_and_read: tuple[list[Table], RecognisedDocument], tmp_path: Path
+) -> None:
+    tables, _ = built_and_read
+    path = tmp_path / "budget.xlsx"
+    path.write_bytes(workbook_bytes(tables, [], title="2021年部门预算"))
+    doc = read_xlsx(path)
+    for table in tables:
+        if compared_keys(table):
+            assert compared_keys(doc.tables[table.id]) == compared_keys(table), table.id
+    subject = to_subject(doc)
+    for rule in ("PY-010", "PY-011"):
+        assert run(rule, subject).outcome is Outcome.PASSED
     assert arith_fatal(doc) == []
 
 
