@@ -203,3 +203,23 @@ def test_an_unknown_column_is_a_located_problem(tmp_path: Path) -> None:
     (problem,) = problems
     assert problem.file == "yusuan.toml" and problem.row > 0
     assert "上年比较列" in problem.message_zh and "同比" in problem.message_zh
+
+
+def test_columns_inserted_inside_a_heading_widen_it() -> None:
+    """Inserted after a column that is not the last under its heading, the new columns stand
+    under that heading too, and the grid stays whole."""
+    from yusuan.tables.base import header_grid
+    from yusuan.tables.prior import _insert_header
+
+    header = header_grid(
+        [("本年", 0, 0, 1, 2), ("项目", 0, 2, 2, 1), ("合计", 1, 0, 1, 1), ("其中", 1, 1, 1, 1)]
+    )
+    labels = [("prior", "上年预算数"), ("change", "增减额")]
+    grid = _insert_header(header, 1, 0, labels, "比上年增减")
+    check_header(grid, 5)
+    assert next(c for c in grid if c.text == "本年").colspan == 4
+    assert next(c for c in grid if c.text == "项目").col == 4
+
+
+def test_full_width_percent_sign_is_accepted() -> None:
+    assert parse_choice("上年预算数，增减％") == (("prior", "change_pct"), [])

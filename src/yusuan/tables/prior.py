@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -156,8 +157,8 @@ _SEPARATORS = re.compile(r"[、，,;；\s]+")
 def parse_choice(text: str) -> tuple[tuple[str, ...], list[str]]:
     """The columns a manifest value names ("上年预算数、增减额、增减%"), as keys in printing
     order, and the words that name none. Blank: no columns."""
-    by_label = {label: key for key, label in layout().labels.items()}
-    words = [w for w in _SEPARATORS.split(text.strip()) if w]
+    by_label = {unicodedata.normalize("NFKC", label): key for key, label in layout().labels.items()}
+    words = [w for w in _SEPARATORS.split(unicodedata.normalize("NFKC", text).strip()) if w]
     unknown = [w for w in words if w not in by_label and w not in PARTS]
     chosen = {by_label.get(w, w) for w in words}
     return tuple(k for k in PARTS if k in chosen), unknown
@@ -238,11 +239,15 @@ def _insert_header(
     a row for it)."""
     n = len(labels)
     height = max((c.row + c.rowspan for c in header), default=1)
+    # a heading that spans across the insertion point stands over the new columns too
+    across = [c.row + c.rowspan for c in header if c.col < at < c.col + c.colspan]
+    depth = max([depth, *across])
     cells: list[HeaderCell] = []
     for cell in header:
+        end = cell.col + cell.colspan
         if cell.col >= at:
             cells.append(replace(cell, col=cell.col + n))
-        elif cell.row < depth and cell.col + cell.colspan == at:
+        elif end > at or (cell.row < depth and end == at):  # a heading over the new columns
             cells.append(replace(cell, colspan=cell.colspan + n))
         else:
             cells.append(cell)
