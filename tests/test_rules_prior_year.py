@@ -107,3 +107,11 @@ def test_a_rounded_document_passes_within_half_a_unit() -> None:
 def test_on_a_dataset_the_computed_columns_pass() -> None:
     for rule in ("PY-010", "PY-011"):
         assert run(rule, prior_subject()).outcome is Outcome.PASSED
+
+
+def test_a_misprinted_prior_figure_is_one_finding() -> None:
+    """上年 printed 310.00 for 300.00 (万元) on 201: 增减额 and 增减% then both disagree with it, but
+    it is one fact: PY-010 reports the row, PY-011 leaves it."""
+    doc = with_cell(prior_document(), "expenditure", "201", "prior_total", Decimal("3100000"))
+    assert run("PY-010", doc).outcome is Outcome.FAILED
+    assert run("PY-011", doc).outcome is Outcome.PASSED

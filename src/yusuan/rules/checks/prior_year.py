@@ -284,11 +284,13 @@ def printed_change(subject: Subject) -> Iterator[Hit]:
 
 
 def _rate_agrees(
-    subject: Subject, table: Table, rate: Decimal, change: Decimal, prior: Decimal
+    subject: Subject, table: Table, rate: Decimal, change: Decimal, prior: Decimal, spread: int
 ) -> bool:
+    """Exactly on a dataset; on a document within the rounding of the printed figures: the
+    change is ``spread`` printed figures (1 when printed, 2 when taken as 本年 − 上年)."""
     if subject.exact:
         return rate == change * HUNDRED / prior
-    return share_agrees(rate, change, prior, unit=table.unit.factor)
+    return share_agrees(rate, change, prior, unit=table.unit.factor * spread)
 
 
 @rule(
@@ -317,9 +319,13 @@ def printed_rate(subject: Subject) -> Iterator[Hit]:
             rate = _amount(row, key)
             if rate is None or prior <= 0:
                 continue
-            printed = _amount(row, change_key)
-            change = printed if printed is not None else current - prior
-            if not _rate_agrees(subject, table, rate, change, prior):
+            change, spread = current - prior, 2
+            if change_key in {c.key for c in table.columns}:
+                printed = _amount(row, change_key) or ZERO
+                if abs(printed - change) > subject.tolerance(table, 2):
+                    continue  # the amounts already disagree: PY-010's finding, one per row
+                change, spread = printed, 1
+            if not _rate_agrees(subject, table, rate, change, prior, spread):
                 yield Hit(
                     _location(subject, table, row, key),
                     {
