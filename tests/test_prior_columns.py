@@ -223,3 +223,13 @@ def test_columns_inserted_inside_a_heading_widen_it() -> None:
 
 def test_full_width_percent_sign_is_accepted() -> None:
     assert parse_choice("上年预算数，增减％") == (("prior", "change_pct"), [])
+
+
+def test_a_tiny_fall_shows_as_zero_not_minus_zero() -> None:
+    from yusuan.money import MoneyUnit
+    from yusuan.tables.base import Column
+
+    rate = Column("change_pct_total", "增减%", PERCENT)
+    assert display(rate, Decimal("-0.004"), MoneyUnit.WAN) == "0.00"
+    assert display(rate, Decimal("-0.005"), MoneyUnit.WAN) == "-0.01"  # half away from zero
+    assert display(rate, Decimal("12.345"), MoneyUnit.WAN) == "12.35"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from decimal import Decimal
 
-from yusuan.money import MoneyUnit, exact_string, format_amount, to_unit
+from yusuan.money import ZERO, MoneyUnit, exact_string, format_amount, round_display, to_unit
 from yusuan.tables.base import AMOUNT, PERCENT, QUANTITY, Column, Value
 
 
@@ -20,7 +20,9 @@ def display(column: Column, value: Value, unit: MoneyUnit, *, blank_zero: bool =
     if column.kind == QUANTITY and isinstance(value, Decimal):
         return format(value.normalize(), "f") if value else ""
     if column.kind == PERCENT and isinstance(value, Decimal):
-        return format_amount(value, thousands=False)  # 2 decimals, 四舍五入; a zero rate shows
+        # 2 decimals, 四舍五入; a zero rate shows, and a tiny fall shows 0.00, not -0.00
+        rounded = round_display(value)
+        return format_amount(rounded if rounded else ZERO, thousands=False)
     return str(value)
 
 
