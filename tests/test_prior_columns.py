@@ -233,3 +233,16 @@ def test_a_tiny_fall_shows_as_zero_not_minus_zero() -> None:
     assert display(rate, Decimal("-0.004"), MoneyUnit.WAN) == "0.00"
     assert display(rate, Decimal("-0.005"), MoneyUnit.WAN) == "-0.01"  # half away from zero
     assert display(rate, Decimal("12.345"), MoneyUnit.WAN) == "12.35"
+
+
+def test_a_prior_figure_without_a_row_is_noted() -> None:
+    """213 had 150,000.00 last year and has no line this year: the tables by function say so
+    (15.00 万元), the 收支总表 too (its 类 rows are every 类 of the year, so 213 has a row there)."""
+    figures = (*PRIOR, ("功能分类", "213", "150000.00"), ("功能分类", "2139999", "150000.00"))
+    tables = tables_of(with_prior(clean_dataset(), figures))
+    note = "上年预算数中另有本表未列的行：213（15.00）、2139999（15.00）。"
+    assert note in tables["expenditure"].notes and note in tables["income"].notes
+    summary = tables["income-expenditure"]
+    assert not any("另有本表未列" in n for n in summary.notes)
+    row = summary.row("213")
+    assert row is not None and row.values["prior_expenditure"] == Decimal("150000.00")

@@ -26,7 +26,7 @@ from typing import Any
 
 from yusuan.catalog.loader import funding_source
 from yusuan.model.records import Dataset, PriorYearFigure
-from yusuan.money import ZERO
+from yusuan.money import ZERO, format_amount, to_unit
 from yusuan.tables.base import (
     AMOUNT,
     PERCENT,
@@ -343,7 +343,24 @@ def compare_table(
         )
     if no_base:
         notes.append(f"上年预算数为0的行{side}：{_names(no_base)}，不计算增减%。")
+    unlisted = _unlisted(table, compare, figures)
+    if unlisted:
+        notes.append(f"上年预算数中另有本表未列的行{side}：{_names(unlisted)}。")
     return replace(table, header=header, columns=columns, rows=tuple(rows), notes=tuple(notes))
+
+
+def _unlisted(table: Table, compare: Compare, figures: PriorFigures) -> list[str]:
+    """The prior figures of codes like the table's rows (the same length: 类, 款, 项, units) that
+    no row has (spending last year, none this year): named in a note, never dropped silently."""
+    if compare.rows != "code":
+        return []
+    codes = {r.code for r in table.rows if r.code}
+    lengths = {len(c) for c in codes}
+    return [
+        f"{key}（{format_amount(to_unit(amount, table.unit))}）"
+        for (category, key), amount in sorted(figures.by_key.items())
+        if category == compare.category and len(key) in lengths and key not in codes
+    ]
 
 
 def _total_prior(
