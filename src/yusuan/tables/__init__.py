@@ -23,6 +23,7 @@ from yusuan.tables import (
 )
 from yusuan.tables.base import Table
 from yusuan.tables.facts import Facts, facts_of
+from yusuan.tables.prior import with_prior_columns
 
 # Publication order: the eight tables 财预〔2016〕143号 requires, the fund tables, then the
 # tables the Shanxi template adds.
@@ -58,7 +59,8 @@ def build_tables(
     for number, module in enumerate(TABLE_MODULES, start=1):
         if only is not None and module.ID not in only:
             continue
-        tables.append(replace(_builder(module)(facts), number=number))
+        table = with_prior_columns(_builder(module)(facts), dataset)
+        tables.append(replace(table, number=number))
     return tables
 
 
