@@ -424,6 +424,7 @@ class _Reader:
             "另有 {} 处政府预算经济分类与推导结果不同",
             "{} more government economic codes differ from the derived ones",
         )
+        self.reported: set[tuple[int, str]] = set()  # (row, yusuan field) with a problem
         self.dropped_projects = 0
         self.collapsed_kinds = 0
         self.first_collapsed = 0
@@ -437,6 +438,9 @@ class _Reader:
         return self.columns.label(roles[0]) if roles else header
 
     def problem(self, code: str, row: int, role: str, zh: str, en: str) -> None:
+        for field, roles in _FIELD_ROLES.items():
+            if role in roles:
+                self.reported.add((row, field))
         self.problems.append(
             Problem(
                 code, self.file, row, self.columns.label(role), zh, en, self.columns.cell(row, role)
@@ -450,6 +454,7 @@ class _Reader:
         """The row as yusuan's budget-line cells (in LINES column order)."""
         cells, row = raw.cells, raw.number
         unit_code = self.cell(cells, "unit_code")
+        self._check_codes(row, cells, unit_code)
         self._check_year(row, self.cell(cells, "year"))
         self._check_names(row, cells, unit_code)
         source = self._source(row, cells)
@@ -470,6 +475,40 @@ class _Reader:
             "note": self.cell(cells, "note"),
         }
         return [values[column.attr] for column in LINES.columns]
+
+    def _check_codes(self, row: int, cells: Sequence[str], unit_code: str) -> None:
+        """The unit and the code shapes, on every row (also one whose other cells are bad)."""
+        if unit_code and unit_code not in self.units:
+            self.problem(
+                "unknown-unit",
+                row,
+                "unit_code",
+                f"单位编码“{excerpt(unit_code)}”不在清单的单位列表中",
+                f"unit {excerpt(unit_code)!r} is not in the manifest",
+            )
+        for role, digits, zh, en in (
+            (
+                "function_code",
+                7,
+                "功能分类科目应为7位项级编码",
+                "function code must be a 7-digit 项 code",
+            ),
+            (
+                "economic_code",
+                5,
+                "经济分类科目应为5位款级编码",
+                "economic code must be a 5-digit 款 code",
+            ),
+        ):
+            code = self.cell(cells, role)
+            if code and not (len(code) == digits and code.isdigit() and code.isascii()):
+                self.problem(
+                    f"{role.partition('_')[0]}-code",
+                    row,
+                    role,
+                    f"{zh}，实际为“{excerpt(code)}”",
+                    f"{en}, got {excerpt(code)!r}",
+                )
 
     def _check_year(self, row: int, text: str) -> None:
         if text and text != str(self.manifest.year):
@@ -674,7 +713,6 @@ def import_flat(table: RawTable, manifest: Manifest, base: Dataset | None = None
     if any(p.code in ("missing-column", "several-amounts") for p in reader.problems):
         return Loaded(None, reader.problems, reader.notices)
     rows = [RawRow(raw.number, reader.translate(raw)) for raw in table.rows]
-    own = {(p.row, p.column) for p in reader.problems}
     parsed, row_problems, row_notices = parse_rows(LINES, table.file, rows, LINES.headers)
     lines: list[BudgetLine] = [build_line(v, Origin(table.file, v["_row"])) for v in parsed]
     projects = list(base.projects) if base else []
@@ -696,10 +734,9 @@ def import_flat(table: RawTable, manifest: Manifest, base: Dataset | None = None
     )
     problems = list(reader.problems)
     for problem in (*row_problems, *later):
-        moved = reader.relocate(problem)
-        if (moved.row, moved.column) not in own:
-            problems.append(moved)
-    problems.sort(key=lambda p: (p.row, p.cell))
+        if (problem.row, problem.column) not in reader.reported:  # else said once already
+            problems.append(reader.relocate(problem))
+    problems.sort(key=lambda p: (p.row, len(p.cell), p.cell))
     notices = [*reader.notices, *(reader.relocate_notice(n) for n in row_notices)]
     notices.extend(reader.closing_notices())
     if created:
