@@ -239,6 +239,13 @@ def test_unknown_column_alone_is_a_notice_not_a_problem(tmp_path: Path) -> None:
     assert sum("不保存：MOF_DIV_CODE" in n for n in said) == 1
 
 
+def test_a_file_with_a_header_only_imports_nothing(tmp_path: Path) -> None:
+    path = _csv(tmp_path, [CHINESE])
+    loaded = read_flat(path, _manifest(tmp_path))
+    assert loaded.dataset is None
+    assert [(p.code, p.file) for p in loaded.problems] == [("empty-file", "flat.csv")]
+
+
 def test_year_differences_and_several_amount_columns(tmp_path: Path) -> None:
     header = [
         "FISCAL_YEAR",

@@ -710,7 +710,18 @@ def import_flat(table: RawTable, manifest: Manifest, base: Dataset | None = None
     only (its 绩效目标申报表 is then to be filled in), and a notice says so.
     """
     reader = _Reader(table, manifest)
-    if any(p.code in ("missing-column", "several-amounts") for p in reader.problems):
+    if not table.rows:
+        reader.problems.append(
+            Problem(
+                "empty-file",
+                table.file,
+                0,
+                "",
+                "文件没有预算明细行（只有表头）",
+                "the file has no budget lines (a header only)",
+            )
+        )
+    if any(p.code in ("missing-column", "several-amounts", "empty-file") for p in reader.problems):
         return Loaded(None, reader.problems, reader.notices)
     rows = [RawRow(raw.number, reader.translate(raw)) for raw in table.rows]
     parsed, row_problems, row_notices = parse_rows(LINES, table.file, rows, LINES.headers)
