@@ -113,3 +113,15 @@ def test_only_who_may_edit_every_unit_imports_and_other_departments_see_nothing(
         == 404
     )
     assert client_for().get(f"/work/b/{world.a.pk}/yitihua/export/").status_code == 302
+
+
+def test_a_budget_that_is_no_longer_a_draft_is_not_imported_into(world: Any) -> None:
+    from yusuan.web.budgets import models as db
+
+    client = client_for(world.users["unit_officer"])
+    rows = _rows(client.get(f"/work/b/{world.a.pk}/yitihua/export/").content)
+    db.Budget.objects.filter(pk=world.a.pk).update(status=db.Status.UNIT_SUBMITTED)
+    before = [(x.pk, x.amount_fen) for x in world.a.lines.order_by("row")]
+    response = client.post(f"/work/b/{world.a.pk}/yitihua/import/", {"flat": _upload(rows)})
+    assert response.status_code == 403
+    assert [(x.pk, x.amount_fen) for x in world.a.lines.order_by("row")] == before

@@ -66,6 +66,8 @@ def import_yitihua(request: HttpRequest, pk: int) -> HttpResponse:
     budget = _budget(request, pk, Action.EDIT)
     if not _may_edit_every_unit(request, budget):
         raise PermissionDenied("导入会替换全部单位的预算明细，只有可编辑全部单位的用户可以导入")
+    if not budget.editable:
+        raise PermissionDenied("已提交或已批复的版本不能修改")
     problems: list[str] = []
     notices: list[str] = []
     form = FlatImportForm(request.POST or None, request.FILES or None)
