@@ -386,17 +386,21 @@ class _Counted:
         ]
 
 
-# yusuan's header of a line field -> the role of the flat column that gave it
+# the flat columns (by role, as in yitihua_elements.csv) that give each budget-line field; keyed
+# by the field's header in dataset/schema.py, which is how problems about a line name it
 _FIELD_ROLES = {
-    "单位编码": ("unit_code",),
-    "功能分类科目编码": ("function_code",),
-    "部门经济分类科目编码": ("economic_code",),
-    "资金来源": ("fund_type", "fund_type_name"),
-    "支出类型": ("project_kind_name", "project_kind"),
-    "基本支出类别": ("project_kind_name", "project_kind"),
-    "项目名称": ("project",),
-    "金额（元）": ("amount",),
-    "备注": ("note",),
+    LINES.column(attr).header: roles
+    for attr, roles in {
+        "unit_code": ("unit_code",),
+        "function_code": ("function_code",),
+        "economic_code": ("economic_code",),
+        "source": ("fund_type", "fund_type_name"),
+        "kind": ("project_kind_name", "project_kind"),
+        "category": ("project_kind_name", "project_kind"),
+        "project": ("project",),
+        "amount": ("amount",),
+        "note": ("note",),
+    }.items()
 }
 
 
@@ -751,13 +755,15 @@ def import_flat(table: RawTable, manifest: Manifest, base: Dataset | None = None
     notices = [*reader.notices, *(reader.relocate_notice(n) for n in row_notices)]
     notices.extend(reader.closing_notices())
     if created:
-        shown = "、".join(created[:_NOTICE_LIMIT]) + ("…" if len(created) > _NOTICE_LIMIT else "")
+        more = "…" if len(created) > _NOTICE_LIMIT else ""
+        shown = "、".join(created[:_NOTICE_LIMIT]) + more
         notices.append(
             Notice(
                 table.file,
                 f"新建了 {len(created)} 个只有名称的项目（绩效目标申报表待填写）：{shown}",
                 f"{len(created)} project(s) created with their name only (their "
-                f"performance-target forms are to be filled in): {', '.join(created)}",
+                f"performance-target forms are to be filled in): "
+                f"{', '.join(created[:_NOTICE_LIMIT])}{more}",
             )
         )
     if problems:

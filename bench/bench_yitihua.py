@@ -1,0 +1,46 @@
+"""Benchmark: 预算管理一体化 flat files — 100,000 budget lines exported to CSV and imported back
+(with the dataset's manifest), and the same through a workbook.
+
+Prints figures; asserts nothing. Run with ``.venv/bin/python bench/bench_yitihua.py [--lines N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import best_of
+from synthetic import synthetic_dataset
+
+from yusuan.dataset import save_dataset
+from yusuan.dataset.yitihua import read_flat, write_flat
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--lines", type=int, default=100_000)
+    args = parser.parse_args()
+    dataset = synthetic_dataset(args.lines, max(1, args.lines // 100))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "dataset"
+        save_dataset(dataset, folder)
+        manifest = folder / "yusuan.toml"
+        print(f"预算管理一体化 flat files, {len(dataset.lines):,} budget lines")
+        for suffix in (".csv", ".xlsx"):
+            flat = Path(tmp) / f"flat{suffix}"
+            write = best_of(3, lambda flat=flat: write_flat(dataset, flat))
+            read = best_of(3, lambda flat=flat: read_flat(flat, manifest))
+            same = read.result.dataset is not None and read.result.dataset.lines == dataset.lines
+            size = flat.stat().st_size / 1e6
+            print(
+                f"  {suffix:5} export {write.wall:6.2f} s wall ({size:.1f} MB); "
+                f"import {read.wall:6.2f} s wall, {read.cpu:6.2f} s CPU; same lines: {same}"
+            )
+
+
+if __name__ == "__main__":
+    main()
