@@ -25,7 +25,6 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from yusuan.catalog.loader import (
     department_economic,
@@ -907,12 +906,7 @@ def flat_xlsx_bytes(dataset: Dataset, headers: str = "element") -> bytes:
     """The flat table as a one-sheet workbook (codes as text, amounts as numbers)."""
     from openpyxl import Workbook
 
-    from yusuan.dataset.workbook import (
-        _fit_columns,
-        _write_header,
-        append_values,
-        spreadsheet_number,
-    )
+    from yusuan.dataset.workbook import _fit_columns, _write_header, spreadsheet_number
 
     names, rows = flat_table(dataset, headers)
     amount_at = [e.role for e in _export_elements()].index("amount")
@@ -921,13 +915,15 @@ def flat_xlsx_bytes(dataset: Dataset, headers: str = "element") -> bytes:
         book.remove(default)
     sheet = book.create_sheet("预算明细")
     _write_header(sheet, names)
-    for row in rows:
-        values: list[Any] = [cell or None for cell in row]
-        values[amount_at] = spreadsheet_number(Decimal(row[amount_at]))
-        append_values(sheet, values)
-    for column in sheet.iter_cols(min_row=2):
-        for cell in column:
-            cell.number_format = "0.00" if cell.column == amount_at + 1 else "@"
+    for number, row in enumerate(rows, start=2):
+        for index, text in enumerate(row):
+            if index == amount_at:
+                cell = sheet.cell(number, index + 1, spreadsheet_number(Decimal(text)))
+                cell.number_format = "0.00"
+            elif text:
+                cell = sheet.cell(number, index + 1, text)
+                cell.data_type = "s"  # text (codes keep their zeros), never a formula
+                cell.number_format = "@"
     _fit_columns(sheet, names)
     buffer = io.BytesIO()
     book.save(buffer)
