@@ -445,3 +445,7 @@ def test_cli_import_needs_a_manifest_and_reports_problems(tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert "缺少必填列" in result.output
     assert not (tmp_path / "ds2").exists()
+    result = runner.invoke(
+        app, ["convert", str(EXAMPLE), str(tmp_path / "x.xlsx"), "--headers", "chinese"]
+    )
+    assert result.exit_code == 2 and "--headers" in result.output

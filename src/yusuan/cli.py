@@ -694,11 +694,12 @@ def convert(
         ),
     ] = None,
     headers: Annotated[
-        FlatHeaders,
+        FlatHeaders | None,
         typer.Option(
-            "--headers", help="--to yitihua 的表头 / headers of --to yitihua: element, chinese"
+            "--headers",
+            help="--to yitihua 的表头（默认 element）/ headers of --to yitihua: element, chinese",
         ),
-    ] = FlatHeaders.element,
+    ] = None,
 ) -> None:
     """在文件夹与工作簿之间转换数据集 / Convert a dataset between folder and workbook.
 
@@ -730,11 +731,13 @@ def convert(
             )
         data = None
         sources = (source,)
+    if headers is not None and to_format is not DatasetFormat.yitihua:
+        raise InputError("--headers 只用于 --to yitihua", "--headers is only for --to yitihua")
     if to_format is DatasetFormat.yitihua:
         from yusuan.dataset.yitihua import write_flat
 
         check_output(target, as_file=True, sources=sources)
-        write_flat(_load(source), target, headers.value)
+        write_flat(_load(source), target, (headers or FlatHeaders.element).value)
         typer.echo(f"已写入 / written: {target}")
         return
     as_file = is_workbook(target)
