@@ -679,26 +679,25 @@ class _Reader:
             )
         return notices
 
+    def _place(self, field: str, row: int) -> tuple[str, str]:
+        """The flat file's header and cell for a yusuan line field on ``row``."""
+        index = next(
+            (self.columns.at[r] for r in _FIELD_ROLES[field] if r in self.columns.at), None
+        )
+        return self.role_of(field), cell_name(row, index) if index is not None and row else ""
+
     def relocate(self, problem: Problem) -> Problem:
         """A problem found in yusuan's terms, placed at the flat file's own column and cell."""
         if problem.file != self.file or problem.column not in _FIELD_ROLES:
             return problem
-        column = self.role_of(problem.column)
-        index = next(
-            (self.columns.at[r] for r in _FIELD_ROLES[problem.column] if r in self.columns.at),
-            None,
-        )
-        cell = cell_name(problem.row, index) if index is not None and problem.row else ""
+        column, cell = self._place(problem.column, problem.row)
         return replace(problem, column=column, cell=cell)
 
     def relocate_notice(self, notice: Notice) -> Notice:
         if notice.column not in _FIELD_ROLES:
             return notice
-        index = next(
-            (self.columns.at[r] for r in _FIELD_ROLES[notice.column] if r in self.columns.at), None
-        )
-        cell = cell_name(notice.row, index) if index is not None and notice.row else ""
-        return replace(notice, column=self.role_of(notice.column), cell=cell)
+        column, cell = self._place(notice.column, notice.row)
+        return replace(notice, column=column, cell=cell)
 
 
 def _name_only_project(name: str, origin: Origin) -> Project:
