@@ -125,3 +125,14 @@ def test_a_budget_that_is_no_longer_a_draft_is_not_imported_into(world: Any) -> 
     response = client.post(f"/work/b/{world.a.pk}/yitihua/import/", {"flat": _upload(rows)})
     assert response.status_code == 403
     assert [(x.pk, x.amount_fen) for x in world.a.lines.order_by("row")] == before
+
+
+def test_the_workbook_import_is_open_to_the_unit_whose_subtree_is_the_department(
+    world: Any,
+) -> None:
+    """Both imports replace every unit's rows: the officer of the department's top unit (its
+    subtree is every unit) may import a workbook, the officer of a child unit may not."""
+    top = client_for(world.users["unit_officer"])
+    assert top.get(f"/work/b/{world.a.pk}/import/").status_code == 200
+    child = client_for(world.child_officer)
+    assert child.get(f"/work/b/{world.a.pk}/import/").status_code == 403

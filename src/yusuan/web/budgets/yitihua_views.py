@@ -25,7 +25,7 @@ from yusuan.dataset.yitihua import HEADER_STYLES, flat_csv_text, import_flat, re
 from yusuan.fsutil import safe_file_name
 from yusuan.web.budgets import models as db
 from yusuan.web.budgets.convert import dataset_of, replace_content
-from yusuan.web.budgets.permissions import Action, editable_units
+from yusuan.web.budgets.permissions import Action, may_edit_every_unit
 from yusuan.web.budgets.views import _budget
 
 FLAT_SUFFIXES = (".csv", ".xlsx")
@@ -49,22 +49,12 @@ def _said(item: Problem | Notice) -> str:
     return f"{place.where}：{item.message_zh}"
 
 
-def _may_edit_every_unit(request: HttpRequest, budget: db.Budget) -> bool:
-    """The user may edit the rows of every unit of the department (all of them, or a unit
-    whose subtree is the whole department)."""
-    allowed = editable_units(request.user, budget)
-    if allowed is None:
-        return True
-    codes = set(budget.department.units.values_list("code", flat=True))
-    return codes <= allowed
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_yitihua(request: HttpRequest, pk: int) -> HttpResponse:
     """Replace a draft's budget lines by a flat 一体化 file (all or nothing)."""
     budget = _budget(request, pk, Action.EDIT)
-    if not _may_edit_every_unit(request, budget):
+    if not may_edit_every_unit(request.user, budget):
         raise PermissionDenied("导入会替换全部单位的预算明细，只有可编辑全部单位的用户可以导入")
     if not budget.editable:
         raise PermissionDenied("已提交或已批复的版本不能修改")
