@@ -59,6 +59,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("column_key", "string"),
     ("column_label", "string"),
     ("value_fen", "int64"),
+    ("column_number", "int16"),
 )
 
 
@@ -132,9 +133,9 @@ def fact_columns(info: SourceInfo, tables: Iterable[Table]) -> dict[str, list[An
     """The long table of one source, column by column: one entry per amount cell with a value."""
     cells: dict[str, list[Any]] = {name: [] for name, _ in COLUMNS if name not in SHARED}
     for table in tables:
-        amounts = [c for c in table.columns if c.kind == AMOUNT]
+        amounts = [(n, c) for n, c in enumerate(table.columns, start=1) if c.kind == AMOUNT]
         for row_number, row in enumerate(table.rows, start=1):
-            for column in amounts:
+            for column_number, column in amounts:
                 value = row.values.get(column.key)
                 if not isinstance(value, Decimal):
                     continue
@@ -156,6 +157,7 @@ def fact_columns(info: SourceInfo, tables: Iterable[Table]) -> dict[str, list[An
                     ("column_key", column.key),
                     ("column_label", column.label),
                     ("value_fen", fen),
+                    ("column_number", column_number),
                 ):
                     cells[name].append(item)
     count = len(cells["value_fen"])
@@ -257,7 +259,7 @@ def compact(store: Path) -> Path:
             # sorted by what the views filter on, so that the row groups' min/max statistics let
             # a query skip every table but the one it reads
             con.execute(
-                f"COPY (SELECT * FROM read_parquet(?) ORDER BY {', '.join(SORT_ORDER)}) "
+                f"COPY (SELECT * FROM read_parquet(?, union_by_name = true) ORDER BY {', '.join(SORT_ORDER)}) "
                 f"TO '{_sql_path(tmp)}' (FORMAT parquet)",
                 [files],
             )
