@@ -158,6 +158,14 @@ def serve(
             help="数据文件夹（SQLite 数据库等；设置 DATABASE_URL 则用 PostgreSQL）/ data folder",
         ),
     ] = Path("yusuan-data"),
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            help="分析库文件夹：门户的跨部门、跨年度图表读它，公开的预算写入它（也可设 YUSUAN_STORE）"
+            " / analytics store: the portal's charts read it, published budgets go into it",
+        ),
+    ] = None,
 ) -> None:
     """启动预算网站（公开门户与编制审核）/ Serve the budget web application.
 
@@ -167,6 +175,8 @@ def serve(
     import os
 
     os.environ["YUSUAN_DATA"] = str(data.resolve())
+    if store is not None:
+        os.environ["YUSUAN_STORE"] = str(store.resolve())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yusuan.web.settings")
     from yusuan.web.serve import prepare, run
 

@@ -17,9 +17,10 @@ so a store never counts a source twice. Every file is written beside its target,
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -342,3 +343,32 @@ def build_store(
             result.problems.append(f"{path}：{type(failure).__name__}: {failure}")
     compact(store)
     return result
+
+
+# --- one source at a time (the web application's publication) ----------------------------------
+
+LOCK_FILE = ".lock"
+
+
+@contextlib.contextmanager
+def store_lock(store: Path) -> Iterator[None]:
+    """Hold the store's lock (an exclusive ``flock`` on ``STORE/.lock``): writers that take it
+    (threads or processes) write their part and compact one after the other."""
+    import fcntl
+
+    store.mkdir(parents=True, exist_ok=True)
+    with (store / LOCK_FILE).open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def replace_source(store: Path, info: SourceInfo, tables: Iterable[Table]) -> int:
+    """Store one source's tables (replacing its part) and compact, under the store's lock; the
+    values written. Queries see the old or the new ``facts.parquet``, never a half-written one."""
+    with store_lock(store):
+        count = write_part(store, info, tables)
+        compact(store)
+    return count
