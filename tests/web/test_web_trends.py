@@ -237,3 +237,39 @@ def test_the_sync_command_needs_a_store(settings: Any, db: None) -> None:
     settings.ANALYTICS_STORE = None
     with pytest.raises(CommandError, match="YUSUAN_STORE"):
         call_command("sync_store")
+
+
+@pytest.fixture(scope="module")
+def mixed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example as a dataset and the seed's published text read back as a document."""
+    from paths import SHARED
+
+    store = tmp_path_factory.mktemp("mixed") / "store"
+    result = build_store(store, [EXAMPLE, SHARED / "seed" / "000_f720d2529ea36f81.txt"])
+    assert not result.problems
+    return store
+
+
+def test_datasets_and_documents_are_shown_one_at_a_time(settings: Any, mixed_store: Path) -> None:
+    settings.ANALYTICS_STORE = mixed_store
+    client = client_for()
+    default = _page(client, "?format=json").json()
+    assert default["choices"] == [
+        {"source_kind": "dataset", "kind": "预算"},
+        {"source_kind": "document", "kind": "预算"},
+    ]
+    assert default["source_kind"] == "dataset"
+    # never the two accounts of the same money added together: one department ranked, once
+    assert [r["total_yuan"] for r in default["views"]["departments_ranked"]["rows"]] == [
+        "123478300.00"
+    ]
+    document = _page(client, "?format=json&source=document").json()
+    assert document["source_kind"] == "document"
+    # the published text, read back: the same 12,347.83 万元; no department code is printed
+    (ranked,) = document["views"]["departments_ranked"]["rows"]
+    assert (ranked["department_code"], ranked["total_yuan"]) == ("", "123478300.00")
+    # what the store does not hold falls back to what it does
+    assert _page(client, "?format=json&source=nothing&kind=决算").json()["source_kind"] == "dataset"
+    text = _page(client, "?source=document").content.decode()
+    assert '<strong aria-current="true">公开文件（读回） · 预算</strong>' in text
+    assert 'href="?source=dataset&amp;kind=%E9%A2%84%E7%AE%97">编制数据 · 预算</a>' in text
