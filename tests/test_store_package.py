@@ -255,3 +255,40 @@ def test_amounts_and_source_names() -> None:
         "yusuan-web:104/2021": "yusuan-web:104/2021",
     }
     assert resource_name("Three Public/决算") == "three-public"
+
+
+def test_export_under_faults_ends_in_a_status_without_partial_output(tmp_path: Path) -> None:
+    """A full disk, a read-only folder, an I/O error, MemoryError or ValueError at the first and
+    the last of each kind of low-level call: a documented status, a message, no traceback,
+    nothing half-written, no leftovers, the store untouched (as tests/test_reliability_cli.py
+    holds every command)."""
+    from faultkit import FAULTS, POINTS, Case, Injector, clear_outputs, run_case
+
+    _build(tmp_path / "in" / "store", EXAMPLE)
+    case = Case(
+        "store-export",
+        lambda w: ["store", "export", str(w / "in" / "store"), "-o", str(w / "out")],
+        "out",
+    )
+    clean = run_case(case, tmp_path, Injector())
+    assert clean.status == 0, clean.stderr
+    reference = clean.output
+    clear_outputs(tmp_path)
+    faults = list(FAULTS)
+    plan = [
+        (point, nth) for point in POINTS for nth in sorted({1, clean.counts.get(point, 0)} - {0})
+    ]
+    assert len(plan) >= 4
+    for index, (point, nth) in enumerate(plan):
+        fault = faults[index % len(faults)]
+        outcome = run_case(case, tmp_path, Injector(point, nth, fault), reference=reference)
+        where = f"{fault} at {point} #{nth}"
+        assert outcome.status in (0, 2, 3), where  # 0: a read whose failure is handled
+        assert not outcome.traceback, (where, outcome.stderr)
+        if outcome.status:
+            assert outcome.stderr.strip(), where
+            assert outcome.output is None, where  # nothing at -o when it failed
+        assert not outcome.stray, (where, outcome.stray)
+        assert not outcome.partial, (where, outcome.output)
+        assert not outcome.input_changed, where
+        clear_outputs(tmp_path)
