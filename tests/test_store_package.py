@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from paths import EXAMPLE
-from yusuan.analytics.package import relative_sources, resource_name, yuan_text
+from yusuan.analytics.package import amount_name, relative_sources, resource_name, yuan_text
 from yusuan.cli import app
 from yusuan.dataset import load_dataset
 from yusuan.synthetic_city import write_city
@@ -255,6 +255,11 @@ def test_amounts_and_source_names() -> None:
         "yusuan-web:104/2021": "yusuan-web:104/2021",
     }
     assert resource_name("Three Public/决算") == "three-public"
+    assert (amount_name("total"), amount_name("year"), amount_name("source")) == (
+        "total",
+        "year_yuan",
+        "source_yuan",
+    )
 
 
 def test_export_under_faults_ends_in_a_status_without_partial_output(tmp_path: Path) -> None:

@@ -122,6 +122,7 @@ ORIGIN: tuple[Field, ...] = (
 )
 FACTS_FIELDS: tuple[Field, ...] = (*WHO, TABLE_ID, *ROW, COLUMN_KEY, VALUE, *ORIGIN)
 FACTS_KEY = ("source", "table_id", "row_number", "column_key")
+FIXED_NAMES = frozenset(f[0] for f in (*WHO, *ROW, *ORIGIN))
 TABLE_KEY = ("source", "row_number")
 
 
@@ -185,9 +186,15 @@ def _field(spec: Field) -> dict[str, Any]:
     return field
 
 
+def amount_name(column_key: str) -> str:
+    """The field name of an amount column in a table's resource: its key, unless that is the
+    name of a fixed field (``year``, ``source``…), then ``<key>_yuan``."""
+    return f"{column_key}_yuan" if column_key in FIXED_NAMES else column_key
+
+
 def _amount_field(key: str, label: str) -> dict[str, Any]:
     return {
-        "name": key,
+        "name": amount_name(key),
         "type": "number",
         "title": label,
         "description": f"{label}（元，两位小数；空为表中无此金额）/ amount in yuan, two decimals; "
@@ -336,7 +343,7 @@ def _write_table(
     writer = csv_writer(handle)
     keys = [key for key, _ in table.columns]
     writer.writerow(
-        [f[0] for f in (*WHO, *ROW)] + keys + [f[0] for f in ORIGIN],
+        [f[0] for f in (*WHO, *ROW)] + [amount_name(k) for k in keys] + [f[0] for f in ORIGIN]
     )
     current: tuple[Any, ...] | None = None
     values: dict[str, int] = {}
