@@ -205,6 +205,14 @@ def serve(
             help="数据文件夹（SQLite 数据库等；设置 DATABASE_URL 则用 PostgreSQL）/ data folder",
         ),
     ] = Path("yusuan-data"),
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            help="分析库文件夹：门户的跨部门、跨年度图表读它，公开的预算写入它（也可设 YUSUAN_STORE）"
+            " / analytics store: the portal's charts read it, published budgets go into it",
+        ),
+    ] = None,
 ) -> None:
     """启动预算网站（公开门户与编制审核）/ Serve the budget web application.
 
@@ -214,6 +222,8 @@ def serve(
     import os
 
     os.environ["YUSUAN_DATA"] = str(data.resolve())
+    if store is not None:
+        os.environ["YUSUAN_STORE"] = str(store.resolve())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yusuan.web.settings")
     from yusuan.web.serve import prepare, run
 
@@ -949,6 +959,30 @@ def store_views() -> None:
     typer.echo(f"facts({', '.join(FACTS_COLUMNS)})")
     for name, (about, _) in READY_VIEWS.items():
         typer.echo(f"{name}\n    {about}")
+
+
+@store_app.command("export")
+def store_export(
+    store: Annotated[Path, typer.Argument(help="分析库文件夹 / store folder")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="数据包文件夹 / Data Package folder")],
+) -> None:
+    """把分析库导出为开放数据包（Frictionless Data Package, CSV）/ Export the store as open data.
+
+    长表 facts.csv 与每张公开表一个文件，跨部门、跨年度堆叠；datapackage.json 说明每个文件的字段
+    / the long facts.csv and one CSV per disclosure table, stacked across departments and years,
+    each described in datapackage.json. 退出码 / exit status: 0 done; 2 bad store or output.
+    """
+    from yusuan.analytics.package import export_package
+
+    try:
+        result = export_package(store, out)
+    except FileNotFoundError as problem:
+        err.print(str(problem), markup=False)
+        raise typer.Exit(EXIT_INPUT) from problem
+    typer.echo(
+        f"已导出 / exported: {result.sources} sources, {result.facts} values, "
+        f"{result.tables} tables to {out}"
+    )
 
 
 @app.command()

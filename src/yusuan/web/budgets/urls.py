@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from yusuan.web.budgets import portal, views
+from yusuan.web.budgets import portal, trends, views
 from yusuan.web.budgets.api import api
 from yusuan.web.budgets.forms import ThrottledLoginForm
 from yusuan.web.budgets.yitihua_views import export_yitihua, import_yitihua  # issue #10
@@ -46,4 +46,6 @@ urlpatterns = [
         views.control_figures,
         name="control-figures",
     ),
+    # the portal's cross-department, cross-year charts from the analytics store
+    path("trends/", trends.page, name="portal-trends"),
 ]
