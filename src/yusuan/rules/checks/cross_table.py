@@ -214,10 +214,18 @@ def _coded_rows(table: Table, key: str) -> dict[str, Figure]:
     A table printed by unit or by funding source instead (some provinces' 收入/支出预算总表) has no
     coded rows: the comparison by code cannot run on it.
     """
-    rows = {row.code: _figure(table, row, key) for row in table.rows if row.code}
+    coded = [row for row in table.rows if row.code]
+    rows: dict[str, Figure] = {}
+    if coded:  # the column is looked up once for the table, not once per row (as _figure does)
+        _need_column(table, key)
+        label = _label(table, key)
+        for row in coded:
+            value = row.values.get(key)
+            rows[row.code] = Figure(table, _row_label(row), label, _num(value), blank=value is None)
     listed_otherwise = any(r.kind != TOTAL and (r.name or r.values) for r in table.rows)
-    has_money = any(_num(v) for r in table.rows for v in r.values.values())
-    if not rows and (listed_otherwise or has_money):
+    if not rows and (
+        listed_otherwise or any(_num(v) for r in table.rows for v in r.values.values())
+    ):
         raise MissingData(
             f"{table.title} 未按功能分类科目列示 / {table.id} is not listed by function code"
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -623,13 +623,15 @@ def _similar(a: str, b: str) -> bool:
         return True
     if min(len(a), len(b)) < 2 * MIN_COPY or min(len(a), len(b)) < NEAR * max(len(a), len(b)):
         return False
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    # cheapest bound first (lengths only), then character counts, then the real ratio
-    return (
-        matcher.real_quick_ratio() >= NEAR
-        and matcher.quick_ratio() >= NEAR
-        and matcher.ratio() >= NEAR
-    )
+    # cheapest bound first (lengths only), then character counts, then the real ratio; the
+    # bounds are difflib's real_quick_ratio and quick_ratio, worked out without a SequenceMatcher
+    # (making one indexes b, which costs more than the bounds themselves)
+    length = len(a) + len(b)
+    if 2.0 * min(len(a), len(b)) / length < NEAR:
+        return False
+    if 2.0 * sum((Counter(a) & Counter(b)).values()) / length < NEAR:
+        return False
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= NEAR
 
 
 def _holds(outer: str, outer_attr: str, inner: str, inner_attr: str) -> bool:
