@@ -14,10 +14,15 @@ from yusuan.rules.subject import Subject, subject_of_dataset
 
 def check_dataset(dataset: Dataset, *, only: list[str] | None = None) -> Report:
     """Check a dataset with every rule, honouring the manifest's per-rule settings."""
+    return check_subject(subject_of_dataset(dataset), only=only)
+
+
+def check_subject(subject: Subject, *, only: list[str] | None = None) -> Report:
+    """``check_dataset`` on a subject already made from a dataset (``subject_of_dataset``), for a
+    caller that goes on to use its tables, forms and explanation (``yusuan build``)."""
+    dataset = subject.need_dataset()
     department = dataset.manifest.department.name
-    return run_rules(
-        subject_of_dataset(dataset), only=only, title=f"{department}{dataset.year}年部门预算"
-    )
+    return run_rules(subject, only=only, title=f"{department}{dataset.year}年部门预算")
 
 
 __all__ = [
@@ -30,6 +35,7 @@ __all__ = [
     "Severity",
     "Subject",
     "check_dataset",
+    "check_subject",
     "load_rules",
     "run_rules",
     "subject_of_dataset",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from yusuan.catalog.loader import Catalogs, catalogs_for
@@ -21,6 +22,7 @@ from yusuan.tables.forms import ProjectForm, forms_of
 
 if TYPE_CHECKING:
     from yusuan.audit.narrative import StatedFigure
+    from yusuan.publish.narrative import Narrative
 
 DATASET = "dataset"
 DOCUMENT = "document"
@@ -70,6 +72,25 @@ class Subject:
         if self.facts is None:
             raise MissingData("需要预算明细数据 / needs the dataset's budget lines")
         return self.facts
+
+    @cached_property
+    def explanation_texts(self) -> dict[str, str]:
+        """The department's own parts of the explanation (说明.md or the 情况说明 sheet), by
+        heading, as ``publish.narrative.parse_texts`` reads them."""
+        from yusuan.publish.narrative import parse_texts
+
+        texts, _ = parse_texts(self.need_dataset().explanation)
+        return texts
+
+    @cached_property
+    def written_explanation(self) -> Narrative:
+        """The 部门预算情况说明 that ``yusuan build`` publishes for this dataset, built once from
+        these tables and ``explanation_texts``: the EXP rules read it, and the build reuses it
+        instead of building it again (``publish.build.build_package``)."""
+        from yusuan.publish.narrative import build_narrative
+
+        dataset = self.need_dataset()
+        return build_narrative(dataset, list(self.tables.values()), self.explanation_texts)
 
     def need_forms(self) -> Sequence[ProjectForm]:
         if not self.forms:

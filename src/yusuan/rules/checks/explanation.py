@@ -11,14 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yusuan.publish.narrative import (
-    NO_ASSETS,
-    NO_DUTIES,
-    NO_REASON,
-    Narrative,
-    build_narrative,
-    parse_texts,
-)
+from yusuan.publish.narrative import NO_ASSETS, NO_DUTIES, NO_REASON
 from yusuan.rules.base import Hit, Location, Severity, rule
 from yusuan.rules.subject import Subject
 
@@ -28,23 +21,9 @@ EXPLANATION_PLACE = "说明.md（情况说明）"
 REQUIRED_PLACEHOLDERS = {NO_DUTIES: "部门职责及机构设置", NO_ASSETS: "国有资产占用情况"}
 
 
-# the last subject's explanation: both rules read it, and a Subject is not hashable
-_LAST: list[tuple[Subject, Narrative]] = []
-
-
-def _narrative_of(subject: Subject) -> Narrative:
-    if _LAST and _LAST[0][0] is subject:
-        return _LAST[0][1]
-    dataset = subject.need_dataset()
-    texts, _ = parse_texts(dataset.explanation)
-    narrative = build_narrative(dataset, list(subject.tables.values()), texts)
-    _LAST[:] = [(subject, narrative)]
-    return narrative
-
-
 def _placeholders(subject: Subject, wanted: tuple[str, ...]) -> Iterator[tuple[str, str]]:
     """(section heading, placeholder) for each placeholder the published text would carry."""
-    for section in _narrative_of(subject).sections:
+    for section in subject.written_explanation.sections:  # built once per subject
         for placeholder in wanted:
             if any(placeholder in paragraph for paragraph in section.paragraphs):
                 yield section.heading, placeholder

@@ -1,0 +1,158 @@
+"""What the check works out once and shares (per subject, per table, per figure) equals what a
+fresh computation gives: the speed-ups of the check must not change a single finding.
+
+Each test puts the shared or shortened path beside the plain computation it replaces, written
+out here, on the example and on generated data.
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paths import EXAMPLE
+from yusuan.dataset import load_dataset
+from yusuan.model.records import Dataset
+from yusuan.money import MoneyUnit, round_display, to_unit
+from yusuan.publish.narrative import build_narrative, parse_texts
+from yusuan.rules import subject_of_dataset
+from yusuan.rules.checks import arithmetic, cross_table
+from yusuan.rules.checks.projects import NEAR, _similar
+from yusuan.rules.subject import Subject
+from yusuan.synthetic import synthetic_dataset
+from yusuan.tables import build_tables
+
+ZERO = Decimal(0)
+
+
+def _example() -> Dataset:
+    return load_dataset(EXAMPLE)
+
+
+def _subjects() -> list[Subject]:
+    generated = synthetic_dataset(random.Random(5), lines=2_000, projects=60)
+    return [subject_of_dataset(_example()), subject_of_dataset(generated)]
+
+
+# --- PRJ-011: similarity bounds without a SequenceMatcher ---------------------------------------
+
+
+def _similar_by_difflib(a: str, b: str) -> bool:
+    """The test as it was written with difflib's three ratios, cheapest first."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 16 or min(len(a), len(b)) < NEAR * max(len(a), len(b)):
+        return False
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return (
+        matcher.real_quick_ratio() >= NEAR
+        and matcher.quick_ratio() >= NEAR
+        and matcher.ratio() >= NEAR
+    )
+
+
+# few letters, so that near texts (the case that matters) are common
+TEXTS = st.text(alphabet="项目经费用于保障运行", min_size=0, max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS, TEXTS)
+def test_similar_equals_difflib(a: str, b: str) -> None:
+    assert _similar(a, b) == _similar_by_difflib(a, b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="项目经费用于保障运行", min_size=16, max_size=90),
+    st.integers(0, 8),
+    st.integers(0, 89),
+)
+def test_similar_equals_difflib_on_edited_copies(a: str, edits: int, at: int) -> None:
+    b = a
+    for n in range(edits):  # a copy with a few characters changed: near the threshold
+        i = (at + 7 * n) % len(b)
+        b = b[:i] + "改" + b[i + 1 :]
+    assert _similar(a, b) == _similar_by_difflib(a, b)
+
+
+def test_similar_near_the_threshold() -> None:
+    """Copies with one character in ten changed are similar (ratio 0.9), with more are not."""
+    text = "本项目经费用于保障单位日常运行和履职需要" * 2  # 40 characters
+    for changed in range(8):
+        copy = "".join("改" if i % 5 == 0 and i // 5 < changed else ch for i, ch in enumerate(text))
+        assert _similar(text, copy) == _similar_by_difflib(text, copy) == (changed <= 4)
+
+
+# --- ARITH: balances and the printed figures ----------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.decimals(min_value=-(10**12), max_value=10**12, places=2, allow_nan=False),
+    st.sampled_from(list(MoneyUnit)),
+)
+def test_displayed_figure_is_the_rounded_figure(value: Decimal, unit: MoneyUnit) -> None:
+    shown = arithmetic.Displayed(unit)
+    fresh = round_display(to_unit(value, unit))
+    assert shown(value) == fresh
+    assert shown(value) == fresh  # the remembered one
+    assert shown(value + Decimal("0.00")) == fresh  # the same amount written with more places
+
+
+def test_balance_parts_and_difference_are_the_printed_cells() -> None:
+    count = 0
+    for subject in _subjects():
+        for balance in arithmetic.every_balance(subject):
+            parts = tuple(p if p is not None else ZERO for p in balance.part_cells)
+            stated = balance.stated_cell if balance.stated_cell is not None else ZERO
+            assert balance.parts == parts
+            assert balance.difference == stated - sum(parts, ZERO)
+            count += 1
+    assert count > 1_000
+
+
+def test_displayed_difference_with_a_shared_rounding_equals_a_fresh_one() -> None:
+    for subject in _subjects():
+        shared: dict[MoneyUnit, arithmetic.Displayed] = {}
+        for balance in arithmetic.every_balance(subject):
+            unit = balance.table.unit
+            shown = shared.setdefault(unit, arithmetic.Displayed(unit))
+            plain = round_display(to_unit(balance.stated, unit)) - sum(
+                (round_display(to_unit(p, unit)) for p in balance.parts), ZERO
+            )
+            assert balance.displayed_difference(shown) == plain
+            assert balance.displayed_difference() == plain
+
+
+# --- XT: coded rows read with the column looked up once -----------------------------------------
+
+
+def test_coded_rows_equal_figures_read_cell_by_cell() -> None:
+    compared = 0
+    for subject in _subjects():
+        for table in subject.tables.values():
+            coded = [row for row in table.rows if row.code]
+            if not coded:
+                continue
+            for column in table.columns:
+                expected = {row.code: cross_table._figure(table, row, column.key) for row in coded}
+                assert cross_table._coded_rows(table, column.key) == expected
+                compared += len(expected)
+    assert compared > 1_000
+
+
+# --- EXP and build: the written explanation built once ------------------------------------------
+
+
+def test_written_explanation_is_built_once_and_equals_a_fresh_build() -> None:
+    for dataset in (_example(), synthetic_dataset(random.Random(3), lines=500, projects=20)):
+        subject = subject_of_dataset(dataset)
+        texts, _ = parse_texts(dataset.explanation)
+        fresh = build_narrative(dataset, build_tables(dataset), texts)
+        assert subject.explanation_texts == texts
+        assert subject.written_explanation == fresh
+        assert subject.written_explanation is subject.written_explanation
