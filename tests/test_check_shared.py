@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import random
+from collections import Counter
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -63,6 +64,7 @@ TEXTS = st.text(alphabet="项目经费用于保障运行", min_size=0, max_size=
 @given(TEXTS, TEXTS)
 def test_similar_equals_difflib(a: str, b: str) -> None:
     assert _similar(a, b) == _similar_by_difflib(a, b)
+    assert _similar(a, b, Counter(a), Counter(b)) == _similar_by_difflib(a, b)  # counted once
 
 
 @settings(max_examples=300, deadline=None)
@@ -77,6 +79,7 @@ def test_similar_equals_difflib_on_edited_copies(a: str, edits: int, at: int) ->
         i = (at + 7 * n) % len(b)
         b = b[:i] + "改" + b[i + 1 :]
     assert _similar(a, b) == _similar_by_difflib(a, b)
+    assert _similar(a, b, Counter(a), Counter(b)) == _similar_by_difflib(a, b)
 
 
 def test_similar_near_the_threshold() -> None:
