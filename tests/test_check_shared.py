@@ -114,8 +114,36 @@ def test_balance_parts_and_difference_are_the_printed_cells() -> None:
             stated = balance.stated_cell if balance.stated_cell is not None else ZERO
             assert balance.parts == parts
             assert balance.difference == stated - sum(parts, ZERO)
+            assert balance.blank_side == _blank_side(balance.stated_cell, balance.part_cells)
             count += 1
     assert count > 1_000
+
+
+def _blank_side(stated: Decimal | None, cells: tuple[Decimal | None, ...]) -> str:
+    printed = [p for p in cells if p is not None]
+    if stated is None and any(printed):
+        return "total"  # a blank total over printed parts
+    if stated and cells and not printed:
+        return "parts"  # blank parts under a printed total
+    return ""
+
+
+def test_blank_side_of_hand_made_balances() -> None:
+    table = next(iter(_subjects()[0].tables.values()))
+    row = table.rows[0]
+    one, none = Decimal("1.00"), None
+    cases = [
+        (none, (one, none), "total"),
+        (none, (none, none), ""),
+        (none, (Decimal(0),), ""),  # only zeros printed: nothing left blank that matters
+        (one, (none, none), "parts"),
+        (Decimal(0), (none,), ""),
+        (one, (), ""),
+        (one, (one, none), ""),
+    ]
+    for stated, cells, side in cases:
+        balance = arithmetic.Balance(table, row, "total", stated, cells, "合计")
+        assert balance.blank_side == side == _blank_side(stated, cells)
 
 
 def test_displayed_difference_with_a_shared_rounding_equals_a_fresh_one() -> None:

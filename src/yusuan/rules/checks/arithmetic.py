@@ -49,8 +49,8 @@ class Balance:
     zero. ``unread`` names the columns the relation needs that the table does not have (a reader
     could not read them): such a balance cannot be checked.
 
-    ``parts`` and ``difference`` are worked out once, when the balance is made: every rule of
-    the family (and ARITH-007, ARITH-090) reads them."""
+    ``parts``, ``difference`` and ``blank_side`` are worked out once, when the balance is made:
+    every rule of the family (and ARITH-007, ARITH-090) reads them."""
 
     table: Table
     row: Row
@@ -61,27 +61,26 @@ class Balance:
     unread: tuple[str, ...] = ()
     parts: tuple[Decimal, ...] = field(init=False, repr=False, compare=False)
     difference: Decimal = field(init=False, repr=False, compare=False)
+    # ``"total"`` when the total is left blank over printed parts, ``"parts"`` when every part is
+    # blank under a printed total, else ``""``: a presentation choice (a 类/款 subtotal row or a
+    # column left blank), not a sum that fails.
+    blank_side: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         parts = tuple(p if p is not None else ZERO for p in self.part_cells)
         object.__setattr__(self, "parts", parts)
         object.__setattr__(self, "difference", self.stated - sum(parts, ZERO))
+        printed_parts = [p for p in self.part_cells if p is not None]
+        blank = ""
+        if self.stated_cell is None and any(printed_parts):
+            blank = "total"
+        elif self.stated_cell and self.part_cells and not printed_parts:
+            blank = "parts"
+        object.__setattr__(self, "blank_side", blank)
 
     @property
     def stated(self) -> Decimal:
         return self.stated_cell if self.stated_cell is not None else ZERO
-
-    @property
-    def blank_side(self) -> str:
-        """``"total"`` when the total is left blank over printed parts, ``"parts"`` when every
-        part is blank under a printed total, else ``""``: a presentation choice (a 类/款 subtotal
-        row or a column left blank), not a sum that fails."""
-        printed_parts = [p for p in self.part_cells if p is not None]
-        if self.stated_cell is None and any(printed_parts):
-            return "total"
-        if self.stated_cell and self.part_cells and not printed_parts:
-            return "parts"
-        return ""
 
     def displayed_difference(self, shown: Callable[[Decimal], Decimal] | None = None) -> Decimal:
         """The difference a reader sees when adding up the printed (rounded) figures. ``shown``
