@@ -7,7 +7,8 @@ For each size it prints the whole process (`yusuan check DIR`: wall clock and CP
 the parts in-process (building the tables and forms the rules look at, then the rules), and the
 slowest rules. The machine may be shared: CPU time is the figure to compare; the wall clock is
 printed with the load average. ``--all-rules`` prints every rule's time, ``--sizes 1000,10000``
-picks the sizes, ``--runs N`` the number of runs (best of N).
+picks the sizes, ``--runs N`` the number of runs (best of N), ``--no-bytecode-cache`` runs the
+child processes without Python's bytecode cache (as a shell with PYTHONDONTWRITEBYTECODE=1 does).
 """
 
 from __future__ import annotations
@@ -41,10 +42,16 @@ def _load() -> str:
     return f"load average {one:.1f} {five:.1f} {fifteen:.1f}"
 
 
+# The child processes run as an installed yusuan does: with Python's bytecode cache (kept in a
+# temporary folder, not in the source tree). A shell with PYTHONDONTWRITEBYTECODE=1 would compile
+# every module of yusuan on every run instead (``--no-bytecode-cache`` measures that).
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def _child(command: list[str]) -> float:
     """Run a process; the CPU seconds (user + system) it used."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(command, capture_output=True, check=False)
+    subprocess.run(command, capture_output=True, check=False, env=CHILD_ENV)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
@@ -105,10 +112,21 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--all-rules", action="store_true")
+    parser.add_argument("--no-bytecode-cache", action="store_true")
     args = parser.parse_args()
+    cache = tempfile.TemporaryDirectory()
+    if args.no_bytecode_cache:
+        CHILD_ENV["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        CHILD_ENV["PYTHONPYCACHEPREFIX"] = cache.name
+        _child([YUSUAN, "check", str(EXAMPLE)])  # fills the cache once
     sizes = [int(s) for s in args.sizes.split(",") if s]
     rules = load_rules()
-    print(f"yusuan check benchmark ({len(rules)} rules; best of {args.runs} runs)")
+    cached = "without" if args.no_bytecode_cache else "with"
+    print(
+        f"yusuan check benchmark ({len(rules)} rules; best of {args.runs} runs; child processes "
+        f"{cached} Python's bytecode cache)"
+    )
     startup = Timing(float("inf"), float("inf"), 0.0)
     for _ in range(args.runs):
         start = time.perf_counter()
@@ -124,6 +142,7 @@ def main() -> None:
             save_dataset(dataset, folder)
             name = f"synthetic {lines:,} lines / {projects:,} projects"
             _figures(name, dataset, folder, args.runs, args.all_rules)
+    cache.cleanup()
 
 
 if __name__ == "__main__":
