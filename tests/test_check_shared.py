@@ -10,18 +10,24 @@ from __future__ import annotations
 import difflib
 import random
 from collections import Counter
+from dataclasses import replace
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paths import EXAMPLE
+from yusuan.catalog.loader import FundingSource, funding_source, funding_sources
 from yusuan.dataset import load_dataset
-from yusuan.model.records import Dataset
+from yusuan.model.records import BasicCategory, Dataset
 from yusuan.money import MoneyUnit, round_display, to_unit
 from yusuan.publish.narrative import build_narrative, parse_texts
 from yusuan.rules import subject_of_dataset
+from yusuan.rules.base import MissingData
 from yusuan.rules.checks import arithmetic, cross_table
+from yusuan.rules.checks.catalogue import basic_category_misfits, running_misfits
+from yusuan.rules.checks.cross_table import operating_cost_differences
 from yusuan.rules.checks.projects import NEAR, _similar
 from yusuan.rules.subject import Subject
 from yusuan.synthetic import synthetic_dataset
@@ -187,3 +193,66 @@ def test_written_explanation_is_built_once_and_equals_a_fresh_build() -> None:
         assert subject.explanation_texts == texts
         assert subject.written_explanation == fresh
         assert subject.written_explanation is subject.written_explanation
+
+
+# --- catalogue: a funding source looked up by index ---------------------------------------------
+
+
+def test_funding_source_index_finds_what_a_search_finds() -> None:
+    def searched(text: str) -> FundingSource | None:
+        wanted = text.strip()
+        for src in funding_sources():
+            if wanted in (src.key, src.name) or wanted in src.aliases:
+                return src
+        return None
+
+    written = [w for s in funding_sources() for w in (s.key, s.name, *s.aliases)]
+    tried = [*written, *(f" {w}\t" for w in written), "", " ", "未知来源", "一般公共预算拨款x"]
+    for text in tried:
+        assert funding_source(text) is searched(text)
+    assert sum(funding_source(text) is not None for text in tried) == 2 * len(written)
+
+
+# --- rule results that two rules read (CAT-011/-013, XT-014 and DAT-006) ------------------------
+
+SHARED_WORK = (basic_category_misfits, running_misfits, operating_cost_differences)
+
+
+def test_shared_work_equals_a_fresh_run() -> None:
+    for subject in [*_subjects(), subject_of_dataset(_misfiled(_example()))]:
+        for work in SHARED_WORK:
+            fresh = list(work.__wrapped__(subject))  # type: ignore[attr-defined]
+            assert work(subject) == fresh
+            again = work(subject)
+            assert again == fresh
+            again.clear()  # a caller's list is its own
+            assert work(subject) == fresh
+
+
+def test_shared_work_found_something_to_share() -> None:
+    subject = subject_of_dataset(_misfiled(_example()))
+    assert any(work(subject) for work in SHARED_WORK)
+
+
+def test_what_shared_work_raises_is_raised_each_time() -> None:
+    subject = replace(subject_of_dataset(_example()), facts=None)  # as a document: no lines
+    for work in SHARED_WORK:
+        for _ in range(2):
+            with pytest.raises(MissingData):
+                work(subject)
+
+
+def _misfiled(dataset: Dataset) -> Dataset:
+    """The dataset with some basic lines' 人员/公用 category swapped: what CAT-011 looks for."""
+    lines = list(dataset.lines)
+    swapped = 0
+    for index, line in enumerate(lines):
+        if line.category is not None and swapped < 5:
+            other = (
+                BasicCategory.OPERATING
+                if line.category is BasicCategory.PERSONNEL
+                else BasicCategory.PERSONNEL
+            )
+            lines[index] = replace(line, category=other)
+            swapped += 1
+    return replace(dataset, lines=tuple(lines))

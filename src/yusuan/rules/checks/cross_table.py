@@ -34,7 +34,7 @@ from yusuan.rules.base import Hit, Location, MissingData, NotApplicable, Severit
 from yusuan.rules.checks.catalogue import is_chosen, published_only
 from yusuan.rules.checks.projects import project_location
 from yusuan.rules.names import normalise_name
-from yusuan.rules.subject import Subject
+from yusuan.rules.subject import Subject, shared_per_subject
 from yusuan.tables import (
     basic_economic,
     expenditure,
@@ -1067,6 +1067,7 @@ def operating_costs_match_lines(subject: Subject) -> Iterator[Hit]:
     return published_only(operating_cost_differences(subject))
 
 
+@shared_per_subject  # XT-014 and DAT-006
 def operating_cost_differences(subject: Subject) -> Iterator[tuple[Hit, bool]]:
     """XT-014's hits, each with whether every line whose 人员/公用 category disagrees with its
     economic code (what makes the difference) was split by choice: the category is then the
