@@ -18,7 +18,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paths import EXAMPLE
-from yusuan.catalog.loader import FundingSource, funding_source, funding_sources
+from yusuan.catalog.loader import (
+    FundingSource,
+    expense_group_codes,
+    funding_source,
+    funding_sources,
+)
 from yusuan.dataset import load_dataset
 from yusuan.model.records import BasicCategory, Dataset
 from yusuan.money import MoneyUnit, round_display, to_unit
@@ -31,7 +36,8 @@ from yusuan.rules.checks.cross_table import operating_cost_differences
 from yusuan.rules.checks.projects import NEAR, _similar
 from yusuan.rules.subject import Subject
 from yusuan.synthetic import synthetic_dataset
-from yusuan.tables import build_tables
+from yusuan.tables import build_tables, three_public
+from yusuan.tables import measures as m
 
 ZERO = Decimal(0)
 
@@ -256,3 +262,34 @@ def _misfiled(dataset: Dataset) -> Dataset:
             lines[index] = replace(line, category=other)
             swapped += 1
     return replace(dataset, lines=tuple(lines))
+
+
+# --- tables: sums with lines that cannot count skipped ------------------------------------------
+
+
+def test_three_public_sums_equal_sums_over_every_line() -> None:
+    for subject in _subjects():
+        facts = subject.need_facts()
+        plain = dict.fromkeys((key for key, _, _ in three_public.ITEMS), ZERO)
+        for line in facts.lines:
+            for key, group, item in three_public.ITEMS:
+                if m.general(line) and line.line.economic_code in expense_group_codes(group, item):
+                    plain[key] += line.amount
+        found = three_public.item_sums(list(facts.lines))
+        assert {k: found[k] for k in plain} == plain
+        assert any(plain.values())
+
+
+def test_lines_summed_by_code_equal_plain_sums() -> None:
+    for subject in _subjects():
+        facts = subject.need_facts()
+        for merged, key in (
+            (facts.by_function, lambda x: (x.line.function_code, x.source_column, x.is_basic)),
+            (facts.by_economic, lambda x: (x.line.economic_code, x.source_column, x.is_basic)),
+        ):
+            plain: dict[object, Decimal] = {}
+            for line in facts.lines:
+                plain[key(line)] = plain.get(key(line), ZERO) + line.amount
+            assert {key(x): x.amount for x in merged} == plain
+            assert len(merged) == len(plain)
+            assert all(x.cents is not None and x.amount == Decimal(x.cents) / 100 for x in merged)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from yusuan.catalog.loader import (
     Catalogs,
@@ -115,7 +115,7 @@ def _merged(group: list[Line]) -> Line:
         amount = sum((x.amount for x in group), ZERO)
         total_cents = None
     else:
-        total_cents = sum(c for c in cents if c is not None)
+        total_cents = sum(cast(list[int], cents))  # no None: checked just above
         amount = Decimal(total_cents).scaleb(-2)
     return first._replace(line=replace(first.line, amount=amount), cents=total_cents)
 
