@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yusuan.publish.narrative import NO_ASSETS, NO_DUTIES, NO_REASON
+from yusuan.publish.narrative import NO_ASSETS, NO_DUTIES, NO_REASON, Narrative
 from yusuan.rules.base import Hit, Location, Severity, rule
 from yusuan.rules.subject import Subject
 
@@ -21,9 +21,15 @@ EXPLANATION_PLACE = "说明.md（情况说明）"
 REQUIRED_PLACEHOLDERS = {NO_DUTIES: "部门职责及机构设置", NO_ASSETS: "国有资产占用情况"}
 
 
+def _narrative_of(subject: Subject) -> Narrative:
+    """The explanation the build would publish, built once per subject and shared with the
+    build (``Subject.written_explanation``)."""
+    return subject.written_explanation
+
+
 def _placeholders(subject: Subject, wanted: tuple[str, ...]) -> Iterator[tuple[str, str]]:
     """(section heading, placeholder) for each placeholder the published text would carry."""
-    for section in subject.written_explanation.sections:  # built once per subject
+    for section in _narrative_of(subject).sections:
         for placeholder in wanted:
             if any(placeholder in paragraph for paragraph in section.paragraphs):
                 yield section.heading, placeholder
