@@ -25,9 +25,10 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pdfplumber.page import Page
+if TYPE_CHECKING:  # a type only: the rules import join_lines, and need not load pdfplumber
+    from pdfplumber.page import Page
 
 Obj = dict[str, Any]
 

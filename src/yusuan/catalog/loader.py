@@ -294,11 +294,18 @@ def funding_sources() -> tuple[FundingSource, ...]:
 
 def funding_source(name_or_key: str) -> FundingSource | None:
     """Find a funding source by key, catalogue name or alias."""
-    wanted = name_or_key.strip()
+    return _funding_index().get(name_or_key.strip())
+
+
+@functools.cache
+def _funding_index() -> dict[str, FundingSource]:
+    """Each key, name and alias -> its funding source, the first in catalogue order when two
+    share one (as a search through ``funding_sources()`` finds it): looked up once per line."""
+    index: dict[str, FundingSource] = {}
     for src in funding_sources():
-        if wanted in (src.key, src.name) or wanted in src.aliases:
-            return src
-    return None
+        for known in (src.key, src.name, *src.aliases):
+            index.setdefault(known, src)
+    return index
 
 
 @functools.cache

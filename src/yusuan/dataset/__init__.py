@@ -8,9 +8,6 @@ amounts converted from 万元) for the caller to show; the loader itself never p
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator
 from pathlib import Path
 
 from yusuan.dataset.assemble import Loaded, RawDataset, assemble_loaded
@@ -18,6 +15,7 @@ from yusuan.dataset.folder import read_folder, write_folder
 from yusuan.dataset.problems import DatasetError, Notice, Problem
 from yusuan.dataset.schema import RECORD_KINDS
 from yusuan.dataset.workbook import read_workbook, write_workbook
+from yusuan.gcpause import cyclic_gc_paused
 from yusuan.model.records import Dataset
 
 
@@ -53,26 +51,9 @@ def read_raw(path: Path) -> RawDataset:
     return _not_a_dataset(path)
 
 
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while records are built.
-
-    Reading creates hundreds of thousands of small objects and no reference cycles; the
-    collector would otherwise walk all of them again and again (40% of a 100k-line load).
-    Reference counting still frees everything as usual; the previous state is restored.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def read_dataset_noticed(path: Path | str) -> Loaded:
     """The dataset (or ``None``), every problem and every notice."""
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():  # records make no reference cycles (see yusuan.gcpause)
         return assemble_loaded(read_raw(Path(path)))
 
 

@@ -19,9 +19,6 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from yusuan.dataset.assemble import RawDataset, RawTable, RawUnit
@@ -63,8 +60,9 @@ RULE_HEADERS = ("规则编号", "设置", "值")
 ACCEPTED_SHEET = "已接受的问题"
 ACCEPTED_HEADERS = ("规则编号", "位置", "理由")
 
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+# The header's look; openpyxl (only for writing) is imported when a workbook is written, so
+# reading a dataset (`yusuan check`) does not pay for it.
+_HEADER_FILL_COLOUR = "DDEBF7"
 
 
 def _workbook_problem(label: str, zh: str, en: str, code: str = "workbook") -> Problem:
@@ -433,10 +431,13 @@ def append_values(ws: Any, values: list[Any]) -> None:
 
 
 def _write_header(ws: Any, headers: tuple[str, ...] | list[str]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     append_values(ws, list(headers))
+    font, fill = Font(bold=True), PatternFill("solid", fgColor=_HEADER_FILL_COLOUR)
     for cell in ws[1]:
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
+        cell.font = font
+        cell.fill = fill
         cell.alignment = Alignment(vertical="center")
     ws.freeze_panes = "A2"
 
@@ -446,6 +447,8 @@ def _width(text: str) -> int:
 
 
 def _fit_columns(ws: Any, headers: tuple[str, ...] | list[str], limit: int = 60) -> None:
+    from openpyxl.utils import get_column_letter
+
     widths = [_width(h) for h in headers]
     for row in ws.iter_rows(min_row=2, values_only=True):
         for i, value in enumerate(row[: len(widths)]):
@@ -479,6 +482,8 @@ def spreadsheet_number(value: Decimal) -> int | float | str:
 
 
 def _write_records(ws: Any, kind: RecordKind, records: Any) -> None:
+    from openpyxl.utils import get_column_letter
+
     _write_header(ws, kind.headers)
     for record in records:
         values = record_values(kind, record)
@@ -526,6 +531,8 @@ def _write_explanation(ws: Any, text: str) -> None:
 
 
 def workbook_bytes(dataset: Dataset, *, include_optional: bool = False) -> bytes:
+    from openpyxl import Workbook
+
     wb = Workbook()
     for sheet in list(wb.worksheets):
         wb.remove(sheet)

@@ -22,11 +22,10 @@ from yusuan.fsutil import (
 )
 from yusuan.fsutil import UnsafeOutput as UnsafeOutput  # where callers of build catch it
 from yusuan.model.records import Dataset
-from yusuan.rules import check_dataset
+from yusuan.rules import check_subject, subject_of_dataset
 from yusuan.rules.engine import Report
-from yusuan.tables import build_tables
 from yusuan.tables.base import Table
-from yusuan.tables.forms import ProjectForm, forms_of
+from yusuan.tables.forms import ProjectForm
 
 FORMATS = ("xlsx", "pdf", "docx", "data", "site")
 MARKER = BUILD_MARKER
@@ -75,7 +74,7 @@ def build_package(
     sources: tuple[Path, ...] = (),  # inputs that replacing out_dir must not remove
 ) -> BuildResult:
     """Check, then write every requested format into ``out_dir`` (replaced whole, atomically)."""
-    from yusuan.publish.narrative import build_narrative, parse_texts
+    from yusuan.publish.narrative import build_narrative
     from yusuan.rules.report import render_html
 
     unknown = set(formats) - set(FORMATS)
@@ -94,18 +93,23 @@ def build_package(
 
     start = time.perf_counter()
     step("check")
-    report = check_dataset(dataset)
+    # the check's subject holds the tables, forms and explanation the package is made of:
+    # built once, checked, then published (the same values, not a second build)
+    subject = subject_of_dataset(dataset)
+    report = check_subject(subject)
     seconds["check"] = time.perf_counter() - start
     if report.has_fatal and not force:
         raise BuildRefused(report)
 
     start = time.perf_counter()
     step("tables")
-    tables = build_tables(dataset)
-    forms = forms_of(dataset)
-    if texts is None:  # the dataset's own 说明 (说明.md or the 情况说明 sheet)
-        texts, _ = parse_texts(dataset.explanation)
-    narrative = build_narrative(dataset, tables, texts)
+    tables = list(subject.tables.values())
+    forms = list(subject.forms)
+    if texts is None or dict(texts) == subject.explanation_texts:
+        # the dataset's own 说明 (说明.md or the 情况说明 sheet): the explanation the EXP rules read
+        narrative = subject.written_explanation
+    else:
+        narrative = build_narrative(dataset, tables, texts)
     sections = [(s.heading, list(s.paragraphs)) for s in narrative.sections]
     seconds["tables"] = time.perf_counter() - start
 

@@ -6,10 +6,12 @@ The same rules therefore check a budget before it is published and audit a docum
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from yusuan.catalog.loader import Catalogs, catalogs_for
 from yusuan.model.records import Dataset
@@ -21,6 +23,7 @@ from yusuan.tables.forms import ProjectForm, forms_of
 
 if TYPE_CHECKING:
     from yusuan.audit.narrative import StatedFigure
+    from yusuan.publish.narrative import Narrative
 
 DATASET = "dataset"
 DOCUMENT = "document"
@@ -71,6 +74,30 @@ class Subject:
             raise MissingData("需要预算明细数据 / needs the dataset's budget lines")
         return self.facts
 
+    @cached_property
+    def _shared(self) -> dict[str, Any]:
+        """What ``shared_per_subject`` functions worked out for this subject, by function."""
+        return {}
+
+    @cached_property
+    def explanation_texts(self) -> dict[str, str]:
+        """The department's own parts of the explanation (说明.md or the 情况说明 sheet), by
+        heading, as ``publish.narrative.parse_texts`` reads them."""
+        from yusuan.publish.narrative import parse_texts
+
+        texts, _ = parse_texts(self.need_dataset().explanation)
+        return texts
+
+    @cached_property
+    def written_explanation(self) -> Narrative:
+        """The 部门预算情况说明 that ``yusuan build`` publishes for this dataset, built once from
+        these tables and ``explanation_texts``: the EXP rules read it, and the build reuses it
+        instead of building it again (``publish.build.build_package``)."""
+        from yusuan.publish.narrative import build_narrative
+
+        dataset = self.need_dataset()
+        return build_narrative(dataset, list(self.tables.values()), self.explanation_texts)
+
     def need_forms(self) -> Sequence[ProjectForm]:
         if not self.forms:
             raise NotApplicable("没有项目绩效目标表 / no project forms")
@@ -93,6 +120,27 @@ class Subject:
         if self.exact:
             return a == b
         return agree_as_printed(a, b, unit=table.unit.factor, terms=terms)
+
+
+T = TypeVar("T")
+
+
+def shared_per_subject(
+    work: Callable[[Subject], Iterable[T]],
+) -> Callable[[Subject], list[T]]:
+    """``work`` done once per subject, its results kept on the subject as a list: for what two
+    rules read (a rule and DAT-006, say). ``work`` must be a pure function of the subject; what
+    it raises (``MissingData``, ``NotApplicable``) is raised again on each call, never kept."""
+    key = f"{work.__module__}.{work.__qualname__}"
+
+    @functools.wraps(work)
+    def once(subject: Subject) -> list[T]:
+        found = subject._shared.get(key)
+        if found is None:
+            found = subject._shared[key] = list(work(subject))
+        return list(found)  # a copy: a caller may change its list
+
+    return once
 
 
 # --- comparing printed figures ------------------------------------------------------------------

@@ -10,7 +10,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from yusuan.catalog.loader import (
     Catalogs,
@@ -96,9 +96,10 @@ def aggregate(lines: Iterable[Line], key: Callable[[Line], Hashable]) -> tuple[L
     """
     groups: dict[Hashable, list[Line]] = {}
     for line in lines:
-        group = groups.get(key(line))
+        k = key(line)
+        group = groups.get(k)
         if group is None:
-            groups[key(line)] = [line]
+            groups[k] = [line]
         else:
             group.append(line)
     return tuple(_merged(group) for group in groups.values())
@@ -114,7 +115,7 @@ def _merged(group: list[Line]) -> Line:
         amount = sum((x.amount for x in group), ZERO)
         total_cents = None
     else:
-        total_cents = sum(c for c in cents if c is not None)
+        total_cents = sum(cast(list[int], cents))  # no None: checked just above
         amount = Decimal(total_cents).scaleb(-2)
     return first._replace(line=replace(first.line, amount=amount), cents=total_cents)
 
@@ -122,21 +123,25 @@ def _merged(group: list[Line]) -> Line:
 def facts_of(dataset: Dataset) -> Facts:
     """Resolve every line (the loader guarantees sources and units exist)."""
     units = {u.code: u for u in dataset.manifest.units}
-    sources: dict[str, FundingSource] = {}
+    # each funding source (as written) resolved once, with its template column
+    sources: dict[str, tuple[FundingSource, str]] = {}
     resolved = []
+    basic = ExpenseKind.BASIC
     for line in dataset.lines:
-        source = sources.get(line.source) or funding_source(line.source)
-        if source is None:  # the loader rejects these
-            raise ValueError(f"unknown funding source {line.source!r} at {line.origin}")
-        sources[line.source] = source
+        found = sources.get(line.source)
+        if found is None:
+            source = funding_source(line.source)
+            if source is None:  # the loader rejects these
+                raise ValueError(f"unknown funding source {line.source!r} at {line.origin}")
+            found = sources[line.source] = (source, source_column(source))
         scaled = line.amount * 100
         resolved.append(
             Line(
                 line,
-                source,
-                source_column(source),
+                found[0],
+                found[1],
                 units.get(line.unit_code, _UNKNOWN_UNIT),
-                line.kind is ExpenseKind.BASIC,
+                line.kind is basic,
                 int(scaled) if scaled == scaled.to_integral_value() else None,
             )
         )

@@ -33,8 +33,9 @@ def item_sums(lines: list[Line]) -> dict[str, Decimal]:
     """The 三公 items and totals of these lines (一般公共预算 lines only are counted)."""
     values = dict.fromkeys((key for key, _, _ in ITEMS), ZERO)
     codes = {key: expense_group_codes(group, item) for key, group, item in ITEMS}
+    counted = frozenset().union(*codes.values())  # a line on no item's code adds nothing
     for line in lines:
-        if not m.general(line):
+        if line.line.economic_code not in counted or not m.general(line):
             continue
         for key, members in codes.items():
             if line.line.economic_code in members:

@@ -7,12 +7,12 @@ reported as 提示 (ARITH-090), and only a larger one as 致命.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from weakref import ref
 
-from yusuan.money import round_display, to_unit
+from yusuan.money import MoneyUnit, round_display, to_unit
 from yusuan.rules.base import Hit, Location, MissingData, Severity, money, rule
 from yusuan.rules.subject import Subject
 from yusuan.tables.base import AMOUNT, TOTAL, Row, Table
@@ -48,7 +48,10 @@ def kind_of(table: Table) -> str:
 class Balance:
     """A stated figure and the parts it should equal, as printed: a blank cell is ``None``, not
     zero. ``unread`` names the columns the relation needs that the table does not have (a reader
-    could not read them): such a balance cannot be checked."""
+    could not read them): such a balance cannot be checked.
+
+    ``parts``, ``difference`` and ``blank_side`` are worked out once, when the balance is made:
+    every rule of the family (and ARITH-007, ARITH-090) reads them."""
 
     table: Table
     row: Row
@@ -57,39 +60,50 @@ class Balance:
     part_cells: tuple[Decimal | None, ...]
     what: str  # e.g. "= Σ 下级科目", in Chinese
     unread: tuple[str, ...] = ()
+    parts: tuple[Decimal, ...] = field(init=False, repr=False, compare=False)
+    difference: Decimal = field(init=False, repr=False, compare=False)
+    # ``"total"`` when the total is left blank over printed parts, ``"parts"`` when every part is
+    # blank under a printed total, else ``""``: a presentation choice (a 类/款 subtotal row or a
+    # column left blank), not a sum that fails.
+    blank_side: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        parts = tuple(p if p is not None else ZERO for p in self.part_cells)
+        object.__setattr__(self, "parts", parts)
+        object.__setattr__(self, "difference", self.stated - sum(parts, ZERO))
+        printed_parts = [p for p in self.part_cells if p is not None]
+        blank = ""
+        if self.stated_cell is None and any(printed_parts):
+            blank = "total"
+        elif self.stated_cell and self.part_cells and not printed_parts:
+            blank = "parts"
+        object.__setattr__(self, "blank_side", blank)
 
     @property
     def stated(self) -> Decimal:
         return self.stated_cell if self.stated_cell is not None else ZERO
 
-    @property
-    def parts(self) -> tuple[Decimal, ...]:
-        return tuple(p if p is not None else ZERO for p in self.part_cells)
-
-    @property
-    def difference(self) -> Decimal:
-        return self.stated - sum(self.parts, ZERO)
-
-    @property
-    def blank_side(self) -> str:
-        """``"total"`` when the total is left blank over printed parts, ``"parts"`` when every
-        part is blank under a printed total, else ``""``: a presentation choice (a 类/款 subtotal
-        row or a column left blank), not a sum that fails."""
-        printed_parts = [p for p in self.part_cells if p is not None]
-        if self.stated_cell is None and any(printed_parts):
-            return "total"
-        if self.stated_cell and self.part_cells and not printed_parts:
-            return "parts"
-        return ""
-
-    def displayed_difference(self) -> Decimal:
-        """The difference a reader sees when adding up the printed (rounded) figures."""
-        unit = self.table.unit
-
-        def shown(value: Decimal) -> Decimal:
-            return round_display(to_unit(value, unit))
-
+    def displayed_difference(self, shown: Callable[[Decimal], Decimal] | None = None) -> Decimal:
+        """The difference a reader sees when adding up the printed (rounded) figures. ``shown``
+        is how a figure of this table is printed (``Displayed``: the same figures recur in many
+        balances of a table, so a caller checking many balances passes one that remembers)."""
+        shown = shown or Displayed(self.table.unit)
         return shown(self.stated) - sum((shown(p) for p in self.parts), ZERO)
+
+
+class Displayed:
+    """An amount in 元 as a table in ``unit`` prints it: in the unit, rounded 四舍五入 to two
+    decimals (``money.round_display`` of ``money.to_unit``), each amount worked out once."""
+
+    def __init__(self, unit: MoneyUnit) -> None:
+        self.unit = unit
+        self.known: dict[Decimal, Decimal] = {}
+
+    def __call__(self, value: Decimal) -> Decimal:
+        found = self.known.get(value)
+        if found is None:
+            found = self.known[value] = round_display(to_unit(value, self.unit))
+        return found
 
 
 def _value(row: Row, key: str) -> Decimal | None:
@@ -677,12 +691,15 @@ def rounding_differences(subject: Subject) -> Iterator[Hit]:
     if not found:
         raise MissingData("没有可核对的表 / no tables to check")
     by_table: dict[str, list[tuple[Balance, Decimal]]] = {}
+    printed: dict[MoneyUnit, Displayed] = {}
     for balance in found:
         if balance.unread or balance.blank_side:
             continue
         if subject.exact:
+            unit = balance.table.unit
+            shown = printed.get(unit) or printed.setdefault(unit, Displayed(unit))
             gap = (
-                balance.displayed_difference() * balance.table.unit.factor
+                balance.displayed_difference(shown) * unit.factor
                 if balance.difference == 0
                 else ZERO
             )

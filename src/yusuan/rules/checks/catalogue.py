@@ -37,7 +37,7 @@ from yusuan.model.records import BasicCategory, UnitKind
 from yusuan.money import ZERO
 from yusuan.rules.base import Hit, Location, MissingData, NotApplicable, Severity, money, rule
 from yusuan.rules.checks.procurement import Purchase, normalise, purchases
-from yusuan.rules.subject import Subject
+from yusuan.rules.subject import Subject, shared_per_subject
 from yusuan.tables.base import Row, Table
 from yusuan.tables.facts import FUND, GENERAL, STATE_CAPITAL, Line, source_column
 
@@ -1000,6 +1000,7 @@ def basic_category_fits(subject: Subject) -> Iterator[Hit]:
     return published_only(basic_category_misfits(subject))
 
 
+@shared_per_subject  # CAT-011 and DAT-006
 def basic_category_misfits(subject: Subject) -> Iterator[tuple[Hit, bool]]:
     """CAT-011's hits, each with whether it rests only on lines whose split was chosen."""
     facts = subject.need_facts()
@@ -1140,6 +1141,7 @@ def running_fits_unit(subject: Subject) -> Iterator[Hit]:
     return published_only(running_misfits(subject))
 
 
+@shared_per_subject  # CAT-013 and DAT-006
 def running_misfits(subject: Subject) -> Iterator[tuple[Hit, bool]]:
     """CAT-013's hits, each with whether it rests only on lines whose split was chosen."""
     facts = subject.need_facts()

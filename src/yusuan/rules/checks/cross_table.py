@@ -34,7 +34,7 @@ from yusuan.rules.base import Hit, Location, MissingData, NotApplicable, Severit
 from yusuan.rules.checks.catalogue import is_chosen, published_only
 from yusuan.rules.checks.projects import project_location
 from yusuan.rules.names import normalise_name
-from yusuan.rules.subject import Subject
+from yusuan.rules.subject import Subject, shared_per_subject
 from yusuan.tables import (
     basic_economic,
     expenditure,
@@ -214,10 +214,18 @@ def _coded_rows(table: Table, key: str) -> dict[str, Figure]:
     A table printed by unit or by funding source instead (some provinces' 收入/支出预算总表) has no
     coded rows: the comparison by code cannot run on it.
     """
-    rows = {row.code: _figure(table, row, key) for row in table.rows if row.code}
+    coded = [row for row in table.rows if row.code]
+    rows: dict[str, Figure] = {}
+    if coded:  # the column is looked up once for the table, not once per row (as _figure does)
+        _need_column(table, key)
+        label = _label(table, key)
+        for row in coded:
+            value = row.values.get(key)
+            rows[row.code] = Figure(table, _row_label(row), label, _num(value), blank=value is None)
     listed_otherwise = any(r.kind != TOTAL and (r.name or r.values) for r in table.rows)
-    has_money = any(_num(v) for r in table.rows for v in r.values.values())
-    if not rows and (listed_otherwise or has_money):
+    if not rows and (
+        listed_otherwise or any(_num(v) for r in table.rows for v in r.values.values())
+    ):
         raise MissingData(
             f"{table.title} 未按功能分类科目列示 / {table.id} is not listed by function code"
         )
@@ -1059,6 +1067,7 @@ def operating_costs_match_lines(subject: Subject) -> Iterator[Hit]:
     return published_only(operating_cost_differences(subject))
 
 
+@shared_per_subject  # XT-014 and DAT-006
 def operating_cost_differences(subject: Subject) -> Iterator[tuple[Hit, bool]]:
     """XT-014's hits, each with whether every line whose 人员/公用 category disagrees with its
     economic code (what makes the difference) was split by choice: the category is then the

@@ -9,7 +9,7 @@ amounts with more than two decimals are rejected when the dataset is loaded.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from operator import attrgetter
 
@@ -294,7 +294,7 @@ def unit_codes(subject: Subject) -> Iterator[Hit]:
 
 # The rules whose findings may follow from a split the dataset chose (备注 选定) and no published
 # figure: each gives its hits with whether they rest only on such lines.
-CHOICE_SENSITIVE: tuple[tuple[str, Callable[[Subject], Iterator[tuple[Hit, bool]]]], ...] = (
+CHOICE_SENSITIVE: tuple[tuple[str, Callable[[Subject], Iterable[tuple[Hit, bool]]]], ...] = (
     ("CAT-011", basic_category_misfits),
     ("CAT-013", running_misfits),
     ("XT-014", operating_cost_differences),

@@ -21,10 +21,8 @@ from yusuan.publish.narrative import (
     NO_REASON,
     ChangeStatement,
     Narrative,
-    build_narrative,
     change_threshold,
     needs_reason,
-    parse_texts,
     reason_key,
 )
 from yusuan.rules.base import Hit, Location, MissingData, NotApplicable, Severity, rule
@@ -37,18 +35,10 @@ WAN = MoneyUnit.WAN
 REQUIRED_PLACEHOLDERS = {NO_DUTIES: "部门职责及机构设置", NO_ASSETS: "国有资产占用情况"}
 
 
-# the last subject's explanation: both rules read it, and a Subject is not hashable
-_LAST: list[tuple[Subject, Narrative]] = []
-
-
 def _narrative_of(subject: Subject) -> Narrative:
-    if _LAST and _LAST[0][0] is subject:
-        return _LAST[0][1]
-    dataset = subject.need_dataset()
-    texts, _ = parse_texts(dataset.explanation)
-    narrative = build_narrative(dataset, list(subject.tables.values()), texts)
-    _LAST[:] = [(subject, narrative)]
-    return narrative
+    """The explanation the build would publish, built once per subject and shared with the
+    build (``Subject.written_explanation``)."""
+    return subject.written_explanation
 
 
 def _placeholders(subject: Subject, wanted: tuple[str, ...]) -> Iterator[tuple[str, str]]:

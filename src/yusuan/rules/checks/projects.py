@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -618,18 +618,29 @@ NEAR = 0.9
 ALLOWED_SAME = frozenset({frozenset({"period_goal", "year_goal"})})
 
 
-def _similar(a: str, b: str) -> bool:
+def _similar(
+    a: str, b: str, counts_a: Counter[str] | None = None, counts_b: Counter[str] | None = None
+) -> bool:
+    """Whether two texts are the same or nearly (difflib's ratio at least ``NEAR``).
+
+    ``counts_a`` / ``counts_b`` are the texts' character counts when the caller has them (a
+    text is compared with every other field of its form: counted once, not once per pair)."""
     if a == b:
         return True
     if min(len(a), len(b)) < 2 * MIN_COPY or min(len(a), len(b)) < NEAR * max(len(a), len(b)):
         return False
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    # cheapest bound first (lengths only), then character counts, then the real ratio
-    return (
-        matcher.real_quick_ratio() >= NEAR
-        and matcher.quick_ratio() >= NEAR
-        and matcher.ratio() >= NEAR
-    )
+    # cheapest bound first (lengths only), then character counts, then the real ratio; the
+    # bounds are difflib's real_quick_ratio and quick_ratio, worked out without a SequenceMatcher
+    # (making one indexes b, which costs more than the bounds themselves)
+    length = len(a) + len(b)
+    if 2.0 * min(len(a), len(b)) / length < NEAR:
+        return False
+    ca = counts_a if counts_a is not None else Counter(a)
+    cb = counts_b if counts_b is not None else Counter(b)
+    matches = sum(min(n, cb[ch]) for ch, n in ca.items() if ch in cb)
+    if 2.0 * matches / length < NEAR:
+        return False
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= NEAR
 
 
 def _holds(outer: str, outer_attr: str, inner: str, inner_attr: str) -> bool:
@@ -669,13 +680,15 @@ def fields_not_copied(subject: Subject) -> Iterator[Hit]:
         texts = [
             (attr, label, normalise_text(field_text(project, attr))) for label, attr in TEXT_FIELDS
         ]
+        counts = [Counter(text) if len(text) >= 2 * MIN_COPY else None for _, _, text in texts]
         for index, (attr, label, text) in enumerate(texts):
             if len(text) < MIN_COPY:
                 continue
-            for attr2, label2, text2 in texts[index + 1 :]:
+            for index2 in range(index + 1, len(texts)):
+                attr2, label2, text2 = texts[index2]
                 if frozenset({attr, attr2}) in ALLOWED_SAME or len(text2) < MIN_COPY:
                     continue
-                if _similar(text, text2):
+                if _similar(text, text2, counts[index], counts[index2]):
                     first, second, inner = label, label2, attr2
                     relation = f"与“{second}”相同"
                     relation_en = f"is the same text as “{second}”"
