@@ -441,7 +441,7 @@ def test_closing_punctuation_never_starts_a_wrapped_line() -> None:
     alone pushed “，” and “：” to the next line (seen in a built explanation)."""
     from reportlab.platypus import Paragraph
 
-    from yusuan.render.pdf import NO_LINE_START, paragraph_style
+    from yusuan.render.pdf import NO_LINE_END, NO_LINE_START, paragraph_style
 
     style = paragraph_style(fonts.pdf_font().name, 10.5)
     text = (
@@ -449,11 +449,23 @@ def test_closing_punctuation_never_starts_a_wrapped_line() -> None:
         "1,692.00万元，2022年预算安排1,749.73万元，比2021年预算数增加57.73万元，增长3.41%。"
         "主要原因是：2022年相关工作任务增加，预算相应增加；详见《说明》）。"
     )
-    starts = []
+    starts, ends = [], []
     for width in range(150, 460):
         paragraph = Paragraph(text, style)
         paragraph.wrap(width, 10_000)
         lines = ["".join(words) for _, words in paragraph.blPara.lines]
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
+        assert all(space >= -0.01 for space, _ in paragraph.blPara.lines)  # nothing hangs outside
         starts += [(width, line[:1]) for line in lines[1:]]
-    assert [s for s in starts if s[1] in NO_LINE_START + "。、"] == []
+        ends += [(width, line[-1:]) for line in lines[:-1]]
+    assert [s for s in starts if s[1] in NO_LINE_START] == []
+    assert [e for e in ends if e[1] in NO_LINE_END] == []
+
+
+def test_wrap_units_keep_marks_with_their_characters_and_latin_runs_whole() -> None:
+    from yusuan.render.pdf import wrap_units
+
+    assert wrap_units("增加57.73万元，增长3.41%。详见《说明》）。 OK") == [
+        "增", "加", "57.73", "万", "元，", "增", "长", "3.41%。",
+        "详", "见", "《说", "明》）。", " ", "OK",
+    ]  # fmt: skip

@@ -14,7 +14,6 @@ entries, so ``multiBuild`` needs two passes instead of three.
 from __future__ import annotations
 
 import io
-import itertools
 import math
 import unicodedata
 from collections.abc import Callable, Hashable, Sequence
@@ -24,7 +23,7 @@ from functools import cache
 from typing import Any, TypeAlias
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors, textsplit
+from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -53,35 +52,78 @@ from yusuan.tables.base import AMOUNT, CODE, NAME, NUMERIC_KINDS, TOTAL, Column,
 from yusuan.tables.forms import FUND_ROWS, TEXT_FIELDS, ProjectForm
 
 # 行首禁则 (W3C “Requirements for Chinese Text Layout” §3.1.7): closing punctuation never starts
-# a line. ReportLab's CJK wrap hangs such a character in the right margin instead of pushing it to
-# the next line, but knows only the Japanese set (Chinese text also needs the full-width colon,
-# comma, semicolon, marks, closing quotes and brackets) and hangs one character only (“）。”
-# would leave “。” at the start of a line). Its two wrap routines (one text run: textsplit; several:
-# paragraph) each read their own copy of the set; the one-run routine also gets the hanging of a
-# run of closers.
-NO_LINE_START = "：，；？！）》」』〉”’％"
-for _module in (textsplit, reportlab_paragraph):
-    _module.ALL_CANNOT_START += "".join(
-        c for c in NO_LINE_START if c not in _module.ALL_CANNOT_START
-    )
-_reportlab_word_split = textsplit.wordSplit
+# a line, and a run of Latin letters and digits (1,749.73) is not cut. ReportLab's CJK wrap of one
+# text run breaks anywhere and then hangs one closing mark in the margin (outside a table cell,
+# where a reader loses it), knowing only the Japanese set; its several-run routine reads the set
+# below. yusuan wraps one run itself: a break falls only before a unit — a character, or a Latin
+# run, with the opening marks before it and the closing marks after it — so a closing mark goes
+# down with the character before it and nothing is hung.
+NO_LINE_START = "：，；？！）》」』〉”’％、。.,;:!?)]%"
+NO_LINE_END = "（《「『〈“‘【(["  # 行尾禁则: an opening mark goes down with what it opens
+reportlab_paragraph.ALL_CANNOT_START += "".join(
+    c for c in NO_LINE_START if c not in reportlab_paragraph.ALL_CANNOT_START
+)
 
 
-def _word_split_hanging(
+def _is_latin(char: str) -> bool:
+    return ord(char) < 0x3000 and not char.isspace() and char not in NO_LINE_START
+
+
+def wrap_units(text: str) -> list[str]:
+    """``text`` cut where a line may break: each piece a space, a character or a Latin run,
+    with the opening marks before it and the closing marks after it."""
+    units: list[str] = []
+    for char in text:
+        glued = units and (
+            (char in NO_LINE_START and not units[-1].isspace())
+            or (units[-1][-1] in NO_LINE_END and not char.isspace())
+            or (_is_latin(char) and _is_latin(units[-1][0]))  # a run: 1,749.73
+        )
+        if glued:
+            units[-1] += char
+        else:
+            units.append(char)
+    return units
+
+
+def _chinese_word_split(
     text: str, widths: Any, font: str, size: float, encoding: str = "utf8"
 ) -> list[list[Any]]:
-    """``textsplit.wordSplit``, then every closing mark that still starts a line (the second of
-    “）。”) is hung at the end of the line before."""
-    lines: list[list[Any]] = _reportlab_word_split(text, widths, font, size, encoding)
-    for previous, line in itertools.pairwise(lines):
-        while line[1] and line[1][0] in textsplit.ALL_CANNOT_START:
-            mark, width = line[1][0], stringWidth(line[1][0], font, size)
-            previous[1], previous[0] = previous[1] + mark, previous[0] - width
-            line[1], line[0] = line[1][1:], line[0] + width
-    return [line for line in lines if line[1]]
+    """Stands in for ReportLab's one-run CJK wrap (``textsplit.wordSplit``): the same result
+    shape, ``[[space left, line text], …]``, breaking only between ``wrap_units``."""
+    limits = list(widths) if isinstance(widths, (list, tuple)) else [widths]
+    lines: list[list[Any]] = []
+    line, used = "", 0.0
+
+    def limit() -> float:
+        return float(limits[min(len(lines), len(limits) - 1)])
+
+    def close() -> None:
+        nonlocal line, used
+        stripped = line.strip()
+        lines.append([limit() - stringWidth(stripped, font, size), stripped])
+        line, used = "", 0.0
+
+    for unit in wrap_units(text.replace("\n", " ")):
+        width = stringWidth(unit, font, size)
+        if line.strip() and used + width > limit() + 1e-6:
+            close()
+            if unit.isspace():
+                continue
+        if not line.strip() and width > limit():  # wider than a line: cut it anywhere
+            for char in unit:
+                char_width = stringWidth(char, font, size)
+                if line and used + char_width > limit() + 1e-6:
+                    close()
+                line, used = line + char, used + char_width
+            continue
+        line, used = line + unit, used + width
+    if line.strip():
+        close()
+    return lines
 
 
-reportlab_paragraph.wordSplit = _word_split_hanging
+reportlab_paragraph.wordSplit = _chinese_word_split
 
 PORTRAIT = A4
 LANDSCAPE = landscape(A4)
