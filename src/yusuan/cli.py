@@ -209,6 +209,7 @@ def tables(
             "--forms/--no-forms", help="同时输出项目绩效目标申报表 / include the project forms"
         ),
     ] = True,
+    unit: Annotated[str | None, UNIT_OPTION] = None,
 ) -> None:
     """输出公开表 / Print the disclosure tables (and project performance-target forms) of a dataset."""
     from yusuan.render.csv_out import render_tidy_csv
@@ -218,6 +219,8 @@ def tables(
     from yusuan.tables.forms import find_forms, forms_of
 
     data = _load(dataset)
+    if unit is not None:
+        data = _unit_budget(data, unit, dataset)
     all_forms = forms_of(data)
     only: list[str] | None = None
     picked: list[ProjectForm] = []
@@ -268,6 +271,15 @@ def build(
             "--only", help="只生成这些格式 / only these formats: xlsx, pdf, docx, data, site"
         ),
     ] = None,
+    unit: Annotated[str | None, UNIT_OPTION] = None,
+    each_unit: Annotated[
+        bool,
+        typer.Option(
+            "--each-unit",
+            help="部门预算与每个单位的单位预算，各在子文件夹 / the department's package and each"
+            " unit's 单位预算, in sub-folders",
+        ),
+    ] = False,
 ) -> None:
     """生成公开文件包（Excel、PDF、Word、网站、开放数据）/ Build the disclosure package.
 
@@ -286,6 +298,12 @@ def build(
             f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}",
         )
     data = _load(dataset)
+    if unit is not None and each_unit:
+        raise InputError(
+            "--unit 与 --each-unit 不能同时使用", "--unit and --each-unit cannot be combined"
+        )
+    if unit is not None:
+        data = _unit_budget(data, unit, dataset)
     texts, text_problems = parse_texts(data.explanation)
     for problem in text_problems:
         err.print(f"  • {problem}", markup=False, highlight=False)
@@ -311,15 +329,18 @@ def build(
             )
 
         try:
-            result = build_package(
-                data,
-                out,
-                texts=texts,
-                force=force,
-                formats=formats,
-                on_step=on_step,
-                sources=(dataset,),
-            )
+            if each_unit:
+                result = _build_each_unit(data, out, texts, force, formats, dataset)
+            else:
+                result = build_package(
+                    data,
+                    out,
+                    texts=texts,
+                    force=force,
+                    formats=formats,
+                    on_step=on_step,
+                    sources=(dataset,),
+                )
         except BuildRefused as refused:
             progress.stop()
             sys.stdout.write(render_text(refused.report) + "\n")
@@ -794,6 +815,53 @@ def query(
         err.print(str(problem), markup=False)
         raise typer.Exit(EXIT_INPUT) from problem
     sys.stdout.write(render_result(names, rows, fmt.value))
+
+
+# --- consolidation (issue #11): 单位预算 per unit; a department from its units; a city's totals ---
+
+UNIT_OPTION = typer.Option(
+    "--unit",
+    help="只取这个单位及其下属单位，输出其单位预算 / the 单位预算 of this unit (code) and the"
+    " units below it",
+)
+
+
+def _unit_budget(data: Any, code: str, source: Path) -> Any:
+    """The dataset restricted to unit ``code`` (its 单位预算), saying what it leaves out."""
+    from yusuan.consolidation.restrict import restrict
+
+    restricted = restrict(
+        data, code, source=str(source / "yusuan.toml" if source.is_dir() else source)
+    )
+    for notice in restricted.left_out:
+        err.print(f"  [注意 / note] {notice}", markup=False, highlight=False)
+    return restricted.dataset
+
+
+def _build_each_unit(
+    data: Any,
+    out: Path,
+    texts: Any,
+    force: bool,
+    formats: tuple[str, ...],
+    source: Path,
+) -> Any:
+    """Every package (department, then each unit) into sub-folders of ``out``; one result
+    standing for all of them (the department's findings, the files of all)."""
+    from yusuan.consolidation.packages import build_each_unit
+    from yusuan.publish.build import BuildResult
+
+    results = build_each_unit(
+        data, out, texts=texts, force=force, formats=formats, sources=(source,)
+    )
+    for result in results:
+        typer.echo(f"  {result.out_dir}: {len(result.files)} files ({result.report.summary_zh()})")
+    seconds: dict[str, float] = {}
+    for result in results:
+        for step, took in result.seconds.items():
+            seconds[step] = seconds.get(step, 0.0) + took
+    files = [f for result in results for f in result.files]
+    return BuildResult(out, files, results[0].report, seconds)
 
 
 def main() -> None:

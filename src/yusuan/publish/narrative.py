@@ -1119,7 +1119,10 @@ def build_narrative(
         Section(part.key, f"{chinese_number(n)}、{part.title}", part.paragraphs, part.figures)
         for n, part in enumerate(parts, start=1)
     )
-    return Narrative(f"{ctx.name}{ctx.year}年部门预算情况说明", sections)
+    from yusuan.consolidation.scope import words_of
+
+    heading = words_of(dataset).explanation_heading
+    return Narrative(f"{ctx.name}{ctx.year}年{heading}", sections)
 
 
 def render_text(narrative: Narrative) -> str:
