@@ -864,6 +864,151 @@ def _build_each_unit(
     return BuildResult(out, files, results[0].report, seconds)
 
 
+consolidate_app = _command_group(
+    "consolidate",
+    "汇总：单位数据集合并为部门、部门拆分为单位、全市本级合计 / Consolidation: a department from"
+    " its units' datasets, a department split into units, a city's totals.",
+)
+
+
+class CityFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+    text = "text"
+    json = "json"
+
+
+def _sources(paths: list[Path]) -> list[Any]:
+    from yusuan.consolidation.merge import Source
+
+    return [Source(str(path), _load(path)) for path in paths]
+
+
+@consolidate_app.command("department")
+def consolidate_department(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="各单位的数据集（文件夹或 .xlsx）/ the units' datasets"),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="部门数据集（以 .xlsx 结尾则为工作簿）/ the department's dataset"
+        ),
+    ],
+    manifest: Annotated[
+        Path | None,
+        typer.Option(
+            "--manifest",
+            help="取其清单（部门、年度、规则设置）与说明的部门数据集（默认第一个输入）/ the"
+            " department dataset whose manifest and 说明 are used (default: the first input)",
+        ),
+    ] = None,
+) -> None:
+    """把各单位的数据集合并为部门数据集 / Merge the units' datasets into the department's.
+
+    年度或部门不同、单位编码重复、同名项目不同、上级单位不存在时拒绝 / refused when a year or
+    department differs, a unit code repeats, two projects share a name, or a parent is nowhere.
+    退出码 / exit status: 0 已写入 written; 2 输入有误 bad input.
+    """
+    from yusuan.consolidation.merge import Source, merge
+    from yusuan.dataset import is_workbook, save_dataset
+    from yusuan.fsutil import check_output, marked_folder
+
+    as_file = is_workbook(out)
+    given = (*inputs, *([manifest] if manifest else []))
+    check_output(out, as_file=as_file, sources=given)
+    sources = _sources(inputs)
+    base = Source(str(manifest), _load(manifest)) if manifest else None
+    merged = merge(sources, base)
+    if as_file:
+        save_dataset(merged, out)
+    else:
+        with marked_folder(out) as folder:
+            save_dataset(merged, folder)
+    typer.echo(
+        f"已合并 / merged {len(inputs)} datasets, {len(merged.manifest.units)} units,"
+        f" {len(merged.lines)} lines: {out}"
+    )
+
+
+@consolidate_app.command("split")
+def consolidate_split(
+    dataset: Annotated[Path, typer.Argument(help="部门数据集 / the department's dataset")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹 / output folder")],
+) -> None:
+    """把部门数据集拆为各单位的数据集（每个直属单位及其下属单位一个）/ Split a department's
+    dataset into one dataset per unit directly under it (with the units below it).
+
+    收入、上年数、说明与无明细的项目归第一个直属单位（本级）/ revenue, prior-year figures, 说明 and
+    projects no line spends on go with the first unit directly under the department (本级).
+    """
+    from yusuan.consolidation.packages import unit_folder
+    from yusuan.consolidation.restrict import split
+    from yusuan.dataset import save_dataset
+    from yusuan.fsutil import check_output, marked_folder
+
+    check_output(out, as_file=False, sources=(dataset,))
+    parts = split(_load(dataset))
+    with marked_folder(out) as folder:
+        folder.mkdir()
+        for code, part in parts.items():
+            unit = part.unit(code)
+            save_dataset(part, folder / unit_folder(code, unit.name if unit else ""))
+    typer.echo(f"已拆分 / split into {len(parts)} datasets: {out}")
+
+
+@consolidate_app.command("city")
+def consolidate_city(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="同一年度各部门的数据集 / the departments' datasets")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件 / output file")],
+    fmt: Annotated[
+        CityFormat, typer.Option("--format", "-f", help="输出格式 / output format")
+    ] = CityFormat.xlsx,
+    by_department: Annotated[
+        bool,
+        typer.Option(
+            "--by-department/--count",
+            help="每个部门一列，或只列部门数 / one column per department, or a count",
+        ),
+    ] = False,
+) -> None:
+    """全市本级合计：按支出功能分类（类/款/项）与部门预算支出经济分类（类/款）汇总各部门 /
+    A city's 本级 totals across departments by function and economic class.
+
+    各部门须为同一预算年度 / all departments must be of one fiscal year.
+    """
+    from yusuan.consolidation.city import city_tables
+    from yusuan.fsutil import atomic_write_bytes, check_new_file
+    from yusuan.model.records import Department
+
+    check_new_file(out, sources=tuple(inputs))
+    sources = _sources(inputs)
+    tables = city_tables(sources, by_department=by_department)
+    year = sources[0].dataset.year
+    title = f"{year}年本级部门预算汇总"
+    if fmt is CityFormat.xlsx:
+        from yusuan.render.xlsx import workbook_bytes
+
+        data = workbook_bytes(tables, [], title=title, department=title)
+    elif fmt is CityFormat.csv:
+        from yusuan.render.csv_out import render_tidy_csv
+
+        data = render_tidy_csv(tables, Department("", "本级合计"), year).encode("utf-8")
+    elif fmt is CityFormat.json:
+        from yusuan.render.json_out import render_json
+
+        data = (render_json(tables, []) + "\n").encode("utf-8")
+    else:
+        from yusuan.render.text import render_table
+
+        data = ("\n\n".join(render_table(t) for t in tables) + "\n").encode("utf-8")
+    atomic_write_bytes(out, data)
+    typer.echo(f"已汇总 / totalled {len(sources)} departments of {year}: {out}")
+
+
 def main() -> None:
     sys.unraisablehook = _quiet_unraisable
     app()
