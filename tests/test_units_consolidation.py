@@ -421,3 +421,31 @@ def test_city_refuses_two_years(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "[budget] year：2022年，应与" in result.output
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_unit_workbook_reads_back_as_that_units_budget(example: Dataset) -> None:
+    """The audit reads yusuan's 单位预算 workbook back as a 单位 document of that unit, every
+    table recognised with the same figures."""
+    import io
+
+    from test_audit_xlsx import assert_same_figures
+    from yusuan.audit.document import with_identity
+    from yusuan.audit.xlsx_reader import read_workbook
+    from yusuan.consolidation.scope import words_of
+    from yusuan.publish.build import package_name
+    from yusuan.render.xlsx import workbook_bytes
+    from yusuan.tables.forms import forms_of
+
+    unit = restrict(example, "1040012").dataset
+    tables = build_tables(unit)
+    title = package_name(unit)
+    assert title == "中共临汾市委组织部党员教育中心2021年单位预算"
+    data = workbook_bytes(tables, forms_of(unit), title=title, scope=words_of(unit))
+    doc = with_identity(read_workbook(io.BytesIO(data), "unit.xlsx"))
+    assert (doc.department, doc.year, doc.kind, doc.level) == (
+        "中共临汾市委组织部党员教育中心",
+        2021,
+        "预算",
+        "单位",
+    )
+    assert_same_figures(tables, doc)

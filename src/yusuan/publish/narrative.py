@@ -493,6 +493,13 @@ class _Context:
     def year(self) -> int:
         return self.dataset.year
 
+    @property
+    def itself(self) -> str:
+        """How a sentence names the body: 本部门, or 本单位 in a 单位预算 (scopes.toml)."""
+        from yusuan.consolidation.scope import words_of
+
+        return words_of(self.dataset).self
+
     def table(self, table_id: str) -> Table:
         return self.tables[table_id]
 
@@ -618,7 +625,7 @@ def income_part(ctx: _Context) -> _Part:
     paragraphs = [paragraph]
     absent = [p.label for p in parts if not _amount(p)]
     if absent and _amount(total):
-        paragraphs.append(f"本部门无{'、'.join(absent)}收入。")
+        paragraphs.append(f"{ctx.itself}无{'、'.join(absent)}收入。")
     return _Part("income", "收入预算情况", tuple(paragraphs), figures)
 
 
@@ -908,7 +915,7 @@ def _three_public_changes(
     """Sentences comparing each figure with last year's; adds the prior and change figures."""
     keys = _prior_three_public(ctx.dataset)
     if not keys:
-        return ["本部门未提供上年“三公”经费预算数，无法与上年比较。"]
+        return [f"{ctx.itself}未提供上年“三公”经费预算数，无法与上年比较。"]
     reasons = reasons_of(ctx.texts.get(TEXT_THREE_PUBLIC_REASONS, ""))
     sentences = []
     for figure in current:
