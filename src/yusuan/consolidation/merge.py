@@ -49,6 +49,12 @@ class MergeRefused(InputError):
             f"无法合并为一个部门（{len(problems)} 处）：{zh}",
             f"cannot consolidate into one department ({len(problems)} problem(s)): {en}",
         )
+        # printed one problem a line, each in Chinese then English
+        self.args = (
+            f"无法合并为一个部门 / cannot consolidate into one department"
+            f"（{len(problems)} 处 / problem(s)）："
+            + "".join(f"\n  • {p[0]} / {p[1]}" for p in problems),
+        )
 
 
 def _at(source: Source, origin: Origin) -> str:
