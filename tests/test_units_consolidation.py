@@ -23,7 +23,7 @@ from paths import EXAMPLE
 from strategies import datasets
 from yusuan.cli import app
 from yusuan.console import InputError
-from yusuan.consolidation.merge import MergeRefused, Source, merge
+from yusuan.consolidation.merge import MergeRefused, Source, merge, read_unit_dataset
 from yusuan.consolidation.restrict import part, restrict, split, top_units
 from yusuan.dataset import load_dataset, save_dataset
 from yusuan.model.records import UNIT_SCOPE, Dataset, Unit
@@ -231,16 +231,19 @@ def _saved(dataset: Dataset, folder: Path) -> Path:
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(trees())
-def test_split_then_merge_gives_the_department_back(dataset: Dataset) -> None:
+@given(trees(), st.booleans())
+def test_split_then_merge_gives_the_department_back(dataset: Dataset, every_unit: bool) -> None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        parts = split(dataset)
-        assert list(parts) == [u.code for u in top_units(dataset)]
-        loaded = [
-            Source(code, load_dataset(_saved(p, Path(tmp) / code))) for code, p in parts.items()
-        ]
+        parts = split(dataset, every_unit=every_unit)
+        cut = dataset.manifest.units if every_unit else top_units(dataset)
+        assert list(parts) == [u.code for u in cut]
+        loaded = []
+        for code, piece in parts.items():
+            read = read_unit_dataset(_saved(piece, Path(tmp) / code))
+            assert read.dataset is not None, read.problems
+            loaded.append(Source(code, read.dataset))
         merged = merge(loaded)
     assert build_tables(merged) == build_tables(dataset)
     assert {u.code: u.parent for u in merged.manifest.units} == {
@@ -248,11 +251,15 @@ def test_split_then_merge_gives_the_department_back(dataset: Dataset) -> None:
     }
 
 
-def test_cli_split_and_consolidate_round_trip(tmp_path: Path) -> None:
+@pytest.mark.parametrize("every_unit", [[], ["--every-unit"]])
+def test_cli_split_and_consolidate_round_trip(tmp_path: Path, every_unit: list[str]) -> None:
     parts = tmp_path / "parts"
-    result = runner.invoke(app, ["consolidate", "split", str(EXAMPLE), "-o", str(parts)])
+    result = runner.invoke(
+        app, ["consolidate", "split", str(EXAMPLE), "-o", str(parts), *every_unit]
+    )
     assert result.exit_code == 0, result.output
     inputs = sorted(str(p) for p in parts.iterdir() if p.is_dir())
+    assert len(inputs) == (5 if every_unit else 1)
     merged = tmp_path / "merged"
     result = runner.invoke(app, ["consolidate", "department", *inputs, "-o", str(merged)])
     assert result.exit_code == 0, result.output
@@ -449,3 +456,21 @@ def test_a_unit_workbook_reads_back_as_that_units_budget(example: Dataset) -> No
         "单位",
     )
     assert_same_figures(tables, doc)
+
+
+def test_cli_consolidate_refuses_a_parent_in_no_input(tmp_path: Path) -> None:
+    parts = tmp_path / "parts"
+    result = runner.invoke(
+        app, ["consolidate", "split", str(EXAMPLE), "-o", str(parts), "--every-unit"]
+    )
+    assert result.exit_code == 0, result.output
+    # 1040012 names its parent 104001, whose dataset is not given
+    alone = next(parts.glob("1040012-*"))
+    result = runner.invoke(
+        app, ["consolidate", "department", str(alone), "-o", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 2
+    assert "第1个[[units]]块 parent：单位“1040012”的上级单位“104001”不在任何输入中" in result.output
+    assert not (tmp_path / "out").exists()
+    # the ordinary loader still refuses such a dataset on its own
+    assert runner.invoke(app, ["tables", str(alone)]).exit_code == 2

@@ -878,10 +878,31 @@ class CityFormat(StrEnum):
     json = "json"
 
 
-def _sources(paths: list[Path]) -> list[Any]:
-    from yusuan.consolidation.merge import Source
+def _sources(paths: list[Path], *, units: bool = False) -> list[Any]:
+    """Each input loaded (exit 2 listing every problem of the first unreadable one); ``units``
+    lets a unit dataset's ``parent`` name a unit of another input."""
+    from yusuan.consolidation.merge import Source, read_unit_dataset
+    from yusuan.fsutil import check_input_tree
 
-    return [Source(str(path), _load(path)) for path in paths]
+    sources = []
+    for path in paths:
+        if not units:
+            sources.append(Source(str(path), _load(path)))
+            continue
+        check_input_tree(path)
+        loaded = read_unit_dataset(path)
+        for notice in loaded.notices:
+            err.print(f"  [注意 / note] {notice}", markup=False, highlight=False)
+        if loaded.dataset is None:
+            err.print(
+                f"[bold red]无法读取数据集 / cannot read dataset[/] {path}："
+                f"{len(loaded.problems)} 处错误 / problem(s)"
+            )
+            for problem in loaded.problems:
+                err.print(f"  • {problem}", markup=False, highlight=False)
+            raise typer.Exit(EXIT_INPUT)
+        sources.append(Source(str(path), loaded.dataset))
+    return sources
 
 
 @consolidate_app.command("department")
@@ -918,7 +939,7 @@ def consolidate_department(
     as_file = is_workbook(out)
     given = (*inputs, *([manifest] if manifest else []))
     check_output(out, as_file=as_file, sources=given)
-    sources = _sources(inputs)
+    sources = _sources(inputs, units=True)
     base = Source(str(manifest), _load(manifest)) if manifest else None
     merged = merge(sources, base)
     if as_file:
@@ -936,9 +957,20 @@ def consolidate_department(
 def consolidate_split(
     dataset: Annotated[Path, typer.Argument(help="部门数据集 / the department's dataset")],
     out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹 / output folder")],
+    every_unit: Annotated[
+        bool,
+        typer.Option(
+            "--every-unit",
+            help="每个单位一个数据集（只含本单位，上级单位在别的数据集中）/ one dataset per unit,"
+            " each holding that unit alone (its parent is in another)",
+        ),
+    ] = False,
 ) -> None:
     """把部门数据集拆为各单位的数据集（每个直属单位及其下属单位一个）/ Split a department's
     dataset into one dataset per unit directly under it (with the units below it).
+
+    --every-unit：每个单位一个，只能由 consolidate department 读入（其上级单位在别的输入中）/
+    one per unit, read back by consolidate department (their parents are in other inputs).
 
     收入、上年数、说明与无明细的项目归第一个直属单位（本级）/ revenue, prior-year figures, 说明 and
     projects no line spends on go with the first unit directly under the department (本级).
@@ -949,7 +981,7 @@ def consolidate_split(
     from yusuan.fsutil import check_output, marked_folder
 
     check_output(out, as_file=False, sources=(dataset,))
-    parts = split(_load(dataset))
+    parts = split(_load(dataset), every_unit=every_unit)
     with marked_folder(out) as folder:
         folder.mkdir()
         for code, part in parts.items():

@@ -18,8 +18,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from pathlib import Path
 
 from yusuan.console import InputError
+from yusuan.dataset.assemble import Loaded
 from yusuan.model.records import (
     Dataset,
     Indicator,
@@ -174,3 +176,27 @@ def _added_up(figures: Sequence[PriorYearFigure]) -> tuple[PriorYearFigure, ...]
         sums[key] = sums.get(key, Decimal(0)) + figure.amount
         first.setdefault(key, figure)
     return tuple(replace(first[key], amount=total) for key, total in sums.items())
+
+
+def read_unit_dataset(path: Path) -> Loaded:
+    """Read a unit dataset as ``read_dataset`` does, except that a unit's ``parent`` may name a
+    unit of another input (a 三级单位's dataset names its 二级单位): such a parent is put aside
+    while the dataset is checked and given back after; ``merge`` then requires it somewhere."""
+    from yusuan.dataset import read_raw
+    from yusuan.dataset.assemble import assemble_loaded
+
+    raw = read_raw(path)
+    codes = {u.code for u in raw.units}
+    outside: dict[str, str] = {}
+    for raw_unit in raw.units:
+        if raw_unit.parent and raw_unit.parent not in codes:
+            outside[raw_unit.code] = raw_unit.parent
+            raw_unit.parent = ""
+    loaded = assemble_loaded(raw)
+    if loaded.dataset is None or not outside:
+        return loaded
+    dataset = loaded.dataset
+    units = tuple(replace(u, parent=outside.get(u.code, u.parent)) for u in dataset.manifest.units)
+    return replace(
+        loaded, dataset=replace(dataset, manifest=replace(dataset.manifest, units=units))
+    )

@@ -104,32 +104,50 @@ def top_units(dataset: Dataset) -> tuple[Unit, ...]:
     return tuple(u for u in dataset.manifest.units if not u.parent)
 
 
-def split(dataset: Dataset) -> dict[str, Dataset]:
+def _alone(dataset: Dataset, code: str) -> Dataset:
+    """Unit ``code`` by itself: its own records, no unit below it, its ``parent`` kept."""
+    unit = dataset.unit(code)
+    assert unit is not None
+    projects = _projects_of(dataset, {code})
+    names = {p.name for p in projects}
+    return replace(
+        dataset,
+        manifest=replace(dataset.manifest, units=(unit,)),
+        lines=tuple(x for x in dataset.lines if x.unit_code == code),
+        procurement=tuple(x for x in dataset.procurement if x.unit_code == code),
+        projects=projects,
+        indicators=tuple(i for i in dataset.indicators if i.project in names),
+        revenue=(),
+        prior_year=(),
+    )
+
+
+def split(dataset: Dataset, *, every_unit: bool = False) -> dict[str, Dataset]:
     """One dataset per unit directly under the department, each holding that unit and its
-    subtree (parents kept), all with the department's manifest. What names no unit — revenue,
-    prior-year figures, projects no line spends on — goes with the first (the 本级); the
-    explanation (说明.md) too, the others get none."""
-    tops = top_units(dataset)
-    parts: dict[str, Dataset] = {}
-    for i, unit in enumerate(tops):
-        piece = part(dataset, unit.code, root=False)
-        if i == 0:
-            claimed = {
-                p.name for u in tops[1:] for p in _projects_of(dataset, _codes(dataset, u.code))
-            }
-            own = {p.name for p in piece.projects}
-            spare = [p for p in dataset.projects if p.name not in own | claimed]
-            names = own | {p.name for p in spare}
-            piece = replace(
-                piece,
-                projects=tuple(p for p in dataset.projects if p.name in names),
-                indicators=tuple(x for x in dataset.indicators if x.project in names),
-                revenue=dataset.revenue,
-                prior_year=dataset.prior_year,
-            )
-        else:
-            piece = replace(piece, explanation="")
-        parts[unit.code] = piece
+    subtree (parents kept) — or, with ``every_unit``, one per unit holding that unit alone (its
+    ``parent`` then names a unit of another part). All keep the department's manifest. What names
+    no unit — revenue, prior-year figures, projects no line spends on, the explanation (说明.md)
+    — goes with the first part (the 本级); a project several parts spend on is in each of them."""
+    units = dataset.manifest.units if every_unit else top_units(dataset)
+    parts = {
+        u.code: _alone(dataset, u.code) if every_unit else part(dataset, u.code, root=False)
+        for u in units
+    }
+    if not parts:
+        return parts
+    first = next(iter(parts))
+    spent = {p.name for piece in parts.values() for p in piece.projects}
+    spare = {p.name for p in dataset.projects if p.name not in spent}
+    names = {p.name for p in parts[first].projects} | spare
+    parts[first] = replace(
+        parts[first],
+        projects=tuple(p for p in dataset.projects if p.name in names),
+        indicators=tuple(x for x in dataset.indicators if x.project in names),
+        revenue=dataset.revenue,
+        prior_year=dataset.prior_year,
+    )
+    for code in list(parts)[1:]:
+        parts[code] = replace(parts[code], explanation="")
     return parts
 
 
