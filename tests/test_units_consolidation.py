@@ -20,13 +20,15 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from paths import EXAMPLE
-from strategies import datasets
+from strategies import datasets, valid_datasets
+from test_no_false_alarms import TOLERATED
 from yusuan.cli import app
 from yusuan.console import InputError
 from yusuan.consolidation.merge import MergeRefused, Source, merge, read_unit_dataset
 from yusuan.consolidation.restrict import part, restrict, split, top_units
 from yusuan.dataset import load_dataset, save_dataset
 from yusuan.model.records import UNIT_SCOPE, Dataset, Unit
+from yusuan.rules import check_dataset
 from yusuan.tables import build_tables, procurement, three_public
 from yusuan.tables.base import AMOUNT, Table
 
@@ -474,3 +476,14 @@ def test_cli_consolidate_refuses_a_parent_in_no_input(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
     # the ordinary loader still refuses such a dataset on its own
     assert runner.invoke(app, ["tables", str(alone)]).exit_code == 2
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valid_datasets(max_lines=150))
+def test_no_rule_fires_on_a_valid_budgets_unit_packages(dataset: Dataset) -> None:
+    """A unit cut from a valid budget is a valid 单位预算: no rule fires but the rounding note
+    (its department's name and code are still its own: PRJ-013, DAT rules, TXT names)."""
+    for unit in dataset.manifest.units:
+        report = check_dataset(restrict(dataset, unit.code).dataset)
+        alarms = [f"{f.rule} {f.message_zh}" for f in report.findings if f.rule not in TOLERATED]
+        assert alarms == [], unit.code

@@ -8,6 +8,9 @@ declared identically in two inputs (one project two units spend on) is kept once
 indicators of the first input that declares it; prior-year figures (上年数) of the same 类别 and
 编码 are added up.
 
+A unit's ``parent`` may name a unit of another input (``read_unit_dataset`` reads such a
+dataset); it must then be a unit of some input.
+
 Refused, every problem located (input, file, block or row) in Chinese and English: a different
 fiscal year or department than the manifest's, a unit code in two inputs, two different projects
 under one name, a ``parent`` that is no unit of any input.
