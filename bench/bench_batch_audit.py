@@ -90,6 +90,7 @@ def kill_and_resume(docs: Path, work: Path, workers: int, documents: int) -> Non
     shutil.rmtree(store, ignore_errors=True)
     command = [*YUSUAN, str(docs), "--workers", str(workers), "-o", str(out)]
     command += ["--store", str(store), "--no-progress"]
+    start = time.perf_counter()
     run = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
@@ -98,6 +99,7 @@ def kill_and_resume(docs: Path, work: Path, workers: int, documents: int) -> Non
         time.sleep(0.1)
     os.killpg(run.pid, signal.SIGKILL)  # the run and its cluster's processes, all at once
     run.wait()
+    killed_after = time.perf_counter() - start
     before = done_markers(out)
     in_flight = len(list((out / "documents").glob("*.json"))) - len(before)
     print(
@@ -109,6 +111,12 @@ def kill_and_resume(docs: Path, work: Path, workers: int, documents: int) -> Non
     untouched = all(after.get(name) == marker for name, marker in before.items())
     line = next((x for x in stdout.splitlines() if "本次审计" in x), stdout.strip()[:200])
     print(f"  resumed in {wall:.1f} s: {line}")
+    pages = sum(int(m["pages"]) for _, m in after.values())  # type: ignore[call-overload]
+    total = killed_after + wall
+    print(
+        f"  {workers} worker(s), killed run + resume: {pages:,} pages in {total:.1f} s wall "
+        f"= {pages / total:.2f} pages/s (load average now {os.getloadavg()[0]:.1f})"
+    )
     import duckdb
 
     parts = store / "parts"
@@ -127,6 +135,11 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--work", type=Path, default=None, help="folder kept for inspection")
+    parser.add_argument(
+        "--kill-only",
+        action="store_true",
+        help="skip the uninterrupted runs: only the run killed with -9 and its resume",
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="yusuan-batch-"))
     docs = work / "docs"
@@ -136,7 +149,7 @@ def main() -> None:
         f"batch audit of {args.documents} documents (realdocs repeated), {os.cpu_count()} cores, "
         f"load average {os.getloadavg()[0]:.1f}"
     )
-    for workers in args.workers:
+    for workers in [] if args.kill_only else args.workers:
         throughput(docs, work, workers, args.documents)
     kill_and_resume(docs, work, max(args.workers), args.documents)
     print(f"load average at the end {os.getloadavg()[0]:.1f}")

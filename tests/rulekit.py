@@ -198,7 +198,7 @@ def clean_dataset() -> Dataset:
             yuan("30000.00"),
         ),
     )
-    return Dataset(
+    dataset = Dataset(
         manifest,
         clean_lines(),
         projects,
@@ -206,6 +206,21 @@ def clean_dataset() -> Dataset:
         procurement,
         explanation=explanation_text(manifest.department.name),
     )
+    return with_unchanged_operating_costs(dataset)
+
+
+def with_unchanged_operating_costs(dataset: Dataset) -> Dataset:
+    """Last year's 机关运行经费 the same as this year's (computed from the tables): the clean
+    dataset compares one figure with last year, unchanged, so the change rules (EXP-003) run."""
+    from yusuan.model.records import PriorYearFigure
+    from yusuan.tables import build_tables
+
+    [table] = build_tables(dataset, ["operating-costs"])
+    total = table.total_row()
+    amount = total.values.get("amount") if total is not None else None
+    assert isinstance(amount, Decimal)
+    prior = (PriorYearFigure("机关运行经费", "合计", amount),)
+    return replace(dataset, prior_year=prior)
 
 
 # --- spoiling --------------------------------------------------------------------------------

@@ -599,3 +599,61 @@ def test_the_tables_of_any_budget_export_back_to_the_same_tables(dataset: Datase
     assert {name: total for name, total in on_lines.items() if name in funds} == {
         name: total for name, total in funds.items() if total
     }
+
+
+def test_procurement_never_moves_project_money_into_a_code_the_three_public_table_states() -> None:
+    """Found by the property above: a project's procurement item filed under 31013 公务用车购置
+    (while its budget line is 30101) made the export put the project's money on 31013, so the
+    exported 三公 table showed 0.02 where the printed one shows 0.01 元 (出国 only)."""
+    from yusuan.model.records import (
+        BasicCategory,
+        BudgetLine,
+        Department,
+        ExpenseKind,
+        Funds,
+        Manifest,
+        ProcurementItem,
+        Project,
+        Unit,
+        UnitKind,
+    )
+    from yusuan.money import MoneyUnit
+
+    cent = Decimal("0.01")
+
+    def line(economic: str, project: str = "") -> BudgetLine:
+        kind = ExpenseKind.PROJECT if project else ExpenseKind.BASIC
+        category = None if project else BasicCategory.PERSONNEL
+        return BudgetLine(
+            "100001", "2010101", economic, "一般公共预算", kind, cent, category, project
+        )
+
+    funds = Funds(total=cent, city=cent)
+    dataset = Dataset(
+        Manifest(
+            Department("100", "测试部门"),
+            2021,
+            (Unit("100001", "测试单位", UnitKind.ADMINISTRATIVE),),
+            display_unit=MoneyUnit.WAN,
+        ),
+        (line("30101"), line("30212"), line("30101", "项目0")),
+        (Project("项目0", "测试部门", "100", "测试单位", "新增项目", "1年", funds, funds),),
+        (),
+        (
+            ProcurementItem(
+                "100001", ExpenseKind.PROJECT, "项目0", "31013", "", "A0602", "", None, "辆",
+                "一般公共预算", cent,
+            ),
+        ),
+    )  # fmt: skip
+    tables = {t.id: t for t in build_tables(dataset)}
+    document = RecognisedDocument(
+        "generated", 2021, "测试部门", tables, forms=tuple(forms_of(dataset))
+    )  # the forms name the project, so the procurement item can be matched to its lines
+    exported = dataset_of(document)
+    assert exported.differences["three-public"] == ()
+    assert sorted((x.economic_code, x.amount) for x in exported.dataset.lines) == [
+        ("30101", cent),
+        ("30212", cent),
+        ("30299", cent),  # the project's economic class is not published
+    ]

@@ -224,3 +224,20 @@ def test_rows_are_named_by_their_own_side() -> None:
         ("income-expenditure", "", "支出合计", "total", "expenditure"),
         ("procurement", "", "办公设备购置费", "", "total"),  # no code: no 类/款/项
     ]
+
+
+def test_an_existing_file_is_never_overwritten_by_tidy(tmp_path: Path) -> None:
+    """``--tidy`` writes a new file: one that exists (perhaps the user's own) is refused before
+    anything is read, and so is a path that is an input."""
+    shutil.copy(REALDOCS / WELFARE, tmp_path / WELFARE)
+    mine = tmp_path / "mine.csv"
+    mine.write_text("my own notes\n", "utf-8")
+    result = CliRunner().invoke(app, ["audit", str(tmp_path / WELFARE), "--tidy", str(mine)])
+    assert result.exit_code == 2, result.output
+    assert "已存在" in result.output
+    assert mine.read_text("utf-8") == "my own notes\n"
+    result = CliRunner().invoke(
+        app, ["audit", str(tmp_path / WELFARE), "--tidy", str(tmp_path / WELFARE)]
+    )
+    assert result.exit_code == 2, result.output
+    assert (tmp_path / WELFARE).read_bytes() == (REALDOCS / WELFARE).read_bytes()

@@ -137,7 +137,9 @@ def test_every_department_code_maps_for_both_unit_kinds() -> None:
 
 def test_procurement_editions() -> None:
     assert procurement_edition(2021) == "2013"
+    assert procurement_edition(2022) == "2013"  # 财库〔2022〕31号 applies from 2023
     assert procurement_edition(2023) == "2022"
+    assert procurement_edition(2017) == "2013"
     assert catalogs_for(2021).procurement_edition == "2013"
     old = procurement_catalog("2013")
     new = procurement_catalog("2022")

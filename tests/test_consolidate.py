@@ -217,6 +217,27 @@ def test_a_total_follows_from_a_wrong_part_but_not_from_its_parent() -> None:
     assert caused == {"201 一般公共服务支出": part.key, "合计": part.key, "2013201 行政运行": ""}
 
 
+def miscoded(code: str, catalogue_codes: str) -> Finding:
+    values = {"code": code, "name": "事业单位医疗", "catalogue_codes": catalogue_codes}
+    place = Location(table="支出总表", row=f"{code} 事业单位医疗", column="科目编码")
+    return Finding("CAT-002", Severity.FATAL, f"{code} 不在目录中", "unknown", place, values)
+
+
+def test_a_comparison_naming_a_misprinted_code_or_its_catalogue_code_follows_from_it() -> None:
+    # a 收入总表 printing 2101102 where the 支出总表 prints the misprint 71102 for the same
+    # row: two comparisons fail (each code missing in the other table); both follow from the
+    # misprint, a comparison of an unrelated code does not
+    cause = miscoded("71102", "2101102")
+    missing = comparison("2101102 事业单位医疗 合计", "50.37万元")
+    unexpected = comparison("71102 事业单位医疗 合计", "-50.37万元")
+    other = comparison("2080505 机关事业单位基本养老保险缴费支出 合计", "50.37万元")
+    out = consolidate([missing, unexpected, other, cause], RULES)
+    caused = {f.message_zh.split(" ")[0]: f.caused_by for f in out if f.rule == "XT-011"}
+    assert caused == {"2101102": cause.key, "71102": cause.key, "2080505": ""}
+    [root] = [f for f in out if f.rule == "CAT-002"]
+    assert root.severity is Severity.FATAL
+
+
 # --- the seed --------------------------------------------------------------------------------------
 
 

@@ -44,6 +44,7 @@ def test_init_writes_the_explanation_with_its_headings(tmp_path: Path) -> None:
         "三公经费变动原因",
         "国有资产占用情况",
         "其他重要事项",
+        "变动原因",
     ]
     assert texts == {}, "the guidance in comments is never published"
     # the same text is in the workbook's 情况说明 sheet

@@ -121,6 +121,53 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
     return dataset
 
 
+# --- 上年数据集 (--prior): the previous year's dataset gives the prior-year figures -----------
+
+PriorOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--prior",
+        help="上年数据集（文件夹或工作簿），上年数由其公开表计算；默认取 yusuan.toml 的"
+        " prior_dataset / the previous year's dataset (default: prior_dataset in yusuan.toml)",
+    ),
+]
+
+
+def _load_with_prior(path: Path, prior: Path | None):  # type: ignore[no-untyped-def]
+    """``_load``, then the prior-year figures of the previous year's dataset when one is named
+    (``--prior`` or the manifest's ``prior_dataset``); its problems exit like the dataset's."""
+    from yusuan.dataset.assemble import Loaded
+    from yusuan.dataset.prior import with_prior
+
+    dataset = _load(path)
+    if prior is None and not dataset.manifest.prior_dataset:
+        return dataset
+    if prior is not None:
+        from yusuan.fsutil import check_input_tree
+
+        check_input_tree(prior)
+    loaded = with_prior(Loaded(dataset, [], []), path, prior)
+    for notice in loaded.notices:
+        err.print(f"  [注意 / note] {notice}", markup=False, highlight=False)
+    if loaded.dataset is None:
+        err.print(
+            f"[bold red]无法读取上年数据集 / cannot use the previous year's dataset[/] {path}："
+            f"{len(loaded.problems)} 处错误 / problem(s)"
+        )
+        for problem in loaded.problems:
+            err.print(f"  • {problem}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_INPUT)
+    return loaded.dataset
+
+
+def _prior_sources(path: Path, data: Any, prior: Path | None) -> tuple[Path, ...]:
+    """The previous year's dataset as an input an output must not overwrite."""
+    from yusuan.dataset.prior import prior_path
+
+    found = prior_path(path, data, prior)
+    return (found,) if found is not None else ()
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"yusuan {__version__}")
@@ -209,6 +256,7 @@ def tables(
             "--forms/--no-forms", help="同时输出项目绩效目标申报表 / include the project forms"
         ),
     ] = True,
+    prior: PriorOption = None,
     unit: Annotated[str | None, UNIT_OPTION] = None,
 ) -> None:
     """输出公开表 / Print the disclosure tables (and project performance-target forms) of a dataset."""
@@ -218,7 +266,7 @@ def tables(
     from yusuan.tables import build_tables, resolve_table_name
     from yusuan.tables.forms import find_forms, forms_of
 
-    data = _load(dataset)
+    data = _load_with_prior(dataset, prior)
     if unit is not None:
         data = _unit_budget(data, unit, dataset)
     all_forms = forms_of(data)
@@ -271,6 +319,7 @@ def build(
             "--only", help="只生成这些格式 / only these formats: xlsx, pdf, docx, data, site"
         ),
     ] = None,
+    prior: PriorOption = None,
     unit: Annotated[str | None, UNIT_OPTION] = None,
     each_unit: Annotated[
         bool,
@@ -297,7 +346,7 @@ def build(
             f"未知的格式 {'、'.join(unknown)}；可选：{'、'.join(FORMATS)}",
             f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}",
         )
-    data = _load(dataset)
+    data = _load_with_prior(dataset, prior)
     if unit is not None and each_unit:
         raise InputError(
             "--unit 与 --each-unit 不能同时使用", "--unit and --each-unit cannot be combined"
@@ -329,8 +378,9 @@ def build(
             )
 
         try:
+            sources = (dataset, *_prior_sources(dataset, data, prior))
             if each_unit:
-                result = _build_each_unit(data, out, texts, force, formats, dataset)
+                result = _build_each_unit(data, out, texts, force, formats, sources)
             else:
                 result = build_package(
                     data,
@@ -339,7 +389,7 @@ def build(
                     force=force,
                     formats=formats,
                     on_step=on_step,
-                    sources=(dataset,),
+                    sources=sources,
                 )
         except BuildRefused as refused:
             progress.stop()
@@ -378,6 +428,7 @@ def check(
             "--verbose", "-v", help="列出无法运行的规则及原因 / list the rules that could not run"
         ),
     ] = False,
+    prior: PriorOption = None,
 ) -> None:
     """检查预算数据，列出问题 / Check a budget and list what is wrong.
 
@@ -389,7 +440,7 @@ def check(
     from yusuan.rules import check_dataset
     from yusuan.rules.report import render_html, render_json, render_text
 
-    loaded = _load(dataset)
+    loaded = _load_with_prior(dataset, prior)
     report = check_dataset(loaded, only=rule_ids)
     if fmt is CheckFormat.html:  # each finding beside the figures of the tables and forms
         from yusuan.audit.report import dataset_figures
@@ -745,6 +796,36 @@ def synthetic_city(
     typer.echo(f"已生成 / written: {len(written)} datasets in {out}")
 
 
+@synthetic_app.command("next-year")
+def synthetic_next_year(
+    dataset: Annotated[Path, typer.Argument(help="本年数据集 / this year's dataset")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="下一年数据集文件夹 / output folder")],
+    seed: Annotated[int, typer.Option(help="随机种子 / random seed")] = 1,
+) -> None:
+    """生成该部门下一年的数据集（逐年变动，prior_dataset 指回本数据集，说明.md 给出部分变动原因）/
+    Write the department's following year (drifted), with prior_dataset pointing back."""
+    import os
+
+    from yusuan.dataset import is_workbook, save_dataset
+    from yusuan.fsutil import check_output, marked_folder
+    from yusuan.synthetic_city import next_year_dataset
+
+    as_file = is_workbook(out)
+    check_output(out, as_file=as_file, sources=(dataset,))
+    data = _load(dataset)
+    # prior_dataset is relative to the new dataset's folder (a workbook's: the folder it is in)
+    back = os.path.relpath(dataset.resolve(), out.resolve().parent if as_file else out.resolve())
+    following = next_year_dataset(data, seed, Path(back).as_posix())
+    if as_file:
+        save_dataset(following, out)
+    else:
+        with marked_folder(out) as folder:
+            save_dataset(following, folder)
+    typer.echo(
+        f"已生成 / written: {following.year}年 {out}（prior_dataset = {Path(back).as_posix()}）"
+    )
+
+
 store_app = _command_group(
     "store", "分析库：多部门多年度数据（Parquet + DuckDB）/ The analytics store (Parquet + DuckDB)."
 )
@@ -844,16 +925,14 @@ def _build_each_unit(
     texts: Any,
     force: bool,
     formats: tuple[str, ...],
-    source: Path,
+    sources: tuple[Path, ...],
 ) -> Any:
     """Every package (department, then each unit) into sub-folders of ``out``; one result
     standing for all of them (the department's findings, the files of all)."""
     from yusuan.consolidation.packages import build_each_unit
     from yusuan.publish.build import BuildResult
 
-    results = build_each_unit(
-        data, out, texts=texts, force=force, formats=formats, sources=(source,)
-    )
+    results = build_each_unit(data, out, texts=texts, force=force, formats=formats, sources=sources)
     for result in results:
         typer.echo(f"  {result.out_dir}: {len(result.files)} files ({result.report.summary_zh()})")
     seconds: dict[str, float] = {}

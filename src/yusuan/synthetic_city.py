@@ -150,3 +150,85 @@ def write_city(
         if on_dataset is not None:
             on_dataset(folder)
     return written
+
+
+# --- one department's next year, for a demonstration of the comparison with last year ---------
+
+# what the demonstration's 说明.md says it is (its text is made up, and says so)
+DEMO_NOTE = "（合成演示数据：由 yusuan synthetic next-year 生成，文字仅供演示。）"
+
+
+def next_year_dataset(dataset: Dataset, seed: int, prior_dataset: str) -> Dataset:
+    """``dataset``'s department a year later (``next_year``'s drift), naming ``dataset`` as
+    its ``prior_dataset`` (a path relative to the new dataset), with a 说明.md whose
+    ``## 变动原因`` gives reasons for about half of the changes, chosen by ``seed``, and not
+    for the others (so the check has something to say)."""
+    rng = random.Random(f"next-year/{seed}")
+    following = next_year(dataset, rng)
+    following = replace(
+        following, manifest=replace(following.manifest, prior_dataset=prior_dataset)
+    )
+    return replace(following, explanation=demo_explanation(dataset, following, rng))
+
+
+def demo_explanation(last: Dataset, this: Dataset, rng: random.Random) -> str:
+    """A demonstration 说明.md: the required sections, labelled as made up, and reasons for a
+    random half of the changes (at least one given and, when there are two, one left out)."""
+    from yusuan.tables.prior_figures import (
+        BASIC_TOTAL,
+        EXPENDITURE_TOTAL,
+        FUNCTION,
+        INCOME_TOTAL,
+        PROJECT_FUNCTION,
+        PROJECT_TOTAL,
+        SOURCES,
+        TOTALS,
+        prior_figures,
+    )
+
+    narrated_totals = (INCOME_TOTAL, EXPENDITURE_TOTAL, BASIC_TOTAL, PROJECT_TOTAL)
+
+    before = {(f.category, f.key): f.amount for f in prior_figures(last, "")}
+    after = {(f.category, f.key): f.amount for f in prior_figures(this, "")}
+    changed = [
+        key
+        for key in sorted(set(before) | set(after))
+        if before.get(key, CENT * 0) != after.get(key, CENT * 0)
+        and (
+            key[0] == SOURCES
+            or (key[0] == TOTALS and key[1] in narrated_totals)
+            or (key[0] == FUNCTION and len(key[1]) == 3)
+            or (key[0] == PROJECT_FUNCTION and len(key[1]) == 7)
+        )
+    ]
+    given = [key for key in changed if rng.random() < 0.5]
+    if changed and not given:
+        given = [changed[0]]
+    if len(changed) >= 2 and len(given) == len(changed):
+        given = given[:-1]
+    reasons = []
+    for category, key in given:
+        up = after.get((category, key), CENT * 0) > before.get((category, key), CENT * 0)
+        reasons.append(
+            f"- {key}：{this.year}年相关工作任务{'增加' if up else '减少'}，"
+            f"预算相应{'增加' if up else '压减'}"
+        )
+    name = this.manifest.department.name
+    return "\n".join(
+        [
+            f"# {name}{this.year}年部门预算说明",
+            "",
+            "## 部门职责及机构设置",
+            "",
+            f"{name}的职责与机构设置与{last.year}年相同。{DEMO_NOTE}",
+            "",
+            "## 国有资产占用情况",
+            "",
+            f"截至{last.year}年12月31日的资产情况从略。{DEMO_NOTE}",
+            "",
+            "## 变动原因",
+            "",
+            *reasons,
+            "",
+        ]
+    )

@@ -766,10 +766,13 @@ class _Exporter:
         three_public = _total_row(self.table("three-public")) or next(
             (r for r in (self.table("three-public") or _EMPTY).rows if r.kind == DETAIL), None
         )
+        # the codes whose amounts the 三公 table states: procurement may not move money there
+        stated: set[str] = set()
         if three_public is not None:
             for key, group, item, words in THREE_PUBLIC_ITEMS:
                 printed = _amount(three_public, key)
                 codes = sorted(c for c in expense_group_codes(group, item) if len(c) == 5)
+                stated.update(codes)
                 if not printed or not codes:
                     continue
                 code = codes[0]
@@ -805,6 +808,8 @@ class _Exporter:
                 continue
             if bought.economic_code not in economic_codes:
                 continue  # a code the catalogue does not know stays the procurement table's
+            if bought.economic_code in stated:
+                continue  # the 三公 table already says how much that code holds
             self.carve(
                 drafts,
                 bought.amount,

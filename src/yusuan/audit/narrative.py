@@ -560,6 +560,18 @@ def function_ref(label: str, context: str, class_names: frozenset[str]) -> Funct
     return FunctionRef("", (("类", named),), context) if named else None
 
 
+# what part of a 科目 a label names after it ("…（项）项目支出"): the subject of that column
+_FUNCTION_PART = re.compile(r"(项目支出|基本支出)(?:预算)?(?:数|安排)?(?:为|是)?$")
+
+
+def function_part(label: str) -> tuple[str, ...]:
+    """(PROJECT,) or (BASIC,) when a label naming a 科目 ends with 项目支出 / 基本支出."""
+    found = _FUNCTION_PART.search(label.strip())
+    if found is None:
+        return ()
+    return (PROJECT,) if found.group(1) == PROJECT else (BASIC,)
+
+
 def _is_function_code(digits: str) -> bool:
     """Digits pieced together from "（204类）（06款）（01项）": a 类, 款 or 项 code."""
     return len(digits) in (3, 5, 7) and digits.isdigit()
@@ -808,6 +820,9 @@ class _Reader:
         elif role != "prior":
             function = function_ref(label, self.class_context, self.class_names)
             subjects = (FUNCTION,) if function else subjects_of(label)
+            if function is not None:
+                # "2013202 …（项）项目支出1,749.73万元": that 科目's 项目支出 (or 基本支出)
+                subjects += function_part(label)
             if self._class_total(label, subjects):
                 # "支出合计" under the heading of a 类 is that 类's total, not the document's
                 function = FunctionRef("", (("类", self.class_context),), self.class_context)

@@ -34,6 +34,7 @@ from yusuan.fsutil import (
     UnsafeOutput,
     atomic_directory,
     check_input_file,
+    check_new_file,
     check_output,
     check_replaceable_folder,
     mark_output,
@@ -301,6 +302,8 @@ def audit_command(
             check_replaceable_folder(out_dir, sources=tuple(files))
         if export_dataset is not None:
             check_output(export_dataset, as_file=_is_workbook(export_dataset), sources=tuple(files))
+        if tidy is not None:
+            check_new_file(tidy, sources=tuple(files))
     except UnsafeOutput as refused:
         err.print(str(refused), markup=False, highlight=False)
         return EXIT_INPUT

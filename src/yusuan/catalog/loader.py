@@ -6,7 +6,8 @@ Files (all UTF-8 CSV under ``catalog/data``):
   names a code had in other years;
 - ``economic/department.csv``, ``economic/government.csv``: the two economic classifications,
   with ``valid_from``/``valid_to``; ``economic/mapping.csv``: the crosswalk by unit kind;
-- ``procurement/<edition>.csv``: 政府采购品目分类目录 by edition (2013, 2022);
+- ``procurement/<edition>.csv``: 政府采购品目分类目录 by edition (2013, 2022); ``editions.csv``
+  says from which budget year each edition is used;
 - ``funding/sources.csv`` and ``funding/expense_groups.csv``.
 """
 
@@ -225,9 +226,18 @@ def government_code_for(department_code: str, unit_kind: UnitKind) -> str | None
     return mapping.get((department_code, group)) or mapping.get((department_code, "*"))
 
 
+@functools.cache
 def procurement_edition(year: int) -> str:
-    """Disclosures before 2023 use the 2013 edition; from 2023 the 2022 edition."""
-    return "2013" if year < 2023 else "2022"
+    """The 政府采购品目分类目录 edition a disclosure of ``year`` uses: the latest edition in
+    force by then (``procurement/editions.csv``: an edition's ``first_year``; blank = always)."""
+    in_force = [
+        (int(r["first_year"] or 0), r["edition"])
+        for r in _rows("procurement/editions.csv")
+        if not r["first_year"] or int(r["first_year"]) <= year
+    ]
+    if not in_force:
+        raise LookupError(f"no procurement catalogue edition in force in {year}")
+    return max(in_force)[1]
 
 
 @functools.cache

@@ -206,6 +206,7 @@ def _manifest(raw: RawDataset) -> tuple[Manifest | None, list[Problem]]:
         int(raw.format_version),
         raw.rules,
         accepted=tuple(raw.accepted),
+        prior_dataset=str(raw.budget.get("prior_dataset", "") or "").strip(),
     ), problems
 
 

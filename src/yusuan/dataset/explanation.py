@@ -8,7 +8,9 @@ with Unix line ends and one final newline.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -72,3 +74,77 @@ def explanation_from_rows(rows: Iterable[Sequence[Any]], label: str) -> tuple[st
 def explanation_rows(text: str) -> list[tuple[int, str]]:
     """The sheet's rows for ``text``: (line number, line), empty lines left out."""
     return [(n, line) for n, line in enumerate(normalised(text).split("\n")[:-1], start=1) if line]
+
+
+# --- ## 变动原因: the reasons for changes from last year -------------------------------------
+
+CHANGE_REASONS = "变动原因"
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_SECTION = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
+# "- 2130101：reason" or "- 一般公共预算：reason"
+_ENTRY = re.compile(r"^\s*[-*]\s*([^：:]{1,40}?)\s*[：:]\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeReason:
+    """One entry of ``## 变动原因``: what it is about (a code or a name, as written), the
+    reason (its final full stop removed) and its line in 说明.md."""
+
+    key: str
+    reason: str
+    line: int
+
+    @property
+    def is_code(self) -> bool:
+        return self.key.isdigit()
+
+
+def change_reasons(
+    text: str, file: str = EXPLANATION_FILE
+) -> tuple[list[ChangeReason], list[Problem]]:
+    """The entries of the ``## 变动原因`` section of 说明.md (docs/narrative.md), each with its
+    line, and a located problem for each line that is not ``- 编码或名称：原因`` or repeats a key.
+
+    Guidance in ``<!-- comments -->`` is ignored (line numbers kept)."""
+    text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    entries: list[ChangeReason] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    inside = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        heading = _SECTION.match(line)
+        if heading:
+            inside = heading.group(1) == CHANGE_REASONS
+            continue
+        if not inside or not line.strip():
+            continue
+        found = _ENTRY.match(line)
+        if found is None or not found.group(2).strip("。；; "):
+            problems.append(
+                Problem(
+                    "narrative-text",
+                    file,
+                    number,
+                    "",
+                    f"“{CHANGE_REASONS}”的每一行应为“- 科目编码或名称：原因”，如“- 2013202：新增专项工作经费”",
+                    f"each line of {CHANGE_REASONS!r} must be '- <code or name>: reason'",
+                )
+            )
+            continue
+        key = found.group(1).strip()
+        if key in seen:
+            problems.append(
+                Problem(
+                    "narrative-text",
+                    file,
+                    number,
+                    "",
+                    f"“{key}”的变动原因重复（首次在第{seen[key]}行），此行未使用",
+                    f"reason for {key!r} repeated (first on line {seen[key]}); not used",
+                )
+            )
+            continue
+        seen[key] = number
+        entries.append(ChangeReason(key, found.group(2).strip().rstrip("。；;."), number))
+    return entries, problems

@@ -417,6 +417,8 @@ def manifest_toml(manifest: Manifest) -> str:
         f"kind = {_toml_string(manifest.kind)}",
         f"display_unit = {_toml_string(manifest.display_unit.value)}",
     ]
+    if manifest.prior_dataset:
+        lines.append(f"prior_dataset = {_toml_string(manifest.prior_dataset)}")
     for unit in manifest.units:
         lines += [
             "",

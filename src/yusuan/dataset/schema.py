@@ -218,7 +218,17 @@ PRIOR_YEAR = RecordKind(
             "category",
             "choice",
             True,
-            ("收入来源", "功能分类", "经济分类", "三公经费", "机关运行经费", "合计"),
+            (
+                "收入来源",
+                "功能分类",
+                "经济分类",
+                "三公经费",
+                "机关运行经费",
+                "合计",
+                # added with prior_dataset (tables/prior_figures.py)
+                "项目支出功能分类",
+                "一般公共预算功能分类",
+            ),
         ),
         Column("编码", "key", "text", True, help="code or item key"),
         Column("金额（元）", "amount", "amount", True),

@@ -53,6 +53,7 @@ MANIFEST_KEYS: tuple[tuple[str, str, str], ...] = (
     ("预算年度", "budget", "year"),
     ("预算类型", "budget", "kind"),
     ("显示单位", "budget", "display_unit"),
+    ("上年数据集", "budget", "prior_dataset"),
 )
 UNIT_HEADERS = ("单位编码", "单位名称", "单位性质", "上级单位编码")
 RULE_HEADERS = ("规则编号", "设置", "值")
@@ -498,8 +499,14 @@ def _manifest_rows(manifest: Manifest) -> list[tuple[str, Any]]:
         "year": manifest.year,
         "kind": manifest.kind,
         "display_unit": manifest.display_unit.value,
+        "prior_dataset": manifest.prior_dataset,
     }
-    return [(label, values[key]) for label, _section, key in MANIFEST_KEYS]
+    # 上年数据集 only when the dataset names one (older workbooks have no such row)
+    return [
+        (label, values[key])
+        for label, _section, key in MANIFEST_KEYS
+        if key != "prior_dataset" or manifest.prior_dataset
+    ]
 
 
 def _write_explanation(ws: Any, text: str) -> None:

@@ -105,6 +105,9 @@ class Manifest:
     format_version: int = 1
     rules: dict[str, dict[str, str]] = field(default_factory=dict)
     accepted: tuple[Acceptance, ...] = ()
+    # 上年数据集: the previous year's dataset, as written in yusuan.toml ([budget] prior_dataset),
+    # a path relative to this dataset's folder (docs/dataset-format.md); "" when none
+    prior_dataset: str = ""
     scope: Scope = Scope()
 
 

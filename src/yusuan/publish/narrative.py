@@ -31,13 +31,14 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from yusuan.catalog.loader import PERSONNEL_CLASSES
+from yusuan.dataset.explanation import CHANGE_REASONS, change_reasons
 from yusuan.dataset.problems import Problem
-from yusuan.model.records import Dataset
+from yusuan.model.records import Dataset, Manifest
 from yusuan.money import ZERO, MoneyUnit, format_amount, round_display, to_unit
 from yusuan.tables import (
     basic_economic,
@@ -103,6 +104,8 @@ class Narrative:
 
     title: str
     sections: tuple[Section, ...]
+    # every change from last year the text states (not 三公: its reasons are EXP-002's)
+    changes: tuple[ChangeStatement, ...] = ()
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
@@ -121,7 +124,15 @@ TEXT_PURPOSES = "一般公共预算支出用途"
 TEXT_THREE_PUBLIC_REASONS = "三公经费变动原因"
 TEXT_ASSETS = "国有资产占用情况"
 TEXT_OTHER = "其他重要事项"
-TEXT_KEYS = (TEXT_DUTIES, TEXT_PURPOSES, TEXT_THREE_PUBLIC_REASONS, TEXT_ASSETS, TEXT_OTHER)
+TEXT_CHANGE_REASONS = CHANGE_REASONS  # 变动原因: one entry per code or name (docs/narrative.md)
+TEXT_KEYS = (
+    TEXT_DUTIES,
+    TEXT_PURPOSES,
+    TEXT_THREE_PUBLIC_REASONS,
+    TEXT_ASSETS,
+    TEXT_OTHER,
+    TEXT_CHANGE_REASONS,
+)
 
 NO_DUTIES = "（本部门未提供部门职责及机构设置说明。）"
 NO_ASSETS = "（本部门未提供国有资产占用情况说明。）"
@@ -269,6 +280,7 @@ def parse_texts(content: str) -> tuple[dict[str, str], list[Problem]]:
     problems += _check_reasons(
         bodies.get(TEXT_THREE_PUBLIC_REASONS, []), starts.get(TEXT_THREE_PUBLIC_REASONS, 0)
     )
+    problems += change_reasons(content, TEXT_FILE)[1]
     return {key: text for key, text in texts.items() if text}, problems
 
 
@@ -402,7 +414,7 @@ def figure_source_value(
 ) -> Decimal | None:
     """The value at a figure's source. For a ``change`` figure this is this year's value."""
     if figure.table_id == PRIOR_SOURCE:
-        return prior_value(dataset, figure.column, figure.row_code)
+        return prior_or_zero(dataset, figure.column, figure.row_code)
     if figure.table_id == FORMS_SOURCE:
         forms = target_forms(dataset)
         if figure.column == FORMS_COUNT:
@@ -484,6 +496,14 @@ class _Context:
     dataset: Dataset
     tables: Mapping[str, Table]
     texts: Mapping[str, str]
+    # the changes from last year stated so far (ChangeStatement), in order
+    changes: list[ChangeStatement] = field(default_factory=list)
+
+    def change(
+        self, section: str, current: Figure, category: str, key: str, names: Sequence[str] = ()
+    ) -> tuple[str, tuple[Figure, ...]] | None:
+        """The sentence on how ``current`` changed from last year (``_context_change``)."""
+        return _context_change(self, section, current, category, key, names)
 
     @property
     def name(self) -> str:
@@ -626,6 +646,12 @@ def income_part(ctx: _Context) -> _Part:
     absent = [p.label for p in parts if not _amount(p)]
     if absent and _amount(total):
         paragraphs.append(f"{ctx.itself}无{'、'.join(absent)}收入。")
+    changes = [
+        ctx.change("income", total, PRIOR_TOTALS, "本年收入合计"),
+        *(ctx.change("income", p, PRIOR_SOURCES, p.label) for p in parts),
+    ]
+    paragraphs += [c[0] for c in changes if c is not None]
+    figures += tuple(f for c in changes if c is not None for f in c[1])
     return _Part("income", "收入预算情况", tuple(paragraphs), figures)
 
 
@@ -648,7 +674,15 @@ def expenditure_part(ctx: _Context) -> _Part:
         ctx.figure("项目支出", table_id, ref, "project", total.amount, note),
     ]
     paragraph, figures = _share_paragraph(f"{ctx.name}本年支出预算合计", total, parts, always=True)
-    return _Part("expenditure", "支出预算情况", (paragraph,), figures)
+    paragraphs = [paragraph]
+    changes = [
+        ctx.change("expenditure", total, PRIOR_TOTALS, "本年支出合计"),
+        *(ctx.change("expenditure", p, PRIOR_TOTALS, p.label) for p in parts),
+    ]
+    more_paragraphs, more_figures = _function_changes(ctx)
+    paragraphs += [c[0] for c in changes if c is not None] + more_paragraphs
+    figures += tuple(f for c in changes if c is not None for f in c[1]) + more_figures
+    return _Part("expenditure", "支出预算情况", tuple(paragraphs), figures)
 
 
 def _spending_total(ctx: _Context) -> Figure:
@@ -948,7 +982,19 @@ def operating_costs_part(ctx: _Context) -> _Part:
         total = _with_note(total, remarks)
     else:
         text += "。"
-    return _Part("operating_costs", "机关运行经费预算情况", (text,), (total, *units))
+    paragraphs = [text]
+    figures = (total, *units)
+    change = ctx.change(
+        "operating_costs",
+        dataclasses.replace(total, label="机关运行经费"),
+        PRIOR_OPERATING_COSTS,
+        "合计",
+        names=("机关运行经费",),
+    )
+    if change is not None:
+        paragraphs.append(change[0])
+        figures += change[1]
+    return _Part("operating_costs", "机关运行经费预算情况", tuple(paragraphs), figures)
 
 
 PROCUREMENT_KINDS = (("A", "货物"), ("B", "工程"), ("C", "服务"))
@@ -1072,6 +1118,263 @@ def glossary_part(ctx: _Context) -> _Part:
 
 
 # ---------------------------------------------------------------------------------------------
+# Changes from last year (every class and project 项; the reasons from ## 变动原因)
+
+# prior-year categories (prior_year.csv 类别 and yusuan.tables.prior_figures)
+PRIOR_TOTALS = "合计"
+PRIOR_SOURCES = "收入来源"
+PRIOR_FUNCTION = "功能分类"
+PRIOR_PROJECT_FUNCTION = "项目支出功能分类"
+PRIOR_OPERATING_COSTS = "机关运行经费"
+
+# EXP-003: a change needs a reason when it is at least this large in both rate and amount
+CHANGE_RULE = "EXP-003"
+DEFAULT_MIN_RATE = Decimal("0.10")
+DEFAULT_MIN_AMOUNT = Decimal(100000)  # 10万元
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeStatement:
+    """A change from last year the explanation states: what (``label``; ``keys``, the codes and
+    names a ``## 变动原因`` entry may give it by), this year's and last year's amounts (元), the
+    reason the department gave (None when none), and the section it is in."""
+
+    label: str
+    keys: tuple[str, ...]
+    current: Decimal
+    prior: Decimal
+    reason: str | None
+    section: str
+
+    @property
+    def difference(self) -> Decimal:
+        return self.current - self.prior
+
+    @property
+    def rate(self) -> Decimal | None:
+        """The rate of change; None on a zero base (新增: no rate can be stated)."""
+        return self.difference / self.prior if self.prior else None
+
+
+def change_threshold(manifest: Manifest) -> tuple[Decimal, Decimal]:
+    """(minimum |rate|, minimum |amount| in 元) from which a change needs a reason.
+
+    ``[rules."EXP-003"]`` in yusuan.toml may set ``min_rate`` (a percentage: ``"10"`` or
+    ``"10%"``) and ``min_amount`` (元: ``"100000"``, or ``"10万元"``); defaults 10% and 10万元.
+    Raises ValueError naming the setting when one cannot be read."""
+    from yusuan.money import parse_amount
+
+    settings = manifest.rules.get(CHANGE_RULE, {})
+    rate, amount = DEFAULT_MIN_RATE, DEFAULT_MIN_AMOUNT
+    if "min_rate" in settings:
+        text = str(settings["min_rate"]).strip().rstrip("%％")
+        try:
+            rate = Decimal(text) / HUNDRED
+        except InvalidOperation:
+            raise ValueError(
+                f'[rules."{CHANGE_RULE}"] min_rate = "{settings["min_rate"]}"'
+            ) from None
+        if not rate.is_finite() or rate < 0:
+            raise ValueError(f'[rules."{CHANGE_RULE}"] min_rate = "{settings["min_rate"]}"')
+    if "min_amount" in settings:
+        try:
+            amount = parse_amount(str(settings["min_amount"])).yuan
+        except (ValueError, AttributeError):
+            raise ValueError(
+                f'[rules."{CHANGE_RULE}"] min_amount = "{settings["min_amount"]}"'
+            ) from None
+    return rate, amount
+
+
+def needs_reason(change: ChangeStatement, threshold: tuple[Decimal, Decimal]) -> bool:
+    """Is the change large enough to need a reason (a new item: by its amount alone)?"""
+    min_rate, min_amount = threshold
+    if abs(change.difference) < min_amount or change.difference == 0:
+        return False
+    rate = change.rate
+    return rate is None or abs(rate) >= min_rate
+
+
+def reason_key(text: str) -> str:
+    return re.sub(r"[\s“”\"'‘’]", "", text).replace("（", "(").replace("）", ")")
+
+
+def _change_reasons(ctx: _Context) -> dict[str, str]:
+    text = ctx.texts.get(TEXT_CHANGE_REASONS, "")
+    entries, _ = change_reasons(f"## {TEXT_CHANGE_REASONS}\n{text}")
+    return {reason_key(e.key): e.reason for e in entries}
+
+
+def prior_or_zero(dataset: Dataset, category: str, key: str) -> Decimal | None:
+    """A prior-year figure; 0 for a key missing from a category derived from last year's
+    dataset (which gives every row its tables have, so a missing row was 0); else None."""
+    from yusuan.tables.prior_figures import DERIVED_NOTE
+
+    found = prior_value(dataset, category, key)
+    if found is not None:
+        return found
+    derived = any(p.category == category and p.note == DERIVED_NOTE for p in dataset.prior_year)
+    return ZERO if derived else None
+
+
+def _because(reason: str | None) -> str:
+    if not reason:
+        return ""
+    clause = _clause(reason)
+    return f"{clause}。" if clause.startswith("主要原因") else f"主要原因是：{clause}。"
+
+
+def change_words(current: Decimal, prior: Decimal) -> str:
+    """与上年相比增加…万元，增长…%; 新增 on a zero base (no rate: N-2); 持平 when equal."""
+    diff = current - prior
+    if diff == 0:
+        return "与上年预算持平"
+    if prior == 0:
+        return f"上年无此项预算，与上年相比新增{wan(diff)}"
+    word, rate_word = ("增加", "增长") if diff > 0 else ("减少", "下降")
+    return f"与上年相比{word}{wan(abs(diff))}，{rate_word}{percent(abs(diff) / abs(prior))}"
+
+
+def _change_figures(
+    current: Figure, prior: Decimal, category: str, key: str
+) -> tuple[Figure, Figure]:
+    now = _amount(current)
+    diff = now - prior
+    return (
+        Figure(current.label, prior, None, PRIOR_SOURCE, key, category, KIND_PRIOR),
+        Figure(
+            current.label,
+            diff,
+            ratio(diff, prior) if prior > 0 else None,
+            current.table_id,
+            current.row_code,
+            current.column,
+            KIND_CHANGE,
+            "本年预算数减上年预算数；比率以上年预算数为基数",
+        ),
+    )
+
+
+def _record(
+    ctx: _Context, section: str, label: str, keys: Sequence[str], now: Decimal, prior: Decimal
+) -> str | None:
+    reasons = _change_reasons(ctx)
+    reason = next((reasons[k] for k in map(reason_key, keys) if k in reasons), None)
+    ctx.changes.append(
+        ChangeStatement(label, tuple(dict.fromkeys(keys)), now, prior, reason, section)
+    )
+    return reason
+
+
+def _context_change(
+    self: _Context,
+    section: str,
+    current: Figure,
+    category: str,
+    key: str,
+    names: Sequence[str] = (),
+) -> tuple[str, tuple[Figure, ...]] | None:
+    """A sentence (Jiangsu form) on how ``current`` changed from last year's ``category``/``key``:
+    “一般公共预算6,000.00万元，与上年相比增加500.00万元，增长9.09%。主要原因是：…。”; None when
+    there is no prior-year figure or both years are 0."""
+    prior = prior_or_zero(self.dataset, category, key)
+    now = _amount(current)
+    if prior is None or (prior == 0 and now == 0):
+        return None
+    # the keys a reason may name it by: ``names`` when given (机关运行经费, not its key 合计)
+    keys = tuple(names) if names else (key, current.label)
+    reason = _record(self, section, current.label, keys, now, prior)
+    text = f"{current.label}{wan(now)}，{change_words(now, prior)}。{_because(reason)}"
+    return text, _change_figures(current, prior, category, key)
+
+
+def _function_changes(ctx: _Context) -> tuple[list[str], tuple[Figure, ...]]:
+    """Each 支出功能分类 类 (all funds) and the 项目支出 of each 项 against last year's."""
+    paragraphs: list[str] = []
+    figures: list[Figure] = []
+    overview = ctx.table(income_expenditure.ID)
+    spending = ctx.table(expenditure.ID)
+    last_year = ctx.year - 1
+    for row in overview.rows:
+        if row.kind == TOTAL or not row.code:
+            continue
+        prior = prior_or_zero(ctx.dataset, PRIOR_FUNCTION, row.code)
+        now = _decimal(row.values.get("expenditure"))
+        if prior is None or (prior == 0 and now == 0):
+            continue
+        label = row.name
+        if now == 0:
+            reason = _record(ctx, "expenditure", label, (row.code, row.name), now, prior)
+            paragraphs.append(
+                f"{last_year}年安排的{label}{wan(prior)}，{ctx.year}年不再安排。{_because(reason)}"
+            )
+            current = Figure(label, ZERO, None, overview.id, row.code, "expenditure")
+        else:
+            current = ctx.figure(label, overview.id, row.code, "expenditure")
+            reason = _record(ctx, "expenditure", label, (row.code, row.name), now, prior)
+            paragraphs.append(f"{label}{wan(now)}，{change_words(now, prior)}。{_because(reason)}")
+        figures += _change_figures(current, prior, PRIOR_FUNCTION, row.code)
+    names = {row.code: row.name for row in spending.rows if row.code}
+    codes = [r.code for r in spending.rows if r.level == 3 and r.code]
+    prior_codes = [
+        p.key
+        for p in ctx.dataset.prior_year
+        if p.category == PRIOR_PROJECT_FUNCTION and len(p.key) == 7 and p.amount
+    ]
+    items: list[str] = []
+    for code in dict.fromkeys([*codes, *sorted(prior_codes)]):
+        prior = prior_or_zero(ctx.dataset, PRIOR_PROJECT_FUNCTION, code)
+        item_row = spending.row(code)
+        now = _decimal(item_row.values.get("project")) if item_row is not None else ZERO
+        if prior is None or (prior == 0 and now == 0):
+            continue
+        catalogue = _function_names(ctx, code)
+        section_name = names.get(code[:5]) or catalogue.get(code[:5], "")
+        item_name = names.get(code) or catalogue.get(code, "")
+        label = f"{code} {section_name}（款）{item_name}（项）项目支出"
+        number = f"{len(items) + 1}．"
+        reason = _record(ctx, "expenditure", label, (code,), now, prior)
+        if item_row is None or now == 0:
+            text = (
+                f"{number}{last_year}年安排的{label}{wan(prior)}，{ctx.year}年不再安排。"
+                + _because(reason)
+            )
+            current = Figure(label, ZERO, None, spending.id, code, "project")
+        else:
+            current = ctx.figure(label, spending.id, code, "project")
+            if prior == 0:
+                detail = f"{last_year}年无此项预算，{ctx.year}年新增预算安排{wan(now)}。"
+            elif now == prior:
+                detail = f"{last_year}年预算数为{wan(prior)}，{ctx.year}年预算安排{wan(now)}，与{last_year}年预算数持平。"
+            else:
+                word, rate_word = ("增加", "增长") if now > prior else ("减少", "下降")
+                detail = (
+                    f"{last_year}年预算数为{wan(prior)}，{ctx.year}年预算安排{wan(now)}，"
+                    f"比{last_year}年预算数{word}{wan(abs(now - prior))}，"
+                    f"{rate_word}{percent(abs(now - prior) / prior)}。"
+                )
+            text = f"{number}{label}{wan(now)}。{detail}{_because(reason)}"
+        items.append(text)
+        figures += _change_figures(current, prior, PRIOR_PROJECT_FUNCTION, code)
+    if items:
+        paragraphs.append("按支出功能分类“项”级科目，项目支出与上年相比的情况如下：")
+        paragraphs += items
+    return paragraphs, tuple(figures)
+
+
+def _function_names(ctx: _Context, code: str) -> dict[str, str]:
+    """Official names of a code's 款 and 项 in this year's catalogue (a 项 no longer in the
+    tables is named from it)."""
+    from yusuan.catalog.loader import function_classification
+
+    try:
+        catalogue = function_classification(ctx.year)
+    except (LookupError, ValueError, OSError):
+        return {}
+    return {c: catalogue.name(c) for c in (code[:5], code) if catalogue.name(c)}
+
+
+# ---------------------------------------------------------------------------------------------
 # The narrative
 
 
@@ -1129,7 +1432,7 @@ def build_narrative(
     from yusuan.consolidation.scope import words_of
 
     heading = words_of(dataset).explanation_heading
-    return Narrative(f"{ctx.name}{ctx.year}年{heading}", sections)
+    return Narrative(f"{ctx.name}{ctx.year}年{heading}", sections, tuple(ctx.changes))
 
 
 def render_text(narrative: Narrative) -> str:

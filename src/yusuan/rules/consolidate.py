@@ -68,6 +68,9 @@ class Scope(enum.Enum):
     # a sum whose difference is that of a comparison naming one of its parts (same table and
     # column, another row): the sum follows from the part
     NAMES_PART = "names-part"
+    # a comparison between tables that names a row printed with a code the catalogue does not
+    # have, or the row the catalogue has for that name: the mismatch is the misprinted code
+    NAMES_MISCODED = "names-miscoded"
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,16 @@ FOLLOWS: tuple[Follows, ...] = (
     *(
         Follows(total, _COMPARISONS, Scope.NAMES_PART, "one of its parts is already wrong")
         for total in _SUMS
+    ),
+    *(
+        Follows(
+            comparison,
+            ("CAT-002",),
+            Scope.NAMES_MISCODED,
+            "one table prints the row under a code the catalogue does not have, so the row is "
+            "missing under one code and unexpected under the other",
+        )
+        for comparison in _COMPARISONS
     ),
 )
 
@@ -381,6 +394,20 @@ def _named_cells(finding: Finding) -> set[tuple[str, str]]:
     }
 
 
+def _miscoded(cause: Finding) -> set[str]:
+    """The printed code of a CAT-002 finding and the catalogue's codes for its printed name."""
+    codes = {str(cause.values.get("code", ""))}
+    codes.update(str(cause.values.get("catalogue_codes", "")).split("、"))
+    return codes - {""}
+
+
+def _named_codes(finding: Finding) -> set[str]:
+    """The codes of the rows a comparison names (the digits its cells start with)."""
+    return {
+        cell[: len(cell) - len(cell.lstrip("0123456789"))] for _, cell in _named_cells(finding)
+    } - {""}
+
+
 def _is_part(row: str, total: str) -> bool:
     """Whether ``row`` is below ``total``: a longer code under a code (类 → 款 → 项), or any coded
     row under an uncoded total (合计)."""
@@ -410,6 +437,8 @@ def _follows(consequence: Finding, cause: Finding, scope: Scope) -> bool:
             and _is_part(cell.removesuffix(f" {total.column}"), total.row)
             for t, cell in _named_cells(cause)
         )
+    if scope is Scope.NAMES_MISCODED:
+        return bool(_named_codes(consequence) & _miscoded(cause))
     if scope is Scope.AMOUNT:
         gap = _magnitude(consequence.values.get("difference", ""))
         return bool(gap) and gap in {
@@ -432,6 +461,8 @@ def _meeting_points(finding: Finding, scope: Scope, as_cause: bool) -> set[objec
         return {_magnitude(finding.values[k]) for k in keys if k in finding.values}
     if scope is Scope.NAMES_CELL:
         return {_cell(finding.location)} if as_cause else set(_named_cells(finding))
+    if scope is Scope.NAMES_MISCODED:
+        return set(_miscoded(finding) if as_cause else _named_codes(finding))
     return {t for t, _ in _named_cells(finding)} if as_cause else {finding.location.table}
 
 

@@ -340,6 +340,7 @@ def table_function_codes(subject: Subject) -> Iterator[Hit]:
     for table, row in rows:
         entry = function.get(row.code)
         expected = ROW_LEVELS.get(row.level, "")
+        named: list[str] = []
         if entry is None:
             named = [c for c in codes_named(function, row.name) if c != row.code]
             hint = f"；目录中“{row.name}”的编码为 {'、'.join(named)}" if named else ""
@@ -357,7 +358,14 @@ def table_function_codes(subject: Subject) -> Iterator[Hit]:
             continue
         yield Hit(
             row_location(subject, table, row),
-            {"code": row.code, "name": row.name, "problem": problem[0], "problem_en": problem[1]},
+            {
+                "code": row.code,
+                "name": row.name,
+                "problem": problem[0],
+                "problem_en": problem[1],
+                # the catalogue's codes for the printed name: where the row's amount belongs
+                "catalogue_codes": "、".join(named),
+            },
         )
 
 

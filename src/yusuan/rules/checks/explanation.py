@@ -10,19 +10,28 @@ These rules build the explanation exactly as ``yusuan build`` does and read what
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
+from yusuan.dataset.explanation import change_reasons
+from yusuan.dataset.schema import EXPLANATION_FILE
+from yusuan.money import MoneyUnit, format_amount, to_unit
 from yusuan.publish.narrative import (
     NO_ASSETS,
     NO_DUTIES,
     NO_REASON,
+    ChangeStatement,
     Narrative,
     build_narrative,
+    change_threshold,
+    needs_reason,
     parse_texts,
+    reason_key,
 )
-from yusuan.rules.base import Hit, Location, Severity, rule
+from yusuan.rules.base import Hit, Location, MissingData, NotApplicable, Severity, rule
 from yusuan.rules.subject import Subject
 
 EXPLANATION_PLACE = "说明.md（情况说明）"
+WAN = MoneyUnit.WAN
 
 # The sections 财预〔2016〕143号 requires the department to write, and their placeholders.
 REQUIRED_PLACEHOLDERS = {NO_DUTIES: "部门职责及机构设置", NO_ASSETS: "国有资产占用情况"}
@@ -102,4 +111,130 @@ def reason_missing(subject: Subject) -> Iterator[Hit]:
         yield Hit(
             Location(file=EXPLANATION_PLACE, field=section),
             {"section": section, "placeholder": placeholder},
+        )
+
+
+# --- changes from last year: EXP-003 (a large change with no reason), EXP-004 (## 变动原因) ----
+
+
+def _changes_of(subject: Subject) -> tuple[ChangeStatement, ...]:
+    changes = _narrative_of(subject).changes
+    if not changes:
+        raise MissingData(
+            "没有上年数（prior_year.csv 或上年数据集 prior_dataset / --prior），无法与上年比较"
+            " / no prior-year figures (prior_year.csv, or the previous year's dataset)"
+        )
+    return changes
+
+
+def _threshold(subject: Subject) -> tuple[Decimal, Decimal]:
+    try:
+        return change_threshold(subject.need_dataset().manifest)
+    except ValueError as exc:
+        raise MissingData(
+            f"yusuan.toml 中 {exc} 无法读取：min_rate 应为百分数（如 10 或 10%），"
+            f"min_amount 应为金额（元，如 100000 或 10万元） / {exc} cannot be read"
+        ) from None
+
+
+def _pct(rate: Decimal | None) -> str:
+    return "新增" if rate is None else f"{format_amount(rate * 100)}%"
+
+
+@rule(
+    "EXP-003",
+    group="text",
+    severity=Severity.WARNING,
+    title=(
+        "较大的预算变动未说明原因",
+        "A large change from last year is given no reason",
+    ),
+    message=(
+        "“{what}”本年{current}万元，上年{prior}万元，变动{change}万元（{rate}），"
+        "达到说明原因的标准（{threshold}），但说明.md 的“## 变动原因”没有给出原因",
+        "{what!r} changes by {change} (10k yuan; {rate}) from last year, at or above the "
+        "threshold ({threshold}), but '## 变动原因' in 说明.md gives no reason",
+    ),
+    basis="财预〔2016〕143号及各地部门预算公开模板：收支增减变化较大的应说明原因；阈值为"
+    '数据集设置 [rules."EXP-003"] min_rate（默认10%）与 min_amount（默认10万元），两者同时达到才需说明',
+    fix="在 说明.md 的“## 变动原因”下写一行“- 科目编码或名称：原因”，如“- 2013202：新增专项工作经费”。",
+    example={
+        "what": "2013202 组织事务（款）一般行政管理事务（项）项目支出",
+        "current": "1,749.73",
+        "prior": "1,500.00",
+        "change": "249.73",
+        "rate": "16.65%",
+        "threshold": "≥10%且≥10万元",
+    },
+)
+def change_without_reason(subject: Subject) -> Iterator[Hit]:
+    changes = _changes_of(subject)
+    threshold = _threshold(subject)
+    shown = (
+        f"≥{format_amount(threshold[0] * 100)}%且≥{format_amount(to_unit(threshold[1], WAN))}万元"
+    )
+    for change in changes:
+        if change.reason is None and needs_reason(change, threshold):
+            yield Hit(
+                Location(file=EXPLANATION_PLACE, field=change.label),
+                {
+                    "what": change.label,
+                    "current": format_amount(to_unit(change.current, WAN)),
+                    "prior": format_amount(to_unit(change.prior, WAN)),
+                    "change": format_amount(to_unit(change.difference, WAN)),
+                    "rate": _pct(change.rate),
+                    "threshold": shown,
+                },
+            )
+
+
+@rule(
+    "EXP-004",
+    group="text",
+    severity=Severity.WARNING,
+    title=(
+        "变动原因所写的科目或项目不在预算中",
+        "A reason for a change names a code or item that is not in the budget",
+    ),
+    message=(
+        "说明.md 第{line}行的变动原因写给“{key}”，但{why}；该原因不会公开",
+        "line {line} of 说明.md gives a reason for {key!r}, but {why_en}; it is not published",
+    ),
+    basis="变动原因应对应情况说明中与上年比较的收支项目（docs/narrative.md “## 变动原因”）",
+    fix="改正编码或名称（功能分类“类”或“项”的编码，或本年收入合计、本年支出合计、基本支出、"
+    "项目支出、收入来源、机关运行经费），或删除该行。",
+    example={
+        "line": 12,
+        "key": "2019999",
+        "why": "本年与上年预算中都没有这个科目",
+        "why_en": "neither this year's budget nor last year's has that code",
+    },
+)
+def reason_for_nothing(subject: Subject) -> Iterator[Hit]:
+    dataset = subject.need_dataset()
+    entries, _ = change_reasons(dataset.explanation)
+    if not entries:
+        raise NotApplicable("说明.md 没有“## 变动原因” / no reasons for changes")
+    changes = _changes_of(subject)
+    keys = {reason_key(k) for change in changes for k in change.keys}
+    codes = {r.code for t in subject.tables.values() for r in t.rows if r.code.isdigit()}
+    codes |= {p.key for p in dataset.prior_year if p.key.isdigit()}
+    for entry in entries:
+        if reason_key(entry.key) in keys:
+            continue
+        if entry.is_code and entry.key not in codes:
+            why = (
+                "本年与上年预算中都没有这个科目",
+                "neither this year's budget nor last year's has that code",
+            )
+        elif entry.is_code:
+            why = (
+                "情况说明没有比较这个科目（只比较功能分类“类”和项目支出的“项”）",
+                "the explanation compares no such code (only 类 and the 项 of 项目支出)",
+            )
+        else:
+            why = ("情况说明中没有与上年比较的这一项", "the explanation compares no such item")
+        yield Hit(
+            Location(file=EXPLANATION_FILE, line=entry.line),
+            {"line": entry.line, "key": entry.key, "why": why[0], "why_en": why[1]},
         )

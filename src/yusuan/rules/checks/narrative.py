@@ -200,6 +200,7 @@ class Resolver:
         if figure.index not in self._cache:
             if figure.subject == n.FUNCTION and figure.function is not None:
                 found = self.function_targets(figure.function, figure.topic)
+                found = _function_part(found, figure.subjects[1:])
             elif figure.subject:
                 found = self.concept(figure.subject, figure.topic, self.lead_subject(figure))
             else:
@@ -415,6 +416,24 @@ class Resolver:
         for code, entry in catalogue.entries.items():
             found.setdefault(code, entry.name)
         return found
+
+
+# the tables whose 科目 rows have 基本支出 / 项目支出 columns
+_PART_TABLES = (EXPENDITURE, GENERAL_BUDGET, FUND_EXPENDITURE, STATE_CAPITAL)
+
+
+def _function_part(targets: tuple[Target, ...], parts: Sequence[str]) -> tuple[Target, ...]:
+    """A 科目's 项目支出 (or 基本支出) named after it: that column of the tables that have it."""
+    column = "project" if n.PROJECT in parts else "basic" if n.BASIC in parts else ""
+    if not column:
+        return targets
+    return tuple(
+        dataclasses.replace(
+            t, column=column, also=tuple((table, row, column) for table, row, _ in t.also)
+        )
+        for t in targets
+        if t.table in _PART_TABLES
+    )
 
 
 def _common_prefix(a: str, b: str) -> int:
