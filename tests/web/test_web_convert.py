@@ -74,3 +74,24 @@ def test_changes_to_rows_are_kept_in_the_history(seed_budget: Any) -> None:
     line.save()
     assert [h.amount_fen for h in line.history.all()] == [276690100]
     assert db.Line.history.filter(id=line.pk).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_comparison_layout_and_prior_figures_survive_the_database() -> None:
+    """A dataset's prior_columns choice and prior-year figures come back from the web's rows."""
+    from dataclasses import replace
+
+    from yusuan.model.records import PriorYearFigure
+    from yusuan.web.budgets.convert import create_budget
+
+    folder = load_dataset(EXAMPLE)
+    chosen = replace(
+        folder,
+        manifest=replace(folder.manifest, prior_columns=("prior", "change_pct")),
+        prior_year=(PriorYearFigure("合计", "支出合计", Decimal("98100000.00")),),
+    )
+    budget = create_budget(chosen)
+    assert budget.prior_columns == "上年预算数、增减%"
+    stored = dataset_of(budget)
+    assert stored.manifest.prior_columns == ("prior", "change_pct")
+    assert build_tables(stored) == build_tables(chosen)

@@ -25,7 +25,7 @@ from importlib import resources
 from typing import Any
 
 from yusuan.money import MoneyUnit
-from yusuan.tables.base import AMOUNT, CODE, NAME, QUANTITY, TEXT
+from yusuan.tables.base import AMOUNT, CODE, NAME, PERCENT, QUANTITY, TEXT
 
 FINAL_SUFFIX = "-final"
 
@@ -237,7 +237,14 @@ def _alternate_map(*layers: Mapping[str, object]) -> dict[str, tuple[str, ...]]:
     return {word: tuple(keys[1:]) for word, keys in every.items() if len(keys) > 1}
 
 
-_KIND_NAMES = {"code": CODE, "name": NAME, "text": TEXT, "quantity": QUANTITY, "amount": AMOUNT}
+_KIND_NAMES = {
+    "code": CODE,
+    "name": NAME,
+    "text": TEXT,
+    "quantity": QUANTITY,
+    "amount": AMOUNT,
+    "percent": PERCENT,
+}
 
 
 def _kind_map(*layers: Mapping[str, object]) -> dict[str, str]:

@@ -36,6 +36,7 @@ from yusuan.audit.recognise import (
     TableSpec,
     Vocabulary,
     find_unit,
+    header_label,
     is_amount,
     label,
     leaf_labels,
@@ -56,6 +57,7 @@ from yusuan.tables.base import (
     DETAIL,
     GROUP,
     NAME,
+    PERCENT,
     QUANTITY,
     TEXT,
     TOTAL,
@@ -65,6 +67,7 @@ from yusuan.tables.base import (
     Value,
     simple_header,
 )
+from yusuan.tables.prior import comparison_base
 
 FUNCTION_SEGMENTS = (3, 2, 2)
 # keys of a code printed over 类 | 款 | 项 columns (tables.toml), joined into one code
@@ -255,7 +258,7 @@ def read_values(ctx: Context, row: GridRow, columns: Sequence[HeaderColumn]) -> 
         kind = ctx.spec.kind_of(column.key)
         if kind == AMOUNT:
             values[column.key] = read_amount(ctx, row, column.index)
-        elif kind == QUANTITY:
+        elif kind in (QUANTITY, PERCENT):  # a count or a rate: a number as printed
             values[column.key] = read_quantity(ctx, row, column.index)
         elif kind == TEXT:
             values[column.key] = row.cell(column.index) or None
@@ -678,14 +681,38 @@ def _side(ctx: Context, leaves: Sequence[str], start: int, end: int, keys: Seque
         amounts = tuple(HeaderColumn(i, keys[0], text) for i, text in printed)
         return Side(start, amounts)
     mapped = []
-    for index, text in printed:
-        key = ctx.spec.key_for(text)
-        if key is not None and key in keys:
+    for position, (index, text) in enumerate(printed):
+        if position == 0 and not _names_key_of(ctx, text, keys) and _compares(ctx, printed, keys):
+            # 金额 | 上年预算数 | 增减额 | 增减%: the figure compared comes first, whatever its
+            # label ("金额", "2021年"): the half's first key
+            mapped.append(HeaderColumn(index, keys[0], text))
+            continue
+        # a label that names a column in each half (上年预算数) names the one of this half
+        word = header_label(text)
+        choices = (ctx.spec.aliases.get(word), *ctx.spec.alternates.get(word, ()))
+        key = next((k for k in choices if k is not None and k in keys), None)
+        if key is not None:
             mapped.append(HeaderColumn(index, key, text))
         else:
             line = ctx.parts.header[-1].line
             ctx.problem(line, f"不认识的表头“{text}”", f"unknown column header {text!r}")
     return Side(start, tuple(mapped))
+
+
+def _names_key_of(ctx: Context, text: str, keys: Sequence[str]) -> bool:
+    word = header_label(text)
+    choices = (ctx.spec.aliases.get(word), *ctx.spec.alternates.get(word, ()))
+    return any(k in keys for k in choices if k is not None)
+
+
+def _compares(ctx: Context, printed: Sequence[tuple[int, str]], keys: Sequence[str]) -> bool:
+    """Does a half print a comparison with last year after its first column (上年预算数 …)?"""
+    for _, text in printed[1:]:
+        word = header_label(text)
+        choices = (ctx.spec.aliases.get(word), *ctx.spec.alternates.get(word, ()))
+        if any(k in keys and comparison_base(k) is not None for k in choices if k):
+            return True
+    return False
 
 
 def _label_columns(ctx: Context, leaves: Sequence[str], start: int, end: int) -> list[int]:

@@ -39,6 +39,7 @@ from yusuan.model.records import (
     UnitKind,
 )
 from yusuan.money import MoneyUnit, excerpt
+from yusuan.tables.prior import layout, parse_choice
 
 SUPPORTED_FORMAT_VERSIONS = (1,)
 
@@ -154,6 +155,17 @@ def _manifest(raw: RawDataset) -> tuple[Manifest | None, list[Problem]]:
             f"预算类型应为 预算 或 决算，实际为“{excerpt(kind)}”",
             f"kind must be 预算 or 决算, got {excerpt(kind)!r}",
         )
+    prior_text = str(raw.budget.get("prior_columns", "") or "")
+    prior_columns, unknown_columns = parse_choice(prior_text)
+    if unknown_columns:
+        choices = " / ".join(layout().labels.values())
+        problem(
+            at("budget", "prior_columns", "上年比较列"),
+            f"上年比较列应为 {choices} 中的一个或几个（用“、”分隔），"
+            f"“{excerpt('、'.join(unknown_columns))}”不是",
+            f"prior_columns names columns among {choices} (separated by 、), "
+            f"not {excerpt(', '.join(unknown_columns))!r}",
+        )
     units: list[Unit] = []
     seen: set[str] = set()
     for u in raw.units:
@@ -207,6 +219,7 @@ def _manifest(raw: RawDataset) -> tuple[Manifest | None, list[Problem]]:
         raw.rules,
         accepted=tuple(raw.accepted),
         prior_dataset=str(raw.budget.get("prior_dataset", "") or "").strip(),
+        prior_columns=prior_columns,
     ), problems
 
 

@@ -20,6 +20,7 @@ from yusuan.dataset.textfile import present, read_text_file
 from yusuan.dataset.toml_manifest import ManifestValues, read_manifest_toml
 from yusuan.fsutil import atomic_directory
 from yusuan.model.records import ACCEPTANCE_KEYS, Acceptance, Dataset, Manifest
+from yusuan.tables.prior import choice_text
 
 
 def read_csv_table(path: Path, label: str) -> tuple[RawTable | None, list[Problem], list[Notice]]:
@@ -419,6 +420,8 @@ def manifest_toml(manifest: Manifest) -> str:
     ]
     if manifest.prior_dataset:
         lines.append(f"prior_dataset = {_toml_string(manifest.prior_dataset)}")
+    if manifest.prior_columns:
+        lines.append(f"prior_columns = {_toml_string(choice_text(manifest.prior_columns))}")
     for unit in manifest.units:
         lines += [
             "",

@@ -44,6 +44,7 @@ level = ""                   # 预算级次：中央 / 省级 / 市级 / 县级 
 year = {year}                # 预算年度
 kind = "预算"                # 预算 或 决算
 display_unit = "万元"        # 表格显示单位：元 / 万元 / 亿元
+# prior_columns = "上年预算数、增减额、增减%"   # 可选：各表与上年比较的列（上年数填 prior_year.csv）
 
 # 每个单位一段 [[units]] / one block per unit
 # kind（单位性质）: {kinds}

@@ -42,6 +42,7 @@ from yusuan.dataset.textfile import regular_file_problem
 from yusuan.fsutil import atomic_write_bytes
 from yusuan.model.records import Dataset, Manifest
 from yusuan.money import excerpt
+from yusuan.tables.prior import choice_text
 
 # 基本信息 sheet: (label, section, key)
 MANIFEST_KEYS: tuple[tuple[str, str, str], ...] = (
@@ -54,6 +55,7 @@ MANIFEST_KEYS: tuple[tuple[str, str, str], ...] = (
     ("预算类型", "budget", "kind"),
     ("显示单位", "budget", "display_unit"),
     ("上年数据集", "budget", "prior_dataset"),
+    ("上年比较列", "budget", "prior_columns"),
 )
 UNIT_HEADERS = ("单位编码", "单位名称", "单位性质", "上级单位编码")
 RULE_HEADERS = ("规则编号", "设置", "值")
@@ -500,12 +502,14 @@ def _manifest_rows(manifest: Manifest) -> list[tuple[str, Any]]:
         "kind": manifest.kind,
         "display_unit": manifest.display_unit.value,
         "prior_dataset": manifest.prior_dataset,
+        "prior_columns": choice_text(manifest.prior_columns),
     }
-    # 上年数据集 only when the dataset names one (older workbooks have no such row)
+    # rows that older workbooks do not have are written only when the dataset sets them
+    optional = {"prior_dataset", "prior_columns"}
     return [
         (label, values[key])
         for label, _section, key in MANIFEST_KEYS
-        if key != "prior_dataset" or manifest.prior_dataset
+        if key not in optional or values[key]
     ]
 
 

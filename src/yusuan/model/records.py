@@ -108,6 +108,9 @@ class Manifest:
     # 上年数据集: the previous year's dataset, as written in yusuan.toml ([budget] prior_dataset),
     # a path relative to this dataset's folder (docs/dataset-format.md); "" when none
     prior_dataset: str = ""
+    # 上年比较列: the comparison columns the tables print (keys of tables/data/prior_columns.toml:
+    # prior, change, change_pct, in printing order); empty: none
+    prior_columns: tuple[str, ...] = ()
     scope: Scope = Scope()
 
 

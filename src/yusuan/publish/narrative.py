@@ -54,6 +54,7 @@ from yusuan.tables import (
 )
 from yusuan.tables.base import DETAIL, TOTAL, Row, Table
 from yusuan.tables.forms import ProjectForm, forms_of
+from yusuan.tables.prior import comparison_base
 
 # ---------------------------------------------------------------------------------------------
 # The result
@@ -638,7 +639,11 @@ def income_part(ctx: _Context) -> _Part:
     table = ctx.table(table_id)
     ref = _total_ref(table)
     total = ctx.figure("本年收入合计", table_id, ref, "total")
-    columns = [c for c in table.value_columns() if c.key != "total"]
+    columns = [
+        c
+        for c in table.value_columns()
+        if c.key != "total" and comparison_base(c.key) is None  # not 上年预算数 / 增减
+    ]
     note = "占本年收入合计"
     parts = [ctx.figure(c.label, table_id, ref, c.key, total.amount, note) for c in columns]
     paragraph, figures = _share_paragraph(f"{ctx.name}本年收入预算合计", total, parts)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 from decimal import Decimal
 
-from yusuan.money import MoneyUnit, exact_string, format_amount, to_unit
-from yusuan.tables.base import AMOUNT, QUANTITY, Column, Value
+from yusuan.money import ZERO, MoneyUnit, exact_string, format_amount, round_display, to_unit
+from yusuan.tables.base import AMOUNT, PERCENT, QUANTITY, Column, Value
 
 
 def display(column: Column, value: Value, unit: MoneyUnit, *, blank_zero: bool = True) -> str:
@@ -19,6 +19,10 @@ def display(column: Column, value: Value, unit: MoneyUnit, *, blank_zero: bool =
         return format_amount(to_unit(value, unit))
     if column.kind == QUANTITY and isinstance(value, Decimal):
         return format(value.normalize(), "f") if value else ""
+    if column.kind == PERCENT and isinstance(value, Decimal):
+        # 2 decimals, 四舍五入; a zero rate shows, and a tiny fall shows 0.00, not -0.00
+        rounded = round_display(value)
+        return format_amount(rounded if rounded else ZERO, thousands=False)
     return str(value)
 
 
@@ -28,7 +32,7 @@ def exact(column: Column, value: Value, unit: MoneyUnit) -> str | None:
         return None
     if column.kind == AMOUNT and isinstance(value, Decimal):
         return exact_string(to_unit(value, unit))
-    if column.kind == QUANTITY and isinstance(value, Decimal):
+    if column.kind in (QUANTITY, PERCENT) and isinstance(value, Decimal):
         return format(value.normalize(), "f")
     return str(value)
 

@@ -25,7 +25,7 @@ from yusuan.consolidation.scope import ScopeWords, words
 from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR
 from yusuan.money import format_amount, to_unit
 from yusuan.render.cells import display
-from yusuan.tables.base import AMOUNT, NAME, QUANTITY, TOTAL, Table
+from yusuan.tables.base import NAME, NUMERIC_KINDS, TOTAL, Table
 from yusuan.tables.forms import FUND_ROWS, TEXT_FIELDS, ProjectForm
 
 BODY_FONT = "宋体"
@@ -98,7 +98,7 @@ def _table(document: Any, table: Table) -> None:
             text = display(column, row.cell(column), table.unit)
             if column.kind == NAME and row.level > 1:
                 text = "　" * (row.level - 1) + text
-            right = column.kind in (AMOUNT, QUANTITY)
+            right = column.kind in NUMERIC_KINDS
             _cell_text(
                 cells[offset][index],
                 text,

@@ -48,7 +48,7 @@ from yusuan.consolidation.scope import ScopeWords
 from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR, Funds, Indicator
 from yusuan.render.cells import display
 from yusuan.render.fonts import pdf_font
-from yusuan.tables.base import AMOUNT, CODE, NAME, QUANTITY, TOTAL, Column, Table
+from yusuan.tables.base import AMOUNT, CODE, NAME, NUMERIC_KINDS, TOTAL, Column, Table
 from yusuan.tables.forms import FUND_ROWS, TEXT_FIELDS, ProjectForm
 
 PORTRAIT = A4
@@ -290,7 +290,7 @@ def table_texts(table: Table) -> list[list[str]]:
 
 
 def wraps(column: Column) -> bool:
-    return column.kind not in (AMOUNT, QUANTITY, CODE)
+    return column.kind not in (*NUMERIC_KINDS, CODE)
 
 
 def name_indent(table: Table, row_index: int, column: Column, size: float) -> float:
@@ -371,7 +371,7 @@ def body_cells(
             indent = name_indent(table, r, column, size)
             if indent:
                 padded.append((c, PADDING_X + indent))
-            align = TA_RIGHT if column.kind in (AMOUNT, QUANTITY) else TA_LEFT
+            align = TA_RIGHT if column.kind in NUMERIC_KINDS else TA_LEFT
             cells.append(cell(texts[r][c], font, size, widths[c] - indent, align=align, bold=bold))
         rows.append(cells)
         indents.append(padded)
@@ -436,7 +436,7 @@ def table_parts(table: Table, font: str, available: float, switch: DrawSwitch) -
     if top:
         style.append(("BACKGROUND", (0, 0), (-1, top - 1), HEADER_FILL))
     for c, column in enumerate(table.columns):
-        if column.kind in (AMOUNT, QUANTITY):
+        if column.kind in NUMERIC_KINDS:
             style.append(("ALIGN", (c, top), (c, -1), "RIGHT"))
     return TableParts(head, body, indents, widths, style + span_commands(table), switch)
 

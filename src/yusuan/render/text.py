@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR, Unit
 from yusuan.money import format_amount, to_unit
 from yusuan.render.cells import display, pad, text_width
-from yusuan.tables.base import AMOUNT, NAME, QUANTITY, Table
+from yusuan.tables.base import NAME, NUMERIC_KINDS, Table
 from yusuan.tables.forms import FUND_ROWS, TEXT_FIELDS, ProjectForm
 
 SEPARATOR = "  "
@@ -46,7 +46,7 @@ def column_blocks(table: Table, widths: list[int], limit: int | None) -> list[li
         return [everything]
     keys: list[int] = []
     for c, column in enumerate(table.columns):
-        if column.kind in (AMOUNT, QUANTITY) or _line_width(widths, [*keys, c]) > limit // 2:
+        if column.kind in NUMERIC_KINDS or _line_width(widths, [*keys, c]) > limit // 2:
             break
         keys.append(c)
     blocks: list[list[int]] = []
@@ -110,7 +110,7 @@ def render_table(table: Table, width: int | None = None) -> str:
         for row in grid:
             cells = []
             for c in block:
-                align = ">" if table.columns[c].kind in (AMOUNT, QUANTITY) else "<"
+                align = ">" if table.columns[c].kind in NUMERIC_KINDS else "<"
                 cells.append(pad(row[c], widths[c], align))
             out.append(SEPARATOR.join(cells).rstrip())
         out.append("=" * line)

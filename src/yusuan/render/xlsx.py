@@ -30,9 +30,20 @@ import xlsxwriter
 
 from yusuan.consolidation.scope import ScopeWords, words
 from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR
-from yusuan.money import to_unit
+from yusuan.money import round_display, to_unit
 from yusuan.render.cells import display, text_width
-from yusuan.tables.base import AMOUNT, CODE, NAME, QUANTITY, TOTAL, Column, Row, Table
+from yusuan.tables.base import (
+    AMOUNT,
+    CODE,
+    NAME,
+    NUMERIC_KINDS,
+    PERCENT,
+    QUANTITY,
+    TOTAL,
+    Column,
+    Row,
+    Table,
+)
 from yusuan.tables.forms import FUND_ROWS, TEXT_FIELDS, IndicatorBranch, ProjectForm
 
 # ---------------------------------------------------------------------------------------------
@@ -58,6 +69,7 @@ MAX_CELL_TEXT = 32_767  # Excel's limit per cell
 AMOUNT_FORMAT = "#,##0.00;-#,##0.00;;@"
 QUANTITY_FORMAT = "#,##0;-#,##0;;@"
 FRACTION_QUANTITY_FORMAT = "#,##0.######;-#,##0.######;;@"
+PERCENT_FORMAT = "0.00;-0.00;0.00;@"
 FUNDS_FORMAT = "#,##0.00"  # the form prints every fund row, zeros included
 
 # A4 (595 x 842 pt) less the margins set in set_up_page, and how wide a column of width 1 prints
@@ -229,6 +241,8 @@ def data_style(kind: str, bold: bool, indent: int = 0, whole: bool = True) -> St
     of times."""
     if kind == AMOUNT:
         return merge_style(GRID, align="right", num_format=AMOUNT_FORMAT, bold=bold)
+    if kind == PERCENT:
+        return merge_style(GRID, align="right", num_format=PERCENT_FORMAT, bold=bold)
     if kind == QUANTITY:
         number_format = QUANTITY_FORMAT if whole else FRACTION_QUANTITY_FORMAT
         return merge_style(GRID, align="right", num_format=number_format, bold=bold)
@@ -258,6 +272,8 @@ def cell_value(table: Table, column: Column, value: object) -> str | float | Non
         return float(to_unit(value, table.unit)) if value else 0.0
     if column.kind == QUANTITY and isinstance(value, Decimal):
         return float(value)
+    if column.kind == PERCENT and isinstance(value, Decimal):
+        return float(round_display(value))  # 四舍五入 on the exact rate, not on a float
     return clip(str(value))
 
 
@@ -275,7 +291,7 @@ def wider_than(text: str, width: float) -> bool:
 def data_width(table: Table, column: Column) -> int:
     """The widest cell of a column as displayed (e.g. 12,347.83), two more per indent step."""
     values = [row.cell(column) for row in table.rows]
-    if column.kind in (AMOUNT, QUANTITY):
+    if column.kind in NUMERIC_KINDS:
         # the widest number is the largest or the most negative: display only those two
         numbers = [v for v in values if isinstance(v, Decimal)]
         values = [max(numbers), min(numbers)] if numbers else []

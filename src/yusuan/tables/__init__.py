@@ -23,6 +23,7 @@ from yusuan.tables import (
 )
 from yusuan.tables.base import Table
 from yusuan.tables.facts import Facts, facts_of
+from yusuan.tables.prior import with_prior_columns
 
 # Publication order: the eight tables 财预〔2016〕143号 requires, the fund tables, then the
 # tables the Shanxi template adds.
@@ -61,7 +62,7 @@ def build_tables(
     for number, module in enumerate(TABLE_MODULES, start=1):
         if only is not None and module.ID not in only:
             continue
-        table = _builder(module)(facts)
+        table = with_prior_columns(_builder(module)(facts), dataset)
         title = scope.table_title(table.title, module.NAME_ZH)
         tables.append(replace(table, number=number, title=title))
     return tables

@@ -17,6 +17,11 @@ from yusuan.money import MoneyUnit
 # Column kinds: "code" and "name" read the row's own code and name; "text" and "amount" and
 # "quantity" read ``row.values[key]``.
 CODE, NAME, TEXT, AMOUNT, QUANTITY = "code", "name", "text", "amount", "quantity"
+# A rate in per cent (增减%): an exact Decimal, shown with two decimals (四舍五入), never converted
+# to the display unit.
+PERCENT = "percent"
+# Numeric kinds: right-aligned, one figure a cell.
+NUMERIC_KINDS = (AMOUNT, QUANTITY, PERCENT)
 
 # Row kinds
 TOTAL, GROUP, DETAIL = "total", "group", "detail"
@@ -92,7 +97,7 @@ class Table:
         return path or (self.columns[index].label,)
 
     def value_columns(self) -> list[Column]:
-        return [c for c in self.columns if c.kind in (AMOUNT, QUANTITY, TEXT)]
+        return [c for c in self.columns if c.kind in (AMOUNT, QUANTITY, PERCENT, TEXT)]
 
     def row(self, code: str, name: str | None = None) -> Row | None:
         """The first row with this code (and name, when given)."""

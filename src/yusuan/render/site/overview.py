@@ -16,6 +16,7 @@ from typing import Any
 
 from yusuan.render.cells import display, exact
 from yusuan.tables.base import AMOUNT, Column, Row, Table
+from yusuan.tables.prior import comparison_base
 
 Datum = dict[str, Any]
 
@@ -114,7 +115,11 @@ def revenue_chart(table: Table) -> Chart | None:
     total = table.total_row()
     if total is None:
         return None
-    sources = [c for c in table.columns if c.kind == AMOUNT and c.key != "total"]
+    sources = [
+        c
+        for c in table.columns
+        if c.kind == AMOUNT and c.key != "total" and comparison_base(c.key) is None
+    ]
     items = [
         datum(c.label, c, amount(total, c.key), table) for c in sources if amount(total, c.key)
     ]

@@ -21,7 +21,7 @@ from yusuan.tables.base import (
     CODE,
     GROUP,
     NAME,
-    QUANTITY,
+    NUMERIC_KINDS,
     TOTAL,
     Column,
     HeaderCell,
@@ -112,7 +112,7 @@ def head_rows(table: Table) -> tuple[tuple[HeadCell, ...], ...]:
 
 
 def _cell_css(column: Column, row: Row) -> str:
-    if column.kind in (AMOUNT, QUANTITY):
+    if column.kind in NUMERIC_KINDS:
         return "num"
     if column.kind == NAME:
         return f"name lv{min(row.level, 6)}"

@@ -16,6 +16,7 @@ from yusuan.money import round_display, to_unit
 from yusuan.rules.base import Hit, Location, MissingData, Severity, money, rule
 from yusuan.rules.subject import Subject
 from yusuan.tables.base import AMOUNT, TOTAL, Row, Table
+from yusuan.tables.prior import comparison_base
 
 ZERO = Decimal(0)
 
@@ -110,7 +111,9 @@ def _unreadable(table: Table, row: Row, what: str, *keys: str) -> Balance | None
 
 
 def _amount_keys(table: Table) -> list[str]:
-    return [c.key for c in table.columns if c.kind == AMOUNT]
+    # the comparison with last year (上年预算数, 增减额) is no part of this year's sums: PY-010
+    # checks it row by row
+    return [c.key for c in table.columns if c.kind == AMOUNT and comparison_base(c.key) is None]
 
 
 def _label(table: Table, key: str) -> str:

@@ -212,7 +212,8 @@ def procurement_editions() -> tuple[str, ...]:
         sorted(
             item.name.removesuffix(".csv")
             for item in folder.iterdir()
-            if item.name.endswith(".csv")
+            # editions.csv says which edition a year uses: it is not an edition
+            if item.name.endswith(".csv") and item.name != "editions.csv"
         )
     )
 

@@ -19,6 +19,7 @@ from yusuan.dataset.schema import INDICATORS, LINES, PRIOR_YEAR, PROCUREMENT, PR
 from yusuan.model import records as core
 from yusuan.money import MoneyUnit
 from yusuan.publish.narrative import TEXT_FILE, parse_texts
+from yusuan.tables.prior import choice_text, parse_choice
 from yusuan.web.budgets import models as db
 
 FILES = {
@@ -72,6 +73,7 @@ def manifest_of(budget: db.Budget) -> core.Manifest:
         ),
         kind=budget.kind,
         display_unit=MoneyUnit(budget.display_unit),
+        prior_columns=parse_choice(budget.prior_columns)[0],
         rules={key: dict(value) for key, value in budget.rule_settings.items()},
         accepted=_acceptances(budget),
     )
@@ -397,6 +399,7 @@ def create_budget(
             version=latest.version + 1 if latest else 1,
             kind=dataset.manifest.kind,
             display_unit=dataset.manifest.display_unit.value,
+            prior_columns=choice_text(dataset.manifest.prior_columns),
             status=status,
             narrative_text=narrative_text or explanation_in(dataset),
             rule_settings=dataset.manifest.rules,

@@ -193,6 +193,8 @@ class Budget(models.Model):
     version = models.PositiveIntegerField("版本", default=1)
     kind = models.CharField("类型", max_length=20, default="预算")
     display_unit = models.CharField("公开金额单位", max_length=10, default="万元")
+    # 上年比较列 (the manifest's prior_columns: "上年预算数、增减额、增减%"); blank: none
+    prior_columns = models.CharField("上年比较列", max_length=60, blank=True, default="")
     status = models.CharField("状态", max_length=30, choices=Status.choices, default=Status.DRAFT)
     narrative_text = models.TextField("说明文字（说明.md）", blank=True)
     rule_settings = models.JSONField("规则设置", default=dict, blank=True)

@@ -148,6 +148,7 @@ def adjust(user: object, budget: db.Budget, reason: str) -> db.Budget:
             version=version,
             kind=budget.kind,
             display_unit=budget.display_unit,
+            prior_columns=budget.prior_columns,
             narrative_text=budget.narrative_text,
             rule_settings=budget.rule_settings,
             based_on=budget,
