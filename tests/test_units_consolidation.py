@@ -487,3 +487,35 @@ def test_no_rule_fires_on_a_valid_budgets_unit_packages(dataset: Dataset) -> Non
         report = check_dataset(restrict(dataset, unit.code).dataset)
         alarms = [f"{f.rule} {f.message_zh}" for f in report.findings if f.rule not in TOLERATED]
         assert alarms == [], unit.code
+
+
+def test_a_unit_compares_with_its_own_last_year(tmp_path: Path) -> None:
+    """With last year's dataset named, a unit's 上年预算数 are that unit's last year (its
+    restriction of last year's dataset), not the department's."""
+    following = tmp_path / "next"
+    result = runner.invoke(
+        app, ["synthetic", "next-year", str(EXAMPLE), "-o", str(following), "--seed", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    manifest = following / "yusuan.toml"
+    text = manifest.read_text("utf-8")
+    manifest.write_text(
+        text.replace("[budget]\n", '[budget]\nprior_columns = "上年预算数、增减额、增减%"\n', 1),
+        "utf-8",
+    )
+    result = runner.invoke(
+        app, ["tables", str(following), "--unit", "1040011", "-t", "5", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    (table,) = [d for d in json.loads(result.stdout) if d["type"] == "table"]
+    last_unit = restrict(load_dataset(EXAMPLE), "1040011").dataset
+    last_general = next(t for t in build_tables(last_unit) if t.id == "general-budget")
+    last_total = last_general.rows[0].values["total"]
+    assert isinstance(last_total, Decimal) and last_total > 0
+    total = table["rows"][0]
+    assert total["name"] == "合计"
+    assert Decimal(total["values"]["prior_total"]) * 10000 == last_total
+    # the department's own 合计 compares with the department's last year, a larger figure
+    department = runner.invoke(app, ["tables", str(following), "-t", "5", "-f", "json"])
+    (whole,) = [d for d in json.loads(department.stdout) if d["type"] == "table"]
+    assert Decimal(whole["rows"][0]["values"]["prior_total"]) * 10000 > last_total

@@ -268,7 +268,7 @@ def tables(
 
     data = _load_with_prior(dataset, prior)
     if unit is not None:
-        data = _unit_budget(data, unit, dataset)
+        data = _unit_budget(data, unit, dataset, prior)
     all_forms = forms_of(data)
     only: list[str] | None = None
     picked: list[ProjectForm] = []
@@ -352,7 +352,7 @@ def build(
             "--unit 与 --each-unit 不能同时使用", "--unit and --each-unit cannot be combined"
         )
     if unit is not None:
-        data = _unit_budget(data, unit, dataset)
+        data = _unit_budget(data, unit, dataset, prior)
     texts, text_problems = parse_texts(data.explanation)
     for problem in text_problems:
         err.print(f"  • {problem}", markup=False, highlight=False)
@@ -380,7 +380,8 @@ def build(
         try:
             sources = (dataset, *_prior_sources(dataset, data, prior))
             if each_unit:
-                result = _build_each_unit(data, out, texts, force, formats, sources)
+                last = _last_year(data, dataset, prior)
+                result = _build_each_unit(data, out, texts, force, formats, sources, last)
             else:
                 result = build_package(
                     data,
@@ -907,16 +908,34 @@ UNIT_OPTION = typer.Option(
 )
 
 
-def _unit_budget(data: Any, code: str, source: Path) -> Any:
-    """The dataset restricted to unit ``code`` (its 单位预算), saying what it leaves out."""
-    from yusuan.consolidation.restrict import restrict
+def _unit_budget(data: Any, code: str, source: Path, prior: Path | None = None) -> Any:
+    """The dataset restricted to unit ``code`` (its 单位预算), saying what it leaves out; with a
+    previous year's dataset (``--prior`` or ``prior_dataset``), the unit's own prior-year
+    figures from it."""
+    from yusuan.consolidation.restrict import notices_of, restrict, with_unit_prior
 
     restricted = restrict(
         data, code, source=str(source / "yusuan.toml" if source.is_dir() else source)
     )
-    for notice in restricted.left_out:
+    last = _last_year(data, source, prior)
+    if last is not None:
+        restricted = with_unit_prior(restricted, last[0], code, last[1])
+    for notice in notices_of(restricted):
         err.print(f"  [注意 / note] {notice}", markup=False, highlight=False)
     return restricted.dataset
+
+
+def _last_year(data: Any, source: Path, prior: Path | None) -> tuple[Any, str] | None:
+    """The previous year's dataset and its label, when one is named (``_load_with_prior`` has
+    already read and checked it)."""
+    from yusuan.dataset import read_dataset_noticed
+    from yusuan.dataset.prior import prior_path
+
+    where = prior_path(source, data, prior)
+    last = read_dataset_noticed(where).dataset if where is not None else None
+    if last is None:
+        return None
+    return last, str(prior if prior is not None else data.manifest.prior_dataset)
 
 
 def _build_each_unit(
@@ -926,13 +945,16 @@ def _build_each_unit(
     force: bool,
     formats: tuple[str, ...],
     sources: tuple[Path, ...],
+    last_year: tuple[Any, str] | None,
 ) -> Any:
     """Every package (department, then each unit) into sub-folders of ``out``; one result
     standing for all of them (the department's findings, the files of all)."""
     from yusuan.consolidation.packages import build_each_unit
     from yusuan.publish.build import BuildResult
 
-    results = build_each_unit(data, out, texts=texts, force=force, formats=formats, sources=sources)
+    results = build_each_unit(
+        data, out, texts=texts, force=force, formats=formats, sources=sources, last_year=last_year
+    )
     for result in results:
         typer.echo(f"  {result.out_dir}: {len(result.files)} files ({result.report.summary_zh()})")
     seconds: dict[str, float] = {}

@@ -30,6 +30,8 @@ class Restricted:
 
     dataset: Dataset
     left_out: tuple[str, ...] = ()
+    # the department's prior-year figures left out (a unit's own come from last year's dataset)
+    prior_left_out: str = ""
 
 
 def unknown_unit(dataset: Dataset, code: str, source: str = "") -> InputError:
@@ -91,12 +93,19 @@ def restrict(dataset: Dataset, code: str, *, source: str = "") -> Restricted:
             f"revenue.csv 的 {len(dataset.revenue)} 行收入未标明单位，单位预算不含 / "
             f"{len(dataset.revenue)} revenue row(s) name no unit: not in the unit's budget"
         )
+    prior = ""
     if dataset.prior_year:
-        left_out.append(
-            f"prior_year.csv 的 {len(dataset.prior_year)} 个上年数是部门的，单位预算不含 / "
+        prior = (
+            f"{len(dataset.prior_year)} 个上年数是部门的，单位预算不含 / "
             f"{len(dataset.prior_year)} prior-year figure(s) are the department's: left out"
         )
-    return Restricted(replace(cut, manifest=manifest), tuple(left_out))
+    return Restricted(replace(cut, manifest=manifest), tuple(left_out), prior)
+
+
+def notices_of(restricted: Restricted) -> tuple[str, ...]:
+    """What a restriction says it left out."""
+    prior = (restricted.prior_left_out,) if restricted.prior_left_out else ()
+    return (*restricted.left_out, *prior)
 
 
 def top_units(dataset: Dataset) -> tuple[Unit, ...]:
@@ -153,3 +162,24 @@ def split(dataset: Dataset, *, every_unit: bool = False) -> dict[str, Dataset]:
 
 def _codes(dataset: Dataset, code: str) -> set[str]:
     return descendants(dataset.manifest.units, code)
+
+
+def with_unit_prior(
+    restricted: Restricted, last_year: Dataset, code: str, label: str
+) -> Restricted:
+    """A unit's 单位预算 with its own prior-year figures: those of last year's dataset restricted
+    to the same unit (``tables.prior_figures``, as a department's are derived); when last year
+    had no such unit, none, and a notice says so."""
+    from yusuan.tables.prior_figures import prior_figures
+
+    if last_year.unit(code) is None:
+        missing = (
+            f"上年数据集“{label}”中没有单位“{code}”，单位预算无上年数 / the previous year's "
+            f"dataset {label!r} has no unit {code!r}: no prior-year figures"
+        )
+        return replace(restricted, prior_left_out=missing)
+    last_unit = restrict(last_year, code).dataset
+    figures = tuple(prior_figures(last_unit, label))
+    return replace(
+        restricted, dataset=replace(restricted.dataset, prior_year=figures), prior_left_out=""
+    )
