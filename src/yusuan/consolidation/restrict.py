@@ -3,8 +3,10 @@ procurement and projects. The same tables and renderers then make its 单位预�
 
 What belongs to the department as a whole and names no unit — ``revenue.csv`` (收入 declared
 outside the lines) and ``prior_year.csv`` (上年数) — cannot be divided among units: ``restrict``
-leaves them out and says so (``Restricted.left_out``); ``split`` gives them to the first unit
-directly under the department (the 本级), so that merging the parts gives the department back.
+leaves them out and says so (``Restricted.left_out``), and ``with_unit_prior`` derives a unit's
+own prior-year figures from last year's dataset restricted to it; ``split`` gives them to the
+first unit directly under the department (the 本级), so that merging the parts gives the
+department back.
 """
 
 from __future__ import annotations
@@ -86,7 +88,8 @@ def restrict(dataset: Dataset, code: str, *, source: str = "") -> Restricted:
     department = dataset.manifest.department
     cut = part(dataset, code)
     body = Department(unit.code, unit.name, department.region, department.level)
-    manifest = replace(cut.manifest, department=body, scope=Scope(UNIT_SCOPE, within=department))
+    within = dataset.manifest.scope.within or department  # a unit of a unit: the same department
+    manifest = replace(cut.manifest, department=body, scope=Scope(UNIT_SCOPE, within=within))
     left_out = []
     if dataset.revenue:
         left_out.append(
