@@ -206,21 +206,16 @@ def clean_dataset() -> Dataset:
         procurement,
         explanation=explanation_text(manifest.department.name),
     )
-    return with_unchanged_operating_costs(dataset)
+    return with_unchanged_last_year(dataset)
 
 
-def with_unchanged_operating_costs(dataset: Dataset) -> Dataset:
-    """Last year's 机关运行经费 the same as this year's (computed from the tables): the clean
-    dataset compares one figure with last year, unchanged, so the change rules (EXP-003) run."""
-    from yusuan.model.records import PriorYearFigure
-    from yusuan.tables import build_tables
+def with_unchanged_last_year(dataset: Dataset) -> Dataset:
+    """Last year the same as this year, read off the dataset's own tables the way a
+    ``prior_dataset`` is (every category, complete): the clean dataset compares every figure with
+    last year, unchanged, so the change rules (EXP-003) and the prior-year input rules run."""
+    from yusuan.tables.prior_figures import prior_figures
 
-    [table] = build_tables(dataset, ["operating-costs"])
-    total = table.total_row()
-    amount = total.values.get("amount") if total is not None else None
-    assert isinstance(amount, Decimal)
-    prior = (PriorYearFigure("机关运行经费", "合计", amount),)
-    return replace(dataset, prior_year=prior)
+    return replace(dataset, prior_year=tuple(prior_figures(dataset, "上年")))
 
 
 # --- spoiling --------------------------------------------------------------------------------

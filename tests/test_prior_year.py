@@ -372,3 +372,31 @@ def test_a_wrong_figure_in_a_change_sentence_is_found_against_the_table(
     wrong = f"{(item.current + 100000) / 10000:,.2f}万元"  # 10万元 more
     found = findings(f"项目支出{shown}。", f"项目支出{wrong}。")
     assert any(code in text and "相差10.00万元" in text for text in found), found
+
+
+def test_a_code_last_years_dataset_did_not_have_was_0_in_the_comparison_columns() -> None:
+    """Figures read off last year's tables are complete: a 项 absent last year is 上年 0 (增减额 =
+    this year's amount, no 增减%), not a row without a prior figure."""
+    from yusuan.tables import build_tables
+
+    this = load_dataset(EXAMPLE)
+    last = dataclasses.replace(
+        this, lines=tuple(x for x in this.lines if x.function_code != "2013250")
+    )
+    dataset = dataclasses.replace(
+        this,
+        manifest=dataclasses.replace(
+            this.manifest, prior_columns=("prior", "change", "change_pct")
+        ),
+        prior_year=tuple(prior_figures(last, "上年")),
+    )
+    table = next(t for t in build_tables(dataset) if t.id == "general-budget")
+    rows = {r.code: r.values for r in table.rows if r.code}
+    new = rows["2013250"]
+    assert new["total"] > 0
+    assert new["prior_total"] == 0
+    assert new["change_total"] == new["total"]
+    assert new.get("change_pct_total") is None
+    kept = rows["2013201"]  # unchanged: the same amount last year
+    assert kept["prior_total"] == kept["total"] and kept["change_total"] == 0
+    assert any("2013250" in note and "不计算增减%" in note for note in table.notes)

@@ -5,6 +5,7 @@ The figures are ``test_prior_columns.PRIOR`` (hand-chosen, adding up) on ``rulek
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from rulekit import RuleCase, clean_dataset, clean_subject, document, run, with_cell
@@ -84,8 +85,9 @@ def test_without_prior_figures_the_input_rules_do_not_apply_or_could_not_run() -
     """No prior_year.csv: nothing to check (it is optional); but a dataset that chose the
     comparison columns and gave no figures, or a document, could not be checked."""
     chosen = subject_of_dataset(with_prior(clean_dataset(), figures=()))
+    none = subject_of_dataset(replace(clean_dataset(), prior_year=()))
     for rule in ("PY-001", "PY-002", "PY-003"):
-        assert run(rule, clean_subject()).outcome is Outcome.NOT_APPLICABLE
+        assert run(rule, none).outcome is Outcome.NOT_APPLICABLE
         assert run(rule, chosen).outcome is Outcome.COULD_NOT_RUN
         assert run(rule, prior_document()).outcome is Outcome.COULD_NOT_RUN
 

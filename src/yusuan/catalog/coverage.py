@@ -6,7 +6,12 @@ import re
 import unicodedata
 from collections import Counter
 
-from yusuan.catalog.loader import Classification, catalogs_for, procurement_catalog
+from yusuan.catalog.loader import (
+    Classification,
+    catalogs_for,
+    procurement_catalog,
+    procurement_editions,
+)
 
 Hit = tuple[str, str, str, str, str, str, str]
 
@@ -33,8 +38,9 @@ def _catalogues(year: int) -> list[tuple[str, Classification]]:
         ("政府预算支出经济分类", cats.government_economic),
         (f"政府采购品目（{cats.procurement_edition}版）", cats.procurement),
     ]
-    other = "2022" if cats.procurement_edition == "2013" else "2013"
-    result.append((f"政府采购品目（{other}版）", procurement_catalog(other)))
+    for other in procurement_editions():
+        if other != cats.procurement_edition:
+            result.append((f"政府采购品目（{other}版）", procurement_catalog(other)))
     return result
 
 

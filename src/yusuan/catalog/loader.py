@@ -227,6 +227,12 @@ def government_code_for(department_code: str, unit_kind: UnitKind) -> str | None
 
 
 @functools.cache
+def procurement_editions() -> tuple[str, ...]:
+    """Every edition of the procurement catalogue the data holds (``procurement/editions.csv``)."""
+    return tuple(sorted(r["edition"] for r in _rows("procurement/editions.csv")))
+
+
+@functools.cache
 def procurement_edition(year: int) -> str:
     """The 政府采购品目分类目录 edition a disclosure of ``year`` uses: the latest edition in
     force by then (``procurement/editions.csv``: an edition's ``first_year``; blank = always)."""

@@ -76,7 +76,7 @@ class PriorSum:
     """A prior-year total record and the records it adds up (a ``[[sum]]`` of the data file)."""
 
     total_category: str
-    total_key: str
+    total_keys: tuple[str, ...]  # the first of them found is the total
     parts_category: str
     code_length: int = 0  # only 编码 of this length (3: the 类), 0: every 编码
 
@@ -140,7 +140,7 @@ def layout() -> Layout:
     sums = tuple(
         PriorSum(
             str(raw["total"]["category"]),
-            str(raw["total"]["key"]),
+            tuple(str(k) for k in raw["total"]["keys"]),
             str(raw["parts"]["category"]),
             int(raw["parts"].get("code_length", 0)),
         )
@@ -179,9 +179,15 @@ class PriorFigures:
 
     by_key: Mapping[tuple[str, str], Decimal]
     by_source: Mapping[str, Mapping[str, Decimal]]  # category -> template column -> sum
+    # categories read off last year's own tables (tables/prior_figures.py): complete, so a code
+    # they do not list was 0 last year (a new 项), not a figure nobody gave
+    complete: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, records: Sequence[PriorYearFigure]) -> PriorFigures:
+        from yusuan.tables.prior_figures import DERIVED_NOTE  # it builds tables: import late
+
+        complete = frozenset(r.category for r in records if r.note == DERIVED_NOTE)
         by_key: dict[tuple[str, str], Decimal] = {}
         by_source: dict[str, dict[str, Decimal]] = {}
         for record in records:
@@ -194,7 +200,7 @@ class PriorFigures:
                 column = source_column(source)
                 sums = by_source.setdefault(record.category, {})
                 sums[column] = sums.get(column, ZERO) + record.amount
-        return cls(by_key, by_source)
+        return cls(by_key, by_source, complete)
 
     def first(self, category: str, keys: Sequence[str]) -> Decimal | None:
         return next(
@@ -212,14 +218,15 @@ def income_source_column(label: str) -> str | None:
 
 
 def _row_prior(compare: Compare, row: Row, figures: PriorFigures) -> Decimal | None:
+    missing = ZERO if compare.category in figures.complete else None
     if compare.rows == "code" and row.code:
-        return figures.by_key.get((compare.category, row.code))
+        return figures.by_key.get((compare.category, row.code), missing)
     if compare.rows == "source":
         item = row.values.get("income_item")
         column = income_source_column(item) if isinstance(item, str) else None
         if column is None:
             return None
-        return figures.by_source.get(compare.category, {}).get(column)
+        return figures.by_source.get(compare.category, {}).get(column, missing)
     return None
 
 
@@ -387,8 +394,18 @@ def with_prior_columns(table: Table, dataset: Dataset) -> Table:
         return table
     figures = PriorFigures.of(dataset.prior_year)
     for compare in compares:
+        if figures.by_key and not _covers(figures, compare):
+            continue  # the figures given are of other tables' scope: no column of blanks here
         table = compare_table(table, compare, chosen, figures)
     return table
+
+
+def _covers(figures: PriorFigures, compare: Compare) -> bool:
+    """Whether any prior-year record is of the comparison's category or is its total."""
+    total = compare.total
+    return any(category == compare.category for category, _ in figures.by_key) or any(
+        (total.category, key) in figures.by_key for key in total.keys
+    )
 
 
 def comparison_base(key: str) -> tuple[str, str] | None:

@@ -18,7 +18,6 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import resources
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -31,6 +30,7 @@ from yusuan.catalog.loader import (
     funding_sources,
     government_code_for,
     procurement_catalog,
+    procurement_editions,
     short_procurement_code,
 )
 from yusuan.model.records import BasicCategory, UnitKind
@@ -202,20 +202,6 @@ def _note(entry: Entry) -> tuple[str, str]:
     if entry.confidence == LOW:
         return "（目录中该条目为低置信度，待核实）", " (the catalogue entry is unconfirmed)"
     return "", ""
-
-
-@functools.cache
-def procurement_editions() -> tuple[str, ...]:
-    """Every edition of the procurement catalogue the data holds (``procurement/<edition>.csv``)."""
-    folder = resources.files("yusuan.catalog").joinpath("data", "procurement")
-    return tuple(
-        sorted(
-            item.name.removesuffix(".csv")
-            for item in folder.iterdir()
-            # editions.csv says which edition a year uses: it is not an edition
-            if item.name.endswith(".csv") and item.name != "editions.csv"
-        )
-    )
 
 
 @functools.cache

@@ -73,8 +73,9 @@ def prior_totals_add_up(subject: Subject) -> Iterator[Hit]:
         total = next(
             (
                 r
+                for key in relation.total_keys
                 for r in records
-                if r.category == relation.total_category and r.key.strip() == relation.total_key
+                if r.category == relation.total_category and r.key.strip() == key
             ),
             None,
         )

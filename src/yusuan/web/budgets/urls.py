@@ -6,6 +6,7 @@ from django.urls import path
 from yusuan.web.budgets import portal, views
 from yusuan.web.budgets.api import api
 from yusuan.web.budgets.forms import ThrottledLoginForm
+from yusuan.web.budgets.yitihua_views import export_yitihua, import_yitihua  # issue #10
 
 urlpatterns = [
     path("", portal.index, name="portal"),
@@ -36,6 +37,10 @@ urlpatterns = [
     path("work/b/<int:pk>/projects/<int:project_id>/", views.project_edit, name="project-edit"),
     path("work/b/<int:pk>/export/", views.export, name="export"),
     path("work/b/<int:pk>/import/", views.import_workbook, name="import"),
+    # --- 预算管理一体化 flat files (issue #10) ---
+    path("work/b/<int:pk>/yitihua/import/", import_yitihua, name="import-yitihua"),
+    path("work/b/<int:pk>/yitihua/export/", export_yitihua, name="export-yitihua"),
+    # --- end 一体化 ---
     path(
         "work/control/<int:department>/<int:year>/",
         views.control_figures,
