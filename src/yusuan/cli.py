@@ -267,6 +267,7 @@ def tables(
         ),
     ] = True,
     prior: PriorOption = None,
+    unit: Annotated[str | None, UNIT_OPTION] = None,
 ) -> None:
     """输出公开表 / Print the disclosure tables (and project performance-target forms) of a dataset."""
     from yusuan.render.csv_out import render_tidy_csv
@@ -276,6 +277,8 @@ def tables(
     from yusuan.tables.forms import find_forms, forms_of
 
     data = _load_with_prior(dataset, prior)
+    if unit is not None:
+        data = _unit_budget(data, unit, dataset, prior)
     all_forms = forms_of(data)
     only: list[str] | None = None
     picked: list[ProjectForm] = []
@@ -327,6 +330,15 @@ def build(
         ),
     ] = None,
     prior: PriorOption = None,
+    unit: Annotated[str | None, UNIT_OPTION] = None,
+    each_unit: Annotated[
+        bool,
+        typer.Option(
+            "--each-unit",
+            help="部门预算与每个单位的单位预算，各在子文件夹 / the department's package and each"
+            " unit's 单位预算, in sub-folders",
+        ),
+    ] = False,
 ) -> None:
     """生成公开文件包（Excel、PDF、Word、网站、开放数据）/ Build the disclosure package.
 
@@ -345,6 +357,12 @@ def build(
             f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}",
         )
     data = _load_with_prior(dataset, prior)
+    if unit is not None and each_unit:
+        raise InputError(
+            "--unit 与 --each-unit 不能同时使用", "--unit and --each-unit cannot be combined"
+        )
+    if unit is not None:
+        data = _unit_budget(data, unit, dataset, prior)
     texts, text_problems = parse_texts(data.explanation)
     for problem in text_problems:
         err.print(f"  • {problem}", markup=False, highlight=False)
@@ -370,15 +388,20 @@ def build(
             )
 
         try:
-            result = build_package(
-                data,
-                out,
-                texts=texts,
-                force=force,
-                formats=formats,
-                on_step=on_step,
-                sources=(dataset, *_prior_sources(dataset, data, prior)),
-            )
+            sources = (dataset, *_prior_sources(dataset, data, prior))
+            if each_unit:
+                last = _last_year(data, dataset, prior)
+                result = _build_each_unit(data, out, texts, force, formats, sources, last)
+            else:
+                result = build_package(
+                    data,
+                    out,
+                    texts=texts,
+                    force=force,
+                    formats=formats,
+                    on_step=on_step,
+                    sources=sources,
+                )
         except BuildRefused as refused:
             progress.stop()
             sys.stdout.write(render_text(refused.report) + "\n")
@@ -1007,6 +1030,249 @@ def query(
         err.print(str(problem), markup=False)
         raise typer.Exit(EXIT_INPUT) from problem
     sys.stdout.write(render_result(names, rows, fmt.value))
+
+
+# --- consolidation (issue #11): 单位预算 per unit; a department from its units; a city's totals ---
+
+UNIT_OPTION = typer.Option(
+    "--unit",
+    help="只取这个单位及其下属单位，输出其单位预算 / the 单位预算 of this unit (code) and the"
+    " units below it",
+)
+
+
+def _unit_budget(data: Any, code: str, source: Path, prior: Path | None = None) -> Any:
+    """The dataset restricted to unit ``code`` (its 单位预算), saying what it leaves out; with a
+    previous year's dataset (``--prior`` or ``prior_dataset``), the unit's own prior-year
+    figures from it."""
+    from yusuan.consolidation.restrict import notices_of, restrict, with_unit_prior
+
+    restricted = restrict(
+        data, code, source=str(source / "yusuan.toml" if source.is_dir() else source)
+    )
+    last = _last_year(data, source, prior)
+    if last is not None:
+        restricted = with_unit_prior(restricted, last[0], code, last[1])
+    for notice in notices_of(restricted):
+        err.print(f"  [注意 / note] {notice}", markup=False, highlight=False)
+    return restricted.dataset
+
+
+def _last_year(data: Any, source: Path, prior: Path | None) -> tuple[Any, str] | None:
+    """The previous year's dataset and its label, when one is named (``_load_with_prior`` has
+    already read and checked it)."""
+    from yusuan.dataset import read_dataset_noticed
+    from yusuan.dataset.prior import prior_path
+
+    where = prior_path(source, data, prior)
+    last = read_dataset_noticed(where).dataset if where is not None else None
+    if last is None:
+        return None
+    return last, str(prior if prior is not None else data.manifest.prior_dataset)
+
+
+def _build_each_unit(
+    data: Any,
+    out: Path,
+    texts: Any,
+    force: bool,
+    formats: tuple[str, ...],
+    sources: tuple[Path, ...],
+    last_year: tuple[Any, str] | None,
+) -> Any:
+    """Every package (department, then each unit) into sub-folders of ``out``; one result
+    standing for all of them (the department's findings, the files of all)."""
+    from yusuan.consolidation.packages import build_each_unit
+    from yusuan.publish.build import BuildResult
+
+    results = build_each_unit(
+        data, out, texts=texts, force=force, formats=formats, sources=sources, last_year=last_year
+    )
+    for result in results:
+        typer.echo(f"  {result.out_dir}: {len(result.files)} files ({result.report.summary_zh()})")
+    seconds: dict[str, float] = {}
+    for result in results:
+        for step, took in result.seconds.items():
+            seconds[step] = seconds.get(step, 0.0) + took
+    files = [f for result in results for f in result.files]
+    return BuildResult(out, files, results[0].report, seconds)
+
+
+consolidate_app = _command_group(
+    "consolidate",
+    "汇总：单位数据集合并为部门、部门拆分为单位、全市本级合计 / Consolidation: a department from"
+    " its units' datasets, a department split into units, a city's totals.",
+)
+
+
+class CityFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+    text = "text"
+    json = "json"
+
+
+def _sources(paths: list[Path], *, units: bool = False) -> list[Any]:
+    """Each input loaded (exit 2 listing every problem of the first unreadable one); ``units``
+    lets a unit dataset's ``parent`` name a unit of another input."""
+    from yusuan.consolidation.merge import Source, read_unit_dataset
+    from yusuan.fsutil import check_input_tree
+
+    sources = []
+    for path in paths:
+        if not units:
+            sources.append(Source(str(path), _load(path)))
+            continue
+        check_input_tree(path)
+        loaded = read_unit_dataset(path)
+        for notice in loaded.notices:
+            err.print(f"  [注意 / note] {notice}", markup=False, highlight=False)
+        if loaded.dataset is None:
+            err.print(
+                f"[bold red]无法读取数据集 / cannot read dataset[/] {path}："
+                f"{len(loaded.problems)} 处错误 / problem(s)"
+            )
+            for problem in loaded.problems:
+                err.print(f"  • {problem}", markup=False, highlight=False)
+            raise typer.Exit(EXIT_INPUT)
+        sources.append(Source(str(path), loaded.dataset))
+    return sources
+
+
+@consolidate_app.command("department")
+def consolidate_department(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="各单位的数据集（文件夹或 .xlsx）/ the units' datasets"),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="部门数据集（以 .xlsx 结尾则为工作簿）/ the department's dataset"
+        ),
+    ],
+    manifest: Annotated[
+        Path | None,
+        typer.Option(
+            "--manifest",
+            help="取其清单（部门、年度、规则设置）与说明的部门数据集（默认第一个输入）/ the"
+            " department dataset whose manifest and 说明 are used (default: the first input)",
+        ),
+    ] = None,
+) -> None:
+    """把各单位的数据集合并为部门数据集 / Merge the units' datasets into the department's.
+
+    年度或部门不同、单位编码重复、同名项目不同、上级单位不存在时拒绝 / refused when a year or
+    department differs, a unit code repeats, two projects share a name, or a parent is nowhere.
+    退出码 / exit status: 0 已写入 written; 2 输入有误 bad input.
+    """
+    from yusuan.consolidation.merge import Source, merge
+    from yusuan.dataset import is_workbook, save_dataset
+    from yusuan.fsutil import check_output, marked_folder
+
+    as_file = is_workbook(out)
+    given = (*inputs, *([manifest] if manifest else []))
+    check_output(out, as_file=as_file, sources=given)
+    sources = _sources(inputs, units=True)
+    base = Source(str(manifest), _load(manifest)) if manifest else None
+    merged = merge(sources, base)
+    if as_file:
+        save_dataset(merged, out)
+    else:
+        with marked_folder(out) as folder:
+            save_dataset(merged, folder)
+    typer.echo(
+        f"已合并 / merged {len(inputs)} datasets, {len(merged.manifest.units)} units,"
+        f" {len(merged.lines)} lines: {out}"
+    )
+
+
+@consolidate_app.command("split")
+def consolidate_split(
+    dataset: Annotated[Path, typer.Argument(help="部门数据集 / the department's dataset")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹 / output folder")],
+    every_unit: Annotated[
+        bool,
+        typer.Option(
+            "--every-unit",
+            help="每个单位一个数据集（只含本单位，上级单位在别的数据集中）/ one dataset per unit,"
+            " each holding that unit alone (its parent is in another)",
+        ),
+    ] = False,
+) -> None:
+    """把部门数据集拆为各单位的数据集（每个直属单位及其下属单位一个）/ Split a department's
+    dataset into one dataset per unit directly under it (with the units below it).
+
+    --every-unit：每个单位一个，只能由 consolidate department 读入（其上级单位在别的输入中）/
+    one per unit, read back by consolidate department (their parents are in other inputs).
+
+    收入、上年数、说明与无明细的项目归第一个直属单位（本级）/ revenue, prior-year figures, 说明 and
+    projects no line spends on go with the first unit directly under the department (本级).
+    """
+    from yusuan.consolidation.packages import unit_folder
+    from yusuan.consolidation.restrict import split
+    from yusuan.dataset import save_dataset
+    from yusuan.fsutil import check_output, marked_folder
+
+    check_output(out, as_file=False, sources=(dataset,))
+    parts = split(_load(dataset), every_unit=every_unit)
+    with marked_folder(out) as folder:
+        folder.mkdir()
+        for code, part in parts.items():
+            unit = part.unit(code)
+            save_dataset(part, folder / unit_folder(code, unit.name if unit else ""))
+    typer.echo(f"已拆分 / split into {len(parts)} datasets: {out}")
+
+
+@consolidate_app.command("city")
+def consolidate_city(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="同一年度各部门的数据集 / the departments' datasets")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件 / output file")],
+    fmt: Annotated[
+        CityFormat, typer.Option("--format", "-f", help="输出格式 / output format")
+    ] = CityFormat.xlsx,
+    by_department: Annotated[
+        bool,
+        typer.Option(
+            "--by-department/--count",
+            help="每个部门一列，或只列部门数 / one column per department, or a count",
+        ),
+    ] = False,
+) -> None:
+    """全市本级合计：按支出功能分类（类/款/项）与部门预算支出经济分类（类/款）汇总各部门 /
+    A city's 本级 totals across departments by function and economic class.
+
+    各部门须为同一预算年度 / all departments must be of one fiscal year.
+    """
+    from yusuan.consolidation.city import city_tables
+    from yusuan.fsutil import atomic_write_bytes, check_new_file
+    from yusuan.model.records import Department
+
+    check_new_file(out, sources=tuple(inputs))
+    sources = _sources(inputs)
+    tables = city_tables(sources, by_department=by_department)
+    year = sources[0].dataset.year
+    title = f"{year}年本级部门预算汇总"
+    if fmt is CityFormat.xlsx:
+        from yusuan.render.xlsx import workbook_bytes
+
+        data = workbook_bytes(tables, [], title=title, department=title)
+    elif fmt is CityFormat.csv:
+        from yusuan.render.csv_out import render_tidy_csv
+
+        data = render_tidy_csv(tables, Department("", "本级合计"), year).encode("utf-8")
+    elif fmt is CityFormat.json:
+        from yusuan.render.json_out import render_json
+
+        data = (render_json(tables, []) + "\n").encode("utf-8")
+    else:
+        from yusuan.render.text import render_table
+
+        data = ("\n\n".join(render_table(t) for t in tables) + "\n").encode("utf-8")
+    atomic_write_bytes(out, data)
+    typer.echo(f"已汇总 / totalled {len(sources)} departments of {year}: {out}")
 
 
 def main() -> None:

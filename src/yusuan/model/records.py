@@ -78,6 +78,21 @@ class Unit:
     origin: Origin = field(default=NO_ORIGIN, compare=False)
 
 
+# 口径: whose disclosure a dataset is (see ``Scope``)
+DEPARTMENT_SCOPE, UNIT_SCOPE = "部门", "单位"
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """口径: whose disclosure this is — a 部门预算 (the department: its 本级 and 下属单位
+    consolidated) or a 单位预算 (one budget unit and the units below it); for a 单位, ``within``
+    is the department it belongs to. The words each scope prints are data
+    (``consolidation/data/scopes.toml``)."""
+
+    level: str = DEPARTMENT_SCOPE
+    within: Department | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Manifest:
     """清单: what the dataset is about."""
@@ -96,6 +111,7 @@ class Manifest:
     # 上年比较列: the comparison columns the tables print (keys of tables/data/prior_columns.toml:
     # prior, change, change_pct, in printing order); empty: none
     prior_columns: tuple[str, ...] = ()
+    scope: Scope = Scope()
 
 
 # The keys an acceptance may name a place by (those of a finding's location).

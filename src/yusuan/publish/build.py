@@ -59,8 +59,11 @@ class BuildResult:
 
 
 def package_name(dataset: Dataset) -> str:
-    """The package's title, e.g. 某某市委办公室2021年部门预算 (shown in documents)."""
-    return f"{dataset.manifest.department.name}{dataset.year}年部门预算"
+    """The package's title, e.g. 某某市委办公室2021年部门预算 (shown in documents); a unit's
+    package is its 单位预算 (the words of the dataset's scope)."""
+    from yusuan.consolidation.scope import words_of
+
+    return f"{dataset.manifest.department.name}{dataset.year}年{words_of(dataset).budget}"
 
 
 def build_package(
@@ -143,12 +146,16 @@ def _write_format(
     sections: Sequence[tuple[str, Sequence[str]]],
     downloads: list[tuple[str, str]],
 ) -> list[Path]:
+    from yusuan.consolidation.scope import words_of
+
     file_name = safe_file_name(name)  # a department like "../../pwn" must not leave tmp
     if fmt == "xlsx":
         from yusuan.render.xlsx import workbook_bytes
 
         path = tmp / f"{file_name}.xlsx"
-        path.write_bytes(workbook_bytes(tables, forms, title=name, narrative=sections))
+        path.write_bytes(
+            workbook_bytes(tables, forms, title=name, narrative=sections, scope=words_of(dataset))
+        )
         downloads.append(("Excel 工作簿", path.name))
         return [path]
     if fmt in DOCUMENTS:
@@ -157,7 +164,16 @@ def _write_format(
         render = getattr(importlib.import_module(module), function)
         path = tmp / f"{file_name}.{fmt}"
         subtitle = dataset.manifest.department.region
-        path.write_bytes(render(tables, forms, title=name, subtitle=subtitle, narrative=sections))
+        path.write_bytes(
+            render(
+                tables,
+                forms,
+                title=name,
+                subtitle=subtitle,
+                narrative=sections,
+                scope=words_of(dataset),
+            )
+        )
         downloads.append((label, path.name))
         return [path]
     if fmt == "data":
@@ -178,4 +194,5 @@ def _write_format(
         downloads=downloads,
         department=dataset.manifest.department,
         year=dataset.year,
+        scope=words_of(dataset),
     )

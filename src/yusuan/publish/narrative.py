@@ -514,6 +514,13 @@ class _Context:
     def year(self) -> int:
         return self.dataset.year
 
+    @property
+    def itself(self) -> str:
+        """How a sentence names the body: 本部门, or 本单位 in a 单位预算 (scopes.toml)."""
+        from yusuan.consolidation.scope import words_of
+
+        return words_of(self.dataset).self
+
     def table(self, table_id: str) -> Table:
         return self.tables[table_id]
 
@@ -643,7 +650,7 @@ def income_part(ctx: _Context) -> _Part:
     paragraphs = [paragraph]
     absent = [p.label for p in parts if not _amount(p)]
     if absent and _amount(total):
-        paragraphs.append(f"本部门无{'、'.join(absent)}收入。")
+        paragraphs.append(f"{ctx.itself}无{'、'.join(absent)}收入。")
     changes = [
         ctx.change("income", total, PRIOR_TOTALS, "本年收入合计"),
         *(ctx.change("income", p, PRIOR_SOURCES, p.label) for p in parts),
@@ -947,7 +954,7 @@ def _three_public_changes(
     """Sentences comparing each figure with last year's; adds the prior and change figures."""
     keys = _prior_three_public(ctx.dataset)
     if not keys:
-        return ["本部门未提供上年“三公”经费预算数，无法与上年比较。"]
+        return [f"{ctx.itself}未提供上年“三公”经费预算数，无法与上年比较。"]
     reasons = reasons_of(ctx.texts.get(TEXT_THREE_PUBLIC_REASONS, ""))
     sentences = []
     for figure in current:
@@ -1427,7 +1434,10 @@ def build_narrative(
         Section(part.key, f"{chinese_number(n)}、{part.title}", part.paragraphs, part.figures)
         for n, part in enumerate(parts, start=1)
     )
-    return Narrative(f"{ctx.name}{ctx.year}年部门预算情况说明", sections, tuple(ctx.changes))
+    from yusuan.consolidation.scope import words_of
+
+    heading = words_of(dataset).explanation_heading
+    return Narrative(f"{ctx.name}{ctx.year}年{heading}", sections, tuple(ctx.changes))
 
 
 def render_text(narrative: Narrative) -> str:

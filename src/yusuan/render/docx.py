@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from yusuan import __version__
+from yusuan.consolidation.scope import ScopeWords, words
 from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR
 from yusuan.money import format_amount, to_unit
 from yusuan.render.cells import display
@@ -168,8 +169,11 @@ def docx_bytes(
     title: str,
     subtitle: str = "",
     narrative: Sequence[tuple[str, Sequence[str]]] = (),
+    scope: ScopeWords | None = None,
 ) -> bytes:
-    """The whole disclosure as a .docx: explanation (portrait), tables and forms (landscape)."""
+    """The whole disclosure as a .docx: explanation (portrait), tables and forms (landscape);
+    ``scope`` gives the headings of a 单位预算 (default: a 部门预算's)."""
+    scope = scope or words()
     document = Document()
     _styles(document)
     properties = document.core_properties
@@ -183,7 +187,7 @@ def docx_bytes(
     if subtitle:
         document.add_paragraph(subtitle).alignment = WD_ALIGN_PARAGRAPH.CENTER
     if narrative:
-        document.add_heading("部门预算情况说明", level=1)
+        document.add_heading(scope.explanation_heading, level=1)
         for section_heading, paragraphs in narrative:
             document.add_heading(section_heading, level=2)
             for text in paragraphs:
@@ -193,7 +197,7 @@ def docx_bytes(
         section = document.add_section()
         _orient(section, landscape=True)
         if index == 0:
-            document.add_heading("部门预算公开表", level=1)
+            document.add_heading(scope.tables_heading, level=1)
         _table(document, table)
     for index, form in enumerate(forms):
         section = document.add_section()

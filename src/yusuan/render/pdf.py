@@ -45,6 +45,7 @@ from reportlab.platypus import paragraph as reportlab_paragraph
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from yusuan import __version__
+from yusuan.consolidation.scope import ScopeWords
 from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR, Funds, Indicator
 from yusuan.render.cells import display
 from yusuan.render.fonts import pdf_font
@@ -1058,11 +1059,11 @@ def contents(styles: Styles, planned: Sequence[Entry]) -> TableOfContents:
 
 
 def narrative_story(
-    narrative: Sequence[tuple[str, Sequence[str]]], styles: Styles
+    narrative: Sequence[tuple[str, Sequence[str]]],
+    styles: Styles,
+    heading: str = NARRATIVE_HEADING,
 ) -> list[Flowable]:
-    story: list[Flowable] = [
-        Heading(NARRATIVE_HEADING, styles.toc_title, Entry("narrative", NARRATIVE_HEADING, 0))
-    ]
+    story: list[Flowable] = [Heading(heading, styles.toc_title, Entry("narrative", heading, 0))]
     for i, (heading, paragraphs) in enumerate(narrative):
         story.append(Heading(heading, styles.section, Entry(f"narrative-{i}", heading, 1)))
         story.extend(Paragraph(escape(text), styles.body) for text in paragraphs)
@@ -1080,20 +1081,28 @@ def pdf_bytes(
     title: str,
     subtitle: str = "",
     narrative: Sequence[tuple[str, Sequence[str]]] = (),
+    scope: ScopeWords | None = None,
 ) -> bytes:
-    """The whole disclosure as PDF bytes (font embedded when a TrueType CJK font is found)."""
+    """The whole disclosure as PDF bytes (font embedded when a TrueType CJK font is found);
+    ``scope`` gives the headings of a 单位预算 (default: a 部门预算's)."""
+    tables_heading = scope.tables_heading if scope else TABLES_HEADING
+    narrative_heading = scope.explanation_heading if scope else NARRATIVE_HEADING
     font = pdf_font()
     styles = styles_for(font.name)
     frame = frame_size(LANDSCAPE)
     switch = DrawSwitch()
     body: list[Flowable] = []
     if narrative:
-        body += [NextPageTemplate("portrait"), PageBreak(), *narrative_story(narrative, styles)]
+        body += [
+            NextPageTemplate("portrait"),
+            PageBreak(),
+            *narrative_story(narrative, styles, narrative_heading),
+        ]
     body.append(NextPageTemplate("landscape"))
     for i, table in enumerate(tables):
         body.append(PageBreak())
         if i == 0:
-            body.append(Anchor(Entry("tables", TABLES_HEADING, 0)))
+            body.append(Anchor(Entry("tables", tables_heading, 0)))
         body += table_story(table, styles, frame[0], switch)
     for i, form in enumerate(forms):
         body.append(PageBreak())
@@ -1111,7 +1120,7 @@ def pdf_bytes(
         ]
     story = [*cover_story(title, subtitle, styles), *front, *body]
     buffer = io.BytesIO()
-    subject = subtitle or f"{title}：{TABLES_HEADING}与{FORMS_HEADING}"
+    subject = subtitle or f"{title}：{tables_heading}与{FORMS_HEADING}"
     document = Document(buffer, title=title, subject=subject, font=font.name, switch=switch)
     document.multiBuild(story)
     return buffer.getvalue()

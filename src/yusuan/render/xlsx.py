@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 import xlsxwriter
 
+from yusuan.consolidation.scope import ScopeWords, words
 from yusuan.model.records import PERIOD_IMPLEMENTATION, PERIOD_YEAR
 from yusuan.money import round_display, to_unit
 from yusuan.render.cells import display, text_width
@@ -738,13 +739,15 @@ def workbook_bytes(
     title: str,
     department: str | None = None,
     narrative: Sequence[tuple[str, Sequence[str]]] = (),
+    scope: ScopeWords | None = None,
 ) -> bytes:
     """The whole workbook (目录, 说明 when there is a written explanation, one sheet per table,
-    one per project form) as .xlsx bytes.
+    one per project form) as .xlsx bytes; ``scope`` gives a 单位预算's words (default: 部门预算).
 
     ``department`` goes into the workbook's company property; it defaults to the department
     named on the forms.
     """
+    scope = scope or words()
     front = [CONTENTS, EXPLANATION] if narrative else [CONTENTS]
     names = unique_sheet_names(
         front
@@ -753,7 +756,7 @@ def workbook_bytes(
     )
     first = len(front)
     table_names, form_names = names[first : first + len(tables)], names[first + len(tables) :]
-    entries = [("部门预算情况说明", EXPLANATION)] if narrative else []
+    entries = [(scope.explanation_heading, EXPLANATION)] if narrative else []
     entries += [(t.title, n) for t, n in zip(tables, table_names, strict=True)]
     entries += [
         (f"项目支出绩效目标申报表：{f.project.name}", n)
@@ -761,7 +764,9 @@ def workbook_bytes(
     ]
     plans = [contents_plan(title, entries)]
     if narrative:
-        plans.append(explanation_plan(title.replace("部门预算", "部门预算情况说明"), narrative))
+        plans.append(
+            explanation_plan(title.replace(scope.budget, scope.explanation_heading), narrative)
+        )
     plans += [table_plan(t, n) for t, n in zip(tables, table_names, strict=True)]
     plans += [form_plan(f, n) for f, n in zip(forms, form_names, strict=True)]
 
@@ -778,7 +783,7 @@ def workbook_bytes(
     book.set_properties(
         {
             "title": title,
-            "subject": "部门预算公开",
+            "subject": f"{scope.budget}公开",
             "author": "yusuan",
             "company": department if department is not None else department_of(forms),
             "comments": "由 yusuan 生成",

@@ -54,13 +54,17 @@ def build_tables(
     dataset: Dataset, only: list[str] | None = None, *, facts: Facts | None = None
 ) -> list[Table]:
     """Build the tables (all, or those named) from one dataset; numbers follow publication order."""
+    from yusuan.consolidation.scope import words_of
+
     facts = facts if facts is not None else facts_of(dataset)
+    scope = words_of(dataset)  # a 单位预算's tables are titled as such (scopes.toml)
     tables = []
     for number, module in enumerate(TABLE_MODULES, start=1):
         if only is not None and module.ID not in only:
             continue
         table = with_prior_columns(_builder(module)(facts), dataset)
-        tables.append(replace(table, number=number))
+        title = scope.table_title(table.title, module.NAME_ZH)
+        tables.append(replace(table, number=number, title=title))
     return tables
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from yusuan.consolidation.scope import words_of
 from yusuan.tables import measures as m
 from yusuan.tables.base import Table
 from yusuan.tables.facts import Facts, title
@@ -20,5 +21,5 @@ def build(facts: Facts) -> Table:
         name_en="Government fund budget revenue",
         select=m.fund,
         with_split=False,
-        empty_note=f"本部门{year}年无政府性基金预算拨款收入，故本表为空表。",
+        empty_note=f"{words_of(facts.dataset).self}{year}年无政府性基金预算拨款收入，故本表为空表。",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from yusuan.consolidation.scope import words_of
 from yusuan.tables import measures as m
 from yusuan.tables.base import Table
 from yusuan.tables.facts import Facts, title
@@ -19,5 +20,5 @@ def build(facts: Facts) -> Table:
         title=title(year, NAME_ZH),
         name_en="General public budget expenditure",
         select=m.general,
-        empty_note=f"本部门{year}年无一般公共预算拨款安排的支出，故本表为空表。",
+        empty_note=f"{words_of(facts.dataset).self}{year}年无一般公共预算拨款安排的支出，故本表为空表。",
     )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from yusuan.catalog.loader import funding_source
-from yusuan.model.records import ExpenseKind, ProcurementItem, Unit
+from yusuan.model.records import UNIT_SCOPE, ExpenseKind, ProcurementItem, Unit
 from yusuan.money import ZERO
 from yusuan.tables.base import (
     DETAIL,
@@ -118,15 +118,18 @@ def build(facts: Facts) -> Table:
     items = dataset.procurement
     rows = [Row("", "合计", 0, {"item": "合计", **amounts(items)}, TOTAL)]
     department = dataset.manifest.department
-    rows.append(
-        Row(
-            department.code,
-            department.name,
-            1,
-            {"unit_code": department.code, "unit_name": department.name, **amounts(items)},
-            GROUP,
+    # a 单位预算's body is its top unit, whose own row follows: no second row for the body
+    body_is_a_unit = dataset.manifest.scope.level == UNIT_SCOPE
+    if not body_is_a_unit:
+        rows.append(
+            Row(
+                department.code,
+                department.name,
+                1,
+                {"unit_code": department.code, "unit_name": department.name, **amounts(items)},
+                GROUP,
+            )
         )
-    )
 
     def visit(unit: Unit, depth: int) -> None:
         below = descendants(units, unit.code)
@@ -164,7 +167,7 @@ def build(facts: Facts) -> Table:
             visit(child, depth + 1)
 
     for unit in sorted((u for u in units if not u.parent), key=lambda u: u.code):
-        visit(unit, 2)
+        visit(unit, 1 if body_is_a_unit else 2)
     return Table(
         ID,
         NAME_ZH,

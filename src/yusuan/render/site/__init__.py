@@ -27,6 +27,7 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from yusuan.consolidation.scope import ScopeWords, words
 from yusuan.fsutil import atomic_directory
 from yusuan.model.records import Department
 from yusuan.render.site.overview import by_id, charts, key_figures
@@ -107,8 +108,10 @@ def build_pages(
     downloads: Sequence[tuple[str, str]] = (),
     department: Department | None = None,
     year: int | None = None,
+    scope: ScopeWords | None = None,
 ) -> dict[str, str]:
-    """Every generated file of the site (not the static assets): relative path -> text."""
+    """Every generated file of the site (not the static assets): relative path -> text;
+    ``scope`` gives a 单位预算's words (default: a 部门预算's)."""
     env = environment()
     links = [download_link(label, path) for label, path in downloads]
     table_views = [table_view(t, i) for i, t in enumerate(tables, start=1)]
@@ -123,6 +126,7 @@ def build_pages(
         "forms": form_views,
         "downloads": links,
         "views_by_id": views_by_id,
+        "scope": scope or words(),
     }
 
     def render(template: str, path: str, **context: Any) -> str:
@@ -198,6 +202,7 @@ def write_site(
     downloads: Sequence[tuple[str, str]] = (),
     department: Department | None = None,
     year: int | None = None,
+    scope: ScopeWords | None = None,
 ) -> list[Path]:
     """Write ``out_dir/site/`` whole (replacing an earlier one) and return the files written.
 
@@ -213,6 +218,7 @@ def write_site(
         downloads=downloads,
         department=department,
         year=year,
+        scope=scope,
     )
     target = Path(out_dir) / SITE_DIR
     assets = static_files()

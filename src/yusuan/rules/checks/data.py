@@ -258,7 +258,8 @@ def revenue_matches_lines(subject: Subject) -> Iterator[Hit]:
 )
 def unit_codes(subject: Subject) -> Iterator[Hit]:
     dataset = subject.need_dataset()
-    department = dataset.manifest.department.code
+    # a 单位预算's codes still extend its department's code
+    department = (dataset.manifest.scope.within or dataset.manifest.department).code
     units = {u.code: u for u in dataset.manifest.units}
     for unit in dataset.manifest.units:
         where = Location(file=unit.origin.file, line=unit.origin.row)

@@ -814,6 +814,9 @@ def implementing_unit_known(subject: Subject) -> Iterator[Hit]:
     forms = subject.need_forms()
     known = {_unit_key(u.name) for u in dataset.manifest.units}
     known.add(_unit_key(dataset.manifest.department.name))
+    within = dataset.manifest.scope.within
+    if within is not None:  # a 单位预算: the department it belongs to may carry its projects
+        known.add(_unit_key(within.name))
     for form in forms:
         project = form.project
         value = project.implementing_unit.strip()

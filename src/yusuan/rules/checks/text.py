@@ -445,6 +445,8 @@ def own_names(subject: Subject, form: ProjectForm) -> list[str]:
     if subject.dataset is not None:
         manifest = subject.dataset.manifest
         names |= {manifest.department.name} | {u.name for u in manifest.units}
+        if manifest.scope.within is not None:  # a 单位预算 also names its department
+            names.add(manifest.scope.within.name)
         regions.append(manifest.department.region)
     for region in regions:
         names.add(region)
