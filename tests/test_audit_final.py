@@ -141,11 +141,6 @@ def test_the_template_tables_are_empty_with_every_column_recognised(
     assert not [p for p in template.problems_of(table_id) if "header" in p.message_en]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pdf_tables merges the 年末结转和结余 column into 项目支出 (no row separates them); "
-    "the reader's column geometry, not the 决算 definitions",
-)
 @pytest.mark.parametrize("table_id", ["fund-final", "state-capital-final"])
 def test_the_template_carry_over_tables_keep_every_column(
     template: RecognisedDocument, table_id: str
