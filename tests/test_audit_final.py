@@ -11,6 +11,7 @@ import pytest
 from paths import SHARED
 from yusuan.audit.document import RecognisedDocument, to_subject
 from yusuan.audit.final_accounts import budget_statements, filled_header
+from yusuan.audit.narrative import stated_figures
 from yusuan.audit.readers import read_document
 from yusuan.audit.run import document_kind
 from yusuan.rules import Outcome, Severity, run_rules
@@ -348,7 +349,7 @@ def test_budget_statements_are_read_item_by_item() -> None:
         ),
         (1, 6, "202.24万元，支出决算为202.24万元。决算数与全年预算数持平。"),
     ]
-    found = budget_statements(lines)
+    found = budget_statements(lines, stated_figures(lines, 2024))
     assert [(s.initial, s.full, s.outturn) for s in found] == [
         (Decimal(0), Decimal("3210200.00"), Decimal("3078200.00")),
         (None, Decimal("520000.00"), Decimal("513200.00")),
