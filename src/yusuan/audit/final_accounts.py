@@ -17,7 +17,9 @@ by the 预算 shapes (``shape.py``) once their printed header is made explicit:
 
 ``budget_statements`` reads the narrative's statements of one 科目 each ("1、一般公共服务支出
 （类）…行政运行（项）。…全年预算为52.00万元，支出决算为51.32万元，完成全年预算数的98.69%。决算数
-小于全年预算数的主要原因：…") for the rules in ``rules/checks/final_accounts.py``.
+小于全年预算数的主要原因：…") for the rules in ``rules/checks/final_accounts.py``: it groups the
+figures the narrative reader (``narrative.stated_figures``) found, with their measures, and reads
+only the words the reader has no field for (大于/小于/持平, a reason).
 """
 
 from __future__ import annotations
