@@ -201,6 +201,27 @@ def test_final_accounts_measures_and_the_item_they_are_of() -> None:
     assert (item.share_text, item.share_of) == ("98.69%", n.ADJUSTED)
 
 
+def test_a_completion_rate_of_an_unnamed_budget_is_no_share() -> None:
+    """ "完成预算的83.33%" names neither 年初 nor 全年: a completion rate of the 决算 before it,
+    of ``BUDGET``, never a share of some whole."""
+    figures = read(
+        "  “三公”经费财政拨款支出年初预算为3.00万元，支出决算为2.50万元，完成预算的83.33%。\n",
+        2024,
+    )
+    budget, outturn = figures
+    assert (budget.measure, outturn.measure) == (n.INITIAL, n.FINAL)
+    assert budget.share is None
+    assert (outturn.share, outturn.share_of) == (Decimal("0.8333"), n.BUDGET)
+    assert n.BUDGET in n.COMPLETED
+
+
+def test_a_figure_knows_where_it_stands_in_its_paragraph() -> None:
+    text = "  本年收入合计120.00万元，其中：财政拨款收入100.00万元。\n"
+    total, fiscal = read(text, 2024)
+    assert (total.offset, fiscal.offset) == (6, 24)
+    assert text.strip()[fiscal.offset :].startswith("100.00万元")
+
+
 def test_prior_restated_and_reason_figures() -> None:
     figures = read(
         "2024年部门预算编制说明\n"

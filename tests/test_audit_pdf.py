@@ -25,7 +25,7 @@ from paths import EXAMPLE, SHARED
 from rulekit import arith_fatal
 from yusuan.audit.document import RecognisedDocument
 from yusuan.audit.pdf_reader import PdfGrid, read_grid, read_pdf, recognise_grid, running_heads
-from yusuan.audit.pdf_tables import PageContent, TextLine
+from yusuan.audit.pdf_tables import PageContent, TextLine, grid_of
 from yusuan.audit.readers import UnsupportedDocument, _reader, read_document
 from yusuan.dataset import load_dataset
 from yusuan.money import MoneyUnit, round_display, to_unit
@@ -632,3 +632,53 @@ def test_running_heads_are_lines_at_the_same_place_on_most_pages_never_titles() 
     ]
     heads = running_heads(pages)
     assert {text for text, _ in heads} == {"某某局2022年部门预算"}
+
+
+# --- column geometry: phantom columns against columns only a header shows ------------------
+
+
+def _glyphs(text: str, x: float, top: float) -> list[dict[str, object]]:
+    """Characters 8 points wide and 10 high, as pdfplumber gives them."""
+    return [
+        {"text": ch, "x0": x + 8 * i, "x1": x + 8 * i + 8, "top": top, "bottom": top + 10}
+        for i, ch in enumerate(text)
+    ]
+
+
+def test_an_empty_table_keeps_the_columns_its_header_cells_draw() -> None:
+    # 支出 over 基本 | 项目 and 结余 beside it (the template's 本年支出 and 年末结转和结余, two
+    # rows high); the row of 基本 | 项目 prints nothing under 结余 and no body row prints a
+    # figure, so only the header's own cells say that 结余 is a column of its own
+    cells = [
+        (0, 0, 200, 40),
+        (200, 0, 300, 40),
+        *((x0, 40, x1, 60) for x0, x1 in ((0, 100), (100, 200), (200, 300))),
+    ]
+    chars = [
+        *_glyphs("支出", 10, 15),
+        *_glyphs("结余", 210, 15),
+        *_glyphs("基本", 10, 45),
+        *_glyphs("项目", 110, 45),
+    ]
+    part, stray = grid_of(cells, chars)
+    assert part is not None and stray == []
+    assert part.columns == ((0, 100), (100, 200), (200, 300))
+    assert [(c.text, c.col, c.colspan) for c in part.cells if c.row == 0] == [
+        ("支出", 0, 2),
+        ("结余", 2, 1),
+    ]
+
+
+def test_a_phantom_column_is_still_merged() -> None:
+    # the header's inner border at 200, the body's at 195 (a Word table): the sliver between
+    # is no column, since the body's 10.00 crosses 200 and the header's 项目 crosses 195
+    cells = [(0, 0, 200, 20), (200, 0, 300, 20), (0, 20, 195, 40), (195, 20, 300, 40)]
+    chars = [
+        *_glyphs("项目", 10, 5),
+        *_glyphs("金额", 210, 5),
+        *_glyphs("合计", 10, 25),
+        *_glyphs("10.00", 230, 25),
+    ]
+    part, _ = grid_of(cells, chars)
+    assert part is not None
+    assert part.columns == ((0, 195), (195, 300))

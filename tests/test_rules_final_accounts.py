@@ -8,10 +8,11 @@ from dataclasses import replace
 from decimal import Decimal
 
 from rulekit import RuleCase, run, with_cell
-from yusuan.audit.narrative import stated_figures
+from yusuan.audit.narrative import COMPLETED, stated_figures
 from yusuan.catalog.loader import catalogs_for
 from yusuan.money import MoneyUnit
 from yusuan.rules import Outcome
+from yusuan.rules.checks.final_accounts import statements
 from yusuan.rules.consolidate import fold_superseded
 from yusuan.rules.subject import DOCUMENT, Subject
 from yusuan.tables.base import CODE, DETAIL, GROUP, NAME, TEXT, TOTAL, Column, Row, Table
@@ -509,3 +510,28 @@ def test_an_outturn_stated_as_a_statement_and_as_a_figure_is_one_finding() -> No
     assert sorted(f.rule for f in both) == ["FA-020", "FA-024"]
     [one] = fold_superseded(both)
     assert one.rule == "FA-020" and one.rules == ("FA-020", "FA-024")
+
+
+def test_the_statements_are_the_narrative_readers_figures() -> None:
+    # one reading of the narrative: each statement FA-020 … FA-022 check is made of the figures
+    # FA-024 compares (by measure), with the rate the reader attached to the outturn
+    subject = final_document()
+    found = statements(subject)
+    assert [(s.outturn, s.full, s.initial, s.rate, s.rate_of) for s in found] == [
+        (wan("105.00"), wan("110.00"), wan("100.00"), Decimal("0.9545"), "full"),
+        (wan("85.00"), wan("88.00"), None, Decimal("0.9659"), "full"),
+        (wan("20.00"), wan("22.00"), None, None, ""),
+        # "完成预算的83.33%": a budget named neither 年初 nor 全年
+        (wan("2.50"), None, wan("3.00"), Decimal("0.8333"), ""),
+    ]
+    # the rates are the shares the reader gave the outturns ("完成…的" after them)
+    rated = [f.amount for f in subject.narrative if f.share_of in COMPLETED]
+    assert rated == [s.outturn for s in found if s.rate is not None]
+    assert [s.function.describe() if s.function else "" for s in found] == [
+        "",
+        "一般公共服务支出（类）",
+        "社会保障和就业支出（类）",
+        "",
+    ]
+    [reworded] = statements(_said("完成预算的83.33%", "完成年初预算的83.33%")())[3:]
+    assert reworded.rate_of == "initial"

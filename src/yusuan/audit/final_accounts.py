@@ -17,7 +17,9 @@ by the 预算 shapes (``shape.py``) once their printed header is made explicit:
 
 ``budget_statements`` reads the narrative's statements of one 科目 each ("1、一般公共服务支出
 （类）…行政运行（项）。…全年预算为52.00万元，支出决算为51.32万元，完成全年预算数的98.69%。决算数
-小于全年预算数的主要原因：…") for the rules in ``rules/checks/final_accounts.py``.
+小于全年预算数的主要原因：…") for the rules in ``rules/checks/final_accounts.py``: it groups the
+figures the narrative reader (``narrative.stated_figures``) found, with their measures, and reads
+only the words the reader has no field for (大于/小于/持平, a reason).
 """
 
 from __future__ import annotations
@@ -28,14 +30,22 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from importlib import resources
 from typing import Any
 
 from yusuan.audit.grid import GridRow
-from yusuan.audit.narrative import FunctionRef, function_ref, paragraphs, split_sentences
+from yusuan.audit.narrative import (
+    ADJUSTED,
+    COMPLETED,
+    FINAL,
+    INITIAL,
+    FunctionRef,
+    StatedFigure,
+    paragraphs,
+)
 from yusuan.audit.recognise import (
     HeaderColumn,
     label,
@@ -53,7 +63,6 @@ from yusuan.audit.shape import (
     shape_two_sided,
     shape_units,
 )
-from yusuan.money import MoneyUnit
 from yusuan.tables.base import GROUP, TOTAL, Row
 
 FINAL_SUFFIX = "-final"
@@ -357,9 +366,6 @@ FINAL_SHAPES: dict[str, Callable[[Context], ShapedTable]] = {
 
 Line = tuple[int, int, str]
 
-_AMOUNT = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿元|万元|元)"
-_RATE = r"(\d+(?:\.\d+)?)\s*%"
-
 
 @dataclass(frozen=True, slots=True)
 class BudgetStatement:
@@ -401,29 +407,6 @@ class BudgetStatement:
 
 def _normal(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace(" ", "")
-
-
-def _find_amount(text: str, cues: Iterable[str]) -> tuple[Decimal | None, Decimal]:
-    """The amount stated right after one of the cues, and half its printed unit."""
-    for cue in cues:
-        found = re.search(re.escape(_normal(cue)) + r"[^，。；\d]{0,6}" + _AMOUNT, text)
-        if found:
-            number, unit = found.group(1).replace(",", ""), found.group(2)
-            places = len(number.split(".")[1]) if "." in number else 0
-            factor = MoneyUnit.parse(unit).factor
-            return Decimal(number) * factor, factor * Decimal(5) * Decimal(10) ** (-places - 1)
-    return None, Decimal(0)
-
-
-def _find_rate(text: str) -> tuple[Decimal | None, str, int]:
-    for cue in words("narrative", "completion"):
-        found = re.search(re.escape(_normal(cue)) + _RATE, text)
-        if found:
-            number = found.group(1)
-            places = len(number.split(".")[1]) if "." in number else 0
-            of = "initial" if "年初" in cue else "full" if ("全年" in cue or "调整" in cue) else ""
-            return Decimal(number) / 100, of, places
-    return None, "", 0
 
 
 def _direction(text: str) -> str:
@@ -495,59 +478,75 @@ def figure_cell(figure_label: str) -> FigureCell | None:
     return best
 
 
-def _segments(lines: Sequence[Line]) -> Iterator[tuple[Any, int, str, str]]:
-    """Each paragraph, cut before every enumerated item it runs on into: (paragraph, offset of
-    the segment in it, the segment's normalised text, the table of the section it is in)."""
+def _segments(lines: Sequence[Line]) -> Iterator[tuple[int, Any, int, int, str, str]]:
+    """Each paragraph, cut before every enumerated item it runs on into: (the paragraph's
+    index, the paragraph, where the segment starts and ends in its normalised text, that text,
+    the table of the section it is in)."""
     table = ""
-    for para in paragraphs(lines):
+    for index, para in enumerate(paragraphs(lines)):
         text = _normal(para.text)
         if _SECTION.match(text):
             table = section_table(text[:40])
         starts = [0, *(m.start() for m in _ITEM_START.finditer(text)), len(text)]
         for start, end in itertools.pairwise(starts):
             if end > start:
-                yield para, start, text[start:end], table
+                yield index, para, start, end, text[start:end], table
+
+
+# the budget each completion rate is of, by the measure the narrative reader names it with
+_RATE_OF = {INITIAL: "initial", ADJUSTED: "full"}
 
 
 def budget_statements(
-    lines: Sequence[Line], class_names: frozenset[str] = frozenset()
+    lines: Sequence[Line], figures: Sequence[StatedFigure]
 ) -> list[BudgetStatement]:
-    """Every paragraph that states an outturn against a budget (支出决算为 … with 全年预算为 or
-    年初预算为 …), in order; an enumerated paragraph ("1、…（项）。") names its 科目."""
+    """Every paragraph (or enumerated item of one) that states an outturn against a budget
+    (支出决算为 … with 全年预算为 or 年初预算为 …), in order; an enumerated item ("1、…（项）。")
+    names its 科目.
+
+    The amounts, their measures, the 科目 and the completion rate are the narrative reader's
+    (``figures``: ``narrative.stated_figures`` of the same ``lines``), the same figures the
+    rules compare one by one with the tables; what the item says of them — 大于/小于/持平, a
+    reason — is read from its words (``[final.narrative]``).
+    """
+    by_paragraph: dict[int, list[StatedFigure]] = {}
+    for figure in figures:
+        if figure.role == "current":
+            by_paragraph.setdefault(figure.paragraph_index, []).append(figure)
     result = []
-    outturn_cues = words("narrative", "outturn")
-    for para, offset, text, table in _segments(lines):
-        if not any(_normal(c) in text for c in outturn_cues):
-            continue
-        outturn, half = _find_amount(text, outturn_cues)
-        initial, half_i = _find_amount(text, words("narrative", "initial_budget"))
-        full, half_f = _find_amount(text, words("narrative", "full_budget"))
+    for index, para, start, end, text, table in _segments(lines):
+        inside = [
+            f
+            for f in by_paragraph.get(index, ())
+            if start <= len(_normal(para.text[: f.offset])) < end
+        ]
+        measured: dict[str, StatedFigure] = {}
+        for figure in inside:
+            measured.setdefault(figure.measure, figure)
+        outturn = measured.get(FINAL)
+        initial, full = measured.get(INITIAL), measured.get(ADJUSTED)
         if outturn is None or (initial is None and full is None):
             continue
-        function = None
-        if _ITEM.match(text):
-            head = split_sentences(text)[0][1]
-            function = function_ref(head.rstrip("。"), "", class_names)
-        rate, rate_of, places = _find_rate(text)
-        page, line = para.where(offset)
+        rated = next((f for f in inside if f.share is not None and f.share_of in COMPLETED), None)
+        page, line = para.where(start)
         result.append(
             BudgetStatement(
                 text=text,
                 page=page,
                 line=line,
-                function=function,
-                initial=initial,
-                full=full,
-                outturn=outturn,
-                rate=rate,
-                rate_of=rate_of,
-                rate_places=places,
+                function=outturn.function if _ITEM.match(text) else None,
+                initial=initial.amount if initial is not None else None,
+                full=full.amount if full is not None else None,
+                outturn=outturn.amount,
+                rate=rated.share if rated is not None else None,
+                rate_of=_RATE_OF.get(rated.share_of, "") if rated is not None else "",
+                rate_places=rated.share_places if rated is not None else 0,
                 table=table,
                 direction=_direction(text),
                 reasoned=any(w in text for w in words("narrative", "reason")),
-                half=half,
-                half_initial=half_i,
-                half_full=half_f,
+                half=outturn.half_unit,
+                half_initial=initial.half_unit if initial is not None else Decimal(0),
+                half_full=full.half_unit if full is not None else Decimal(0),
             )
         )
     return result

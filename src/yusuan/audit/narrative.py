@@ -198,8 +198,14 @@ MEASURES: tuple[tuple[str, str], ...] = (
 _MEASURE_END = tuple(
     (measure, re.compile(words + r"(?:为|是|达到|共计)?$")) for measure, words in MEASURES
 )
-# a completion rate: "完成全年预算数的98.69%", "完成年初预算的95.89%"
-_COMPLETION = re.compile(r"完成(?P<of>" + "|".join(words for _, words in MEASURES) + r")的\s*$")
+# a completion rate: "完成全年预算数的98.69%", "完成年初预算的95.89%", or of a budget it does not
+# name as 年初 or 全年 ("完成预算的83.33%": ``share_of`` BUDGET)
+BUDGET = "预算"
+_COMPLETION = re.compile(
+    r"完成(?P<of>" + "|".join(words for _, words in MEASURES) + r"|预算(?:数)?)的\s*$"
+)
+# what a completion rate can be stated against (``share_of`` of a rate, never of a share)
+COMPLETED = (INITIAL, ADJUSTED, FINAL, BUDGET)
 
 UP, DOWN, FLAT = "增加", "减少", "持平"
 _UP_WORDS = ("增加", "增长", "上升", "增幅", "提高", "增")
@@ -276,7 +282,11 @@ class StatedFigure:
     - ``section`` (heading), ``topic`` (what the section is about), ``page``, ``line``;
     - ``measure``: in a 决算's narrative, what the figure measures (``年初预算``, ``全年预算``,
       ``决算``), its subject the item it stands under; "" otherwise;
-    - ``index``: position in the narrative; ``sentence_index`` and ``paragraph_index``.
+    - ``index``: position in the narrative; ``sentence_index`` and ``paragraph_index``;
+      ``offset``: where the figure starts in its paragraph's text (``paragraphs``).
+
+    A completion rate ("完成全年预算数的98.69%") is kept as the share of the figure before it,
+    with ``share_of`` the measure it is of (``COMPLETED``).
     """
 
     text: str
@@ -303,6 +313,7 @@ class StatedFigure:
     index: int = 0
     sentence_index: int = 0
     paragraph_index: int = 0
+    offset: int = 0
 
     @property
     def subject(self) -> str:
@@ -700,6 +711,7 @@ class _Reader:
                     len(self.figures),
                     lead=sentence_first if lead_open else None,
                     paragraph_index=para_index,
+                    offset=offset,
                 )
                 working = _Working(figure)
                 self.figures.append(working)
@@ -743,7 +755,7 @@ class _Reader:
         completion = _COMPLETION.search(before)
         if completion is not None and last is not None and share is None:
             # "完成全年预算数的98.69%": the 决算 as a share of the measure named
-            of = measure_of(completion.group("of"))[0]
+            of = measure_of(completion.group("of"))[0] or BUDGET
             last.figure = _replace(
                 last.figure,
                 share=_decimal(number) / HUNDRED,
@@ -802,6 +814,7 @@ class _Reader:
         index: int,
         lead: _Working | None,
         paragraph_index: int,
+        offset: int = 0,
     ) -> StatedFigure:
         role = "current"
         clean_label = label.replace("上年结转", "").replace("上年结余", "")
@@ -849,6 +862,7 @@ class _Reader:
             index=index,
             sentence_index=self.sentence_count,
             paragraph_index=paragraph_index,
+            offset=offset,
         )
 
     def _measured(self, rest: str) -> tuple[tuple[str, ...], FunctionRef | None]:

@@ -12,7 +12,8 @@ column spans). How they are used is ``pdf_reader``'s business.
 - Spans are recovered from the cells' bounding boxes: the distinct x and y edges of the
   table's cells form the grid, and a cell covers the grid positions between its edges.
   Columns that no row ever prints text in separately (a Word table whose header row and body
-  rows put their inner borders at different places) are merged into one.
+  rows put their inner borders at different places) are merged into one — unless two header
+  cells with text meet at their edge and nothing with text crosses it (an empty table).
 - Cell text is rebuilt from the characters whose centre falls in the cell: lines of a wrapped
   cell are joined without a space when either side is Chinese, with one between Latin words.
 - Pages whose text cannot be decoded — ``(cid:NNN)`` glyphs of a font with no ToUnicode map,
@@ -361,17 +362,21 @@ def _column_groups(
     A column is merged into the one on its left (a phantom column: a Word table whose header
     row and body rows put their inner borders at different places) unless some row separates
     them: text starts in both, or a cell with text begins exactly at this column right beside
-    another cell with text that begins in the column on its left.
+    another cell with text that begins in the column on its left, or two cells with text meet
+    at the column's left edge and no cell with text crosses that edge (``_drawn_edges``: the
+    header cells' own extents, which is all an empty table shows of its columns).
     """
     starts: dict[int, set[int]] = {}
     for index in printed:
         starts.setdefault(boxes[index].r0, set()).add(boxes[index].c0)
+    edges = _drawn_edges(boxes, printed, owner)
     rows = sorted({r for r, _ in owner})
     groups: list[int] = []
     members: set[int] = set()
     current = -1
     for col in range(width):
-        clash = current < 0 or any(col in cols and cols & members for cols in starts.values())
+        clash = current < 0 or col in edges
+        clash = clash or any(col in cols and cols & members for cols in starts.values())
         for r in rows if not clash else ():
             here, left = owner.get((r, col)), owner.get((r, col - 1))
             if (
@@ -391,6 +396,34 @@ def _column_groups(
         members.add(col)
         groups.append(current)
     return groups
+
+
+def _drawn_edges(
+    boxes: Sequence[_Box], printed: set[int], owner: dict[tuple[int, int], int]
+) -> set[int]:
+    """Grid edges where a cell with text ends and the next cell of the same row, with text,
+    begins, while no cell with text spans across the edge.
+
+    Such an edge is a column boundary both cells draw: a phantom column's edge is always
+    crossed by some cell with text (the header row's, or the body rows'), so this never
+    separates a phantom column; it separates the columns of a table whose header is all it
+    prints (an empty template, where no body row puts text on both sides).
+    """
+    crossed = {col for i in printed for col in range(boxes[i].c0 + 1, boxes[i].c1)}
+    edges: set[int] = set()
+    for (row, col), here in owner.items():
+        left = owner.get((row, col - 1))
+        if (
+            col not in crossed
+            and left is not None
+            and left != here
+            and here in printed
+            and left in printed
+            and boxes[here].c0 == col
+            and boxes[left].c1 == col
+        ):
+            edges.add(col)
+    return edges
 
 
 def _members(groups: Sequence[int], width: int) -> list[list[int]]:

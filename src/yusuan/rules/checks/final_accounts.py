@@ -30,7 +30,7 @@ from yusuan.audit.final_accounts import (
     section_at,
     section_starts,
 )
-from yusuan.audit.narrative import ADJUSTED, FINAL, INITIAL, StatedFigure
+from yusuan.audit.narrative import ADJUSTED, COMPLETED, FINAL, INITIAL, StatedFigure
 from yusuan.audit.recognise import label, vocabulary
 from yusuan.catalog.loader import PERSONNEL_CLASSES
 from yusuan.rules.base import (
@@ -694,8 +694,7 @@ def statements(subject: Subject) -> list[BudgetStatement]:
     need_final(subject)
     if not subject.narrative_lines:
         raise NotApplicable("没有情况说明 / no narrative")
-    names = frozenset(e.name for e in subject.catalogs.function.at_level("类"))
-    found = budget_statements(subject.narrative_lines, names)
+    found = budget_statements(subject.narrative_lines, subject.narrative)
     if not found:
         raise NotApplicable(
             "情况说明没有陈述预算数与决算数 / the narrative states no budget against outturn"
@@ -1161,7 +1160,7 @@ def class_shares_follow(subject: Subject) -> Iterator[Hit]:
         and f.function is not None
         and t.id == GENERAL
         # "完成全年预算数的96.59%" is a completion rate (FA-021), not the 类's share
-        and f.share_of not in (INITIAL, ADJUSTED, FINAL)
+        and f.share_of not in COMPLETED
     ]
     if not shared:
         raise NotApplicable("情况说明没有陈述类的占比 / no class share stated")
