@@ -570,9 +570,7 @@ def workbook_bytes(dataset: Dataset, *, include_optional: bool = False) -> bytes
         records = getattr(dataset, _ATTR[kind.key])
         if kind.optional and not records and not include_optional:
             continue
-        _write_records(
-            wb.create_sheet(kind.sheet), kind, records, every_column=include_optional
-        )
+        _write_records(wb.create_sheet(kind.sheet), kind, records, every_column=include_optional)
     if dataset.explanation.strip() or include_optional:
         _write_explanation(wb.create_sheet(EXPLANATION_SHEET), dataset.explanation)
     buffer = io.BytesIO()
