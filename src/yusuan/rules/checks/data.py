@@ -344,3 +344,48 @@ def chosen_split_findings(subject: Subject) -> Iterator[Hit]:
             )
     if len(missing) == len(CHOICE_SENSITIVE):
         raise missing[0]
+
+
+# --- DAT-007: one project code, one project ------------------------------------------------------
+
+
+@rule(
+    "DAT-007",
+    group="data",
+    severity=Severity.WARNING,
+    title=("同一项目代码用于多个项目", "One project code on several projects"),
+    message=(
+        "项目代码 {code} 用于 {count} 个名称不同的项目：{names}",
+        "project code {code} is on {count} projects of different names: {names}",
+    ),
+    basis="预算管理一体化以项目代码（PRO_CODE）标识项目，跨年度也以它识别同一项目；"
+    "一个代码只属于一个项目（docs/dataset-format.md：项目代码）",
+    fix="核对各项目在预算管理一体化中的项目代码：改正抄错的代码，或留空不知道的代码。",
+    example={"code": "14100021A0001", "count": "2", "names": "会议经费、培训经费"},
+)
+def shared_project_codes(subject: Subject) -> Iterator[Hit]:
+    dataset = subject.need_dataset()
+    by_code: dict[str, list[str]] = {}
+    first: dict[str, Location] = {}
+    for project in dataset.projects:
+        if not project.code:
+            continue
+        names = by_code.setdefault(project.code, [])
+        if project.name not in names:
+            names.append(project.name)
+        first.setdefault(
+            project.code,
+            Location(
+                project=project.name,
+                field="项目代码",
+                file=project.origin.file,
+                line=project.origin.row,
+            ),
+        )
+    if not by_code:
+        raise NotApplicable("没有项目填写项目代码 / no project has a project code")
+    for code, names in by_code.items():
+        if len(names) > 1:
+            yield Hit(
+                first[code], {"code": code, "count": str(len(names)), "names": "、".join(names)}
+            )
