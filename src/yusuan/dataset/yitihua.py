@@ -6,7 +6,7 @@ what, and how the values of 资金性质 (``FUND_TYPE_CODE``) and 项目类别 (
 yusuan's funding sources and 支出类型 / 基本支出类别, are data: ``dataset/data/yitihua_*.csv``
 (sources in ``yitihua_SOURCES.md``).
 
-A flat file holds budget lines (with their project names) and nothing else: the department,
+A flat file holds budget lines (with their project names and 项目代码) and nothing else: the department,
 the units and their kinds come from a manifest (``yusuan.toml``) or from a whole dataset, whose
 projects, indicators, procurement items and 说明 are kept while its budget lines are replaced.
 
@@ -877,7 +877,9 @@ def import_flat(table: RawTable, manifest: Manifest, base: Dataset | None = None
                 f"{', '.join(created[:_NOTICE_LIMIT])}{more}",
             )
         )
-    if coded:
+    if problems:
+        return Loaded(None, problems, notices)
+    if coded:  # said only when the import succeeds
         more = "…" if len(coded) > _NOTICE_LIMIT else ""
         notices.append(
             Notice(
@@ -887,8 +889,6 @@ def import_flat(table: RawTable, manifest: Manifest, base: Dataset | None = None
                 f"{', '.join(coded[:_NOTICE_LIMIT])}{more}",
             )
         )
-    if problems:
-        return Loaded(None, problems, notices)
     dataset = Dataset(
         manifest=manifest,
         lines=tuple(lines),
