@@ -182,6 +182,6 @@ def test_dat_007_names_each_shared_code_once_and_needs_codes() -> None:
     shared = clean_with(project_codes("P01", "P01"))()
     findings = run("DAT-007", shared).findings
     assert [(f.message_zh, f.location.project, f.location.field) for f in findings] == [
-        (f"项目代码 P01 用于 2 个名称不同的项目：{first}、{second}", first, "项目代码")
+        (f"项目代码 P01 用于 2 个名称不同的项目：{first}、{second}", second, "项目代码")
     ]
     assert run("DAT-007", subject_of_dataset(clean_dataset())).outcome is Outcome.NOT_APPLICABLE

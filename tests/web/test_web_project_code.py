@@ -47,8 +47,8 @@ def test_codes_go_into_the_database_and_come_back(tmp_path: Any) -> None:
 
 
 def test_the_project_form_takes_the_code_and_checks_it(world: Any) -> None:
-    first, second = world.a.projects.order_by("row")[:2]
-    url = f"/work/b/{world.a.pk}/projects/{first.pk}/"
+    earlier, later = world.a.projects.order_by("row")[:2]
+    url = f"/work/b/{world.a.pk}/projects/{later.pk}/"
     client = client_for(world.users["unit_officer"])
     page = client.get(url)
     assert page.status_code == 200
@@ -58,14 +58,15 @@ def test_the_project_form_takes_the_code_and_checks_it(world: Any) -> None:
     bad = client.post(url, {**data, "code": "P-01"})
     assert bad.status_code == 200
     assert "项目代码只能包含字母和数字" in bad.content.decode()
-    second.code = "P01"
-    second.save()
+    earlier.code = "P01"
+    earlier.save()
+    # the later project (by row) takes the earlier one's code: DAT-007 beside its code field
     checked = client.post(url, {**data, "code": "P01", "_check": "1"}).json()
     assert 'data-rule="DAT-007"' in checked.get("code", ""), checked
     assert client.post(url, {**data, "code": "P02"}).status_code == 302
-    first.refresh_from_db()
-    assert first.code == "P02"
-    assert dataset_of(world.a).project(first.name).code == "P02"  # type: ignore[union-attr]
+    later.refresh_from_db()
+    assert later.code == "P02"
+    assert dataset_of(world.a).project(later.name).code == "P02"  # type: ignore[union-attr]
 
 
 def test_the_api_gives_each_project_its_code(world: Any) -> None:

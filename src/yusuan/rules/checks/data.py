@@ -14,7 +14,7 @@ from decimal import Decimal
 from operator import attrgetter
 
 from yusuan.catalog.loader import funding_source, funding_sources
-from yusuan.model.records import BudgetLine
+from yusuan.model.records import BudgetLine, Project
 from yusuan.money import ZERO
 from yusuan.rules.base import (
     REGISTRY,
@@ -364,28 +364,21 @@ def chosen_split_findings(subject: Subject) -> Iterator[Hit]:
     example={"code": "14100021A0001", "count": "2", "names": "会议经费、培训经费"},
 )
 def shared_project_codes(subject: Subject) -> Iterator[Hit]:
+    """One finding per shared code, at the first project (in file order) that repeats it, as
+    reading a dataset reports it: the later row is the one that took a code already in use."""
     dataset = subject.need_dataset()
-    by_code: dict[str, list[str]] = {}
-    first: dict[str, Location] = {}
-    for project in dataset.projects:
-        if not project.code:
-            continue
-        names = by_code.setdefault(project.code, [])
-        if project.name not in names:
-            names.append(project.name)
-        first.setdefault(
-            project.code,
-            Location(
-                project=project.name,
-                field="项目代码",
-                file=project.origin.file,
-                line=project.origin.row,
-            ),
-        )
+    by_code: dict[str, list[Project]] = {}
+    for project in sorted(dataset.projects, key=lambda p: p.origin.row):
+        if project.code:
+            by_code.setdefault(project.code, []).append(project)
     if not by_code:
         raise NotApplicable("没有项目填写项目代码 / no project has a project code")
-    for code, names in by_code.items():
-        if len(names) > 1:
-            yield Hit(
-                first[code], {"code": code, "count": str(len(names)), "names": "、".join(names)}
-            )
+    for code, projects in by_code.items():
+        names = list(dict.fromkeys(p.name for p in projects))
+        if len(names) < 2:
+            continue
+        repeat = next(p for p in projects if p.name != projects[0].name)
+        where = Location(
+            project=repeat.name, field="项目代码", file=repeat.origin.file, line=repeat.origin.row
+        )
+        yield Hit(where, {"code": code, "count": str(len(names)), "names": "、".join(names)})
