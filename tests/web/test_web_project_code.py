@@ -3,10 +3,13 @@ project form (with DAT-007 beside the field), and given by the API."""
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import replace
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from webkit import client_for
 
 from rulekit import clean_dataset
@@ -80,3 +83,26 @@ def test_the_api_gives_each_project_its_code(world: Any) -> None:
     assert client.get(f"/api/budgets/{world.b.pk}/projects").status_code == 404
     schema = client.get("/api/openapi.json").json()
     assert "code" in schema["components"]["schemas"]["ProjectOut"]["properties"]
+
+
+def test_a_flat_file_import_sets_the_codes_and_the_export_writes_them(world: Any) -> None:
+    client = client_for(world.users["unit_officer"])
+    exported = client.get(f"/work/b/{world.a.pk}/yitihua/export/").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(exported)))
+    code_at, name_at = rows[0].index("PRO_CODE"), rows[0].index("PRO_NAME")
+    assert all(row[code_at] == "" for row in rows[1:])  # no project has a code yet
+    codes: dict[str, str] = {}
+    for row in rows[1:]:
+        if row[name_at]:
+            row[code_at] = codes.setdefault(row[name_at], f"A{len(codes) + 1:03d}")
+    assert codes, "the clean budget has project lines"
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows(rows)
+    upload = SimpleUploadedFile("flat.csv", out.getvalue().encode("utf-8"), "text/csv")
+    response = client.post(f"/work/b/{world.a.pk}/yitihua/import/", {"flat": upload})
+    assert response.status_code == 302, response.content.decode()
+    assert {p.name: p.code for p in world.a.projects.all() if p.code} == codes
+    again = client.get(f"/work/b/{world.a.pk}/yitihua/export/").content.decode("utf-8-sig")
+    assert [row[code_at] for row in csv.reader(io.StringIO(again))][1:] == [
+        row[code_at] for row in rows[1:]
+    ]
