@@ -77,6 +77,17 @@ def unit_code(old: str, new: str) -> Callable[[Dataset], Dataset]:
     return change
 
 
+def project_codes(*codes: str) -> Callable[[Dataset], Dataset]:
+    """项目代码 on the first projects, in order (DAT-007)."""
+
+    def change(dataset: Dataset) -> Dataset:
+        assert len(dataset.projects) >= len(codes)
+        coded = [replace(p, code=c) for p, c in zip(dataset.projects, codes, strict=False)]
+        return replace(dataset, projects=(*coded, *dataset.projects[len(codes) :]))
+
+    return change
+
+
 def institution_running_for_the_office(note: str) -> Callable[[Dataset], Dataset]:
     """The office (行政单位) spends on 2013250 事业运行, on a line with this 备注."""
 
@@ -107,6 +118,12 @@ CASES = [
         # the same misfit, not chosen: CAT-013's own finding, no DAT-006
         clean_with(institution_running_for_the_office("")),
         expect="CAT-013：此结论只依据本数据选定的拆分",
+    ),
+    RuleCase(
+        "DAT-007",
+        clean_with(project_codes("P01", "P01")),
+        clean_with(project_codes("P01", "P02")),
+        expect="项目代码 P01 用于 2 个名称不同的项目",
     ),
 ]
 
@@ -158,3 +175,13 @@ def test_seed_lines_are_clean_data() -> None:
     for rule_id in ("DAT-001", "DAT-002", "DAT-003", "DAT-005"):
         result = run(rule_id, subject)
         assert result.outcome is Outcome.PASSED, (rule_id, finding_texts(result))
+
+
+def test_dat_007_names_each_shared_code_once_and_needs_codes() -> None:
+    first, second = (p.name for p in clean_dataset().projects[:2])
+    shared = clean_with(project_codes("P01", "P01"))()
+    findings = run("DAT-007", shared).findings
+    assert [(f.message_zh, f.location.project, f.location.field) for f in findings] == [
+        (f"项目代码 P01 用于 2 个名称不同的项目：{first}、{second}", second, "项目代码")
+    ]
+    assert run("DAT-007", subject_of_dataset(clean_dataset())).outcome is Outcome.NOT_APPLICABLE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 
 from paths import EXAMPLE
 from yusuan.cli import app
-from yusuan.dataset import load_dataset
+from yusuan.dataset import load_dataset, save_dataset
 from yusuan.dataset.yitihua import (
     element_of,
     flat_csv_text,
@@ -449,3 +450,121 @@ def test_cli_import_needs_a_manifest_and_reports_problems(tmp_path: Path) -> Non
         app, ["convert", str(EXAMPLE), str(tmp_path / "x.xlsx"), "--headers", "chinese"]
     )
     assert result.exit_code == 2 and "--headers" in result.output
+
+
+# --- 项目代码 (PRO_CODE): kept both ways -------------------------------------------------------
+
+CODED = [
+    "AGENCY_CODE",
+    "EXP_FUNC_CODE",
+    "DEP_BGT_ECO_CODE",
+    "FUND_TYPE_CODE",
+    "PRO_KIND_NAME",
+    "PRO_CODE",
+    "PRO_NAME",
+    "AMT",
+]
+
+
+def test_pro_code_sets_the_project_code_and_is_exported(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path,
+        [
+            CODED,
+            ["901001", "2013201", "30201", "111", "特定目标类项目", "P2021001", "会议经费", "100"],
+            ["901001", "2013201", "30202", "111", "特定目标类项目", "P2021001", "会议经费", "50"],
+            ["901002", "2013201", "30201", "111", "特定目标类项目", "P2021002", "培训经费", "7"],
+            ["901001", "2013201", "30101", "111", "人员类项目", "R0001", "", "9"],
+        ],
+    )
+    loaded = read_flat(path, _manifest(tmp_path))
+    assert loaded.problems == [], [str(p) for p in loaded.problems]
+    assert loaded.dataset is not None
+    assert [(p.name, p.code) for p in loaded.dataset.projects] == [
+        ("会议经费", "P2021001"),
+        ("培训经费", "P2021002"),
+    ]
+    said = " ".join(str(n) for n in loaded.notices)
+    assert "1 行人员类或公用经费项目的项目代码未保存" in said
+    assert "PRO_CODE" not in said.partition("不保存")[2]  # no longer "recognised, not kept"
+    names, rows = flat_table(loaded.dataset)
+    exported = [dict(zip(names, row, strict=True)) for row in rows]
+    assert [(r["PRO_CODE"], r["PRO_NAME"]) for r in exported] == [
+        ("P2021001", "会议经费"),
+        ("P2021001", "会议经费"),
+        ("P2021002", "培训经费"),
+        ("", ""),
+    ]
+    assert names.index("PRO_CODE") == names.index("PRO_NAME") - 1
+    again = tmp_path / "again.csv"
+    again.write_text(flat_csv_text(loaded.dataset), encoding="utf-8-sig")
+    back = read_flat(again, _manifest(tmp_path))
+    assert back.dataset is not None
+    assert [(p.name, p.code) for p in back.dataset.projects] == [
+        ("会议经费", "P2021001"),
+        ("培训经费", "P2021002"),
+    ]
+
+
+def test_pro_code_conflicts_are_located_at_the_code_cell(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path,
+        [
+            CODED,
+            ["901001", "2013201", "30201", "111", "特定目标类项目", "P1", "会议经费", "100"],
+            ["901001", "2013201", "30201", "111", "特定目标类项目", "P1", "培训经费", "100"],
+            ["901001", "2013201", "30201", "111", "特定目标类项目", "P2", "会议经费", "100"],
+            ["901001", "2013201", "30201", "111", "特定目标类项目", "P-3", "宣传经费", "100"],
+        ],
+    )
+    loaded = read_flat(path, _manifest(tmp_path))
+    assert loaded.dataset is None
+    assert [(p.code, p.row, p.column, p.cell) for p in loaded.problems] == [
+        ("duplicate-project-code", 3, "PRO_CODE", "F3"),
+        ("project-code-mismatch", 4, "PRO_CODE", "F4"),
+        ("bad-value", 5, "PRO_CODE", "F5"),
+    ]
+    text = [str(p) for p in loaded.problems]
+    assert "项目代码“P1”已属于项目“会议经费”（第2行），此处为项目“培训经费”" in text[0]
+    assert "项目“会议经费”的项目代码为“P1”（第2行），此处为“P2”" in text[1]
+    assert "应为编码（字母和数字），实际为“P-3”" in text[2]
+
+
+def test_pro_code_against_the_dataset_it_is_combined_with(tmp_path: Path) -> None:
+    dataset = load_dataset(EXAMPLE)
+    first, second = dataset.projects[0].name, dataset.projects[1].name
+    path = _csv(
+        tmp_path,
+        [
+            CODED,
+            ["1040010", "2013299", "30201", "111", "特定目标类项目", "X01", first, "100"],
+            ["1040010", "2013299", "30201", "111", "特定目标类项目", "X01", "", "5"],
+        ],
+    )
+    loaded = read_flat(path, EXAMPLE)
+    assert loaded.problems == [], [str(p) for p in loaded.problems]
+    assert loaded.dataset is not None
+    assert loaded.dataset.project(first) == replace(dataset.projects[0], code="X01")
+    assert [line.project for line in loaded.dataset.lines] == [first, first]
+    said = " ".join(str(n) for n in loaded.notices)
+    assert f"1 个项目的项目代码取自本文件：{first}" in said
+    assert "1 行没有项目名称，按项目代码取数据集中的项目名称" in said
+    # the combined dataset's own codes: another project's code, or another code for the project
+    base = tmp_path / "base"
+    save_dataset(loaded.dataset, base)
+    clash = _csv(
+        tmp_path,
+        [
+            CODED,
+            ["1040010", "2013299", "30201", "111", "特定目标类项目", "X01", second, "100"],
+            ["1040010", "2013299", "30201", "111", "特定目标类项目", "X02", first, "100"],
+        ],
+        "clash.csv",
+    )
+    refused = read_flat(clash, base)
+    assert refused.dataset is None
+    assert [(p.code, p.row, p.cell) for p in refused.problems] == [
+        ("duplicate-project-code", 2, "F2"),
+        ("project-code-mismatch", 3, "F3"),
+    ]
+    assert "（数据集 projects.csv:2）" in str(refused.problems[0])

@@ -245,6 +245,34 @@ def _unknown_project(name: str, origin: Origin) -> Problem:
     )
 
 
+def duplicate_project_codes(projects: Sequence[Project]) -> list[Problem]:
+    """项目代码 is one project's: a code given to a second project (by another name) is a
+    problem on that project's row, naming the first."""
+    problems: list[Problem] = []
+    first: dict[str, Project] = {}
+    for project in projects:
+        if not project.code:
+            continue
+        owner = first.setdefault(project.code, project)
+        if owner is project or owner.name == project.name:
+            continue  # a repeated name is its own problem (duplicate-project)
+        where = f"第{owner.origin.row}行" if owner.origin.row else owner.origin.file
+        where_en = f"row {owner.origin.row}" if owner.origin.row else owner.origin.file
+        problems.append(
+            Problem(
+                "duplicate-project-code",
+                project.origin.file,
+                project.origin.row,
+                "项目代码",
+                f"项目代码“{excerpt(project.code)}”重复：{where}的项目“{excerpt(owner.name)}”"
+                f"已使用；一个项目代码只属于一个项目",
+                f"project code {excerpt(project.code)!r} repeated: project "
+                f"{excerpt(owner.name)!r} on {where_en} has it; a code belongs to one project",
+            )
+        )
+    return problems
+
+
 def _cross_check(
     lines: Sequence[BudgetLine],
     projects: Sequence[Project],
@@ -271,6 +299,7 @@ def _cross_check(
                 )
             )
         names.setdefault(project.name, project.origin)
+    problems.extend(duplicate_project_codes(projects))
     for line in lines:
         o = line.origin
         if line.unit_code not in unit_codes:

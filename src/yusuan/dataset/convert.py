@@ -273,6 +273,7 @@ def build_project(v: Mapping[str, Any], origin: Origin) -> Project:
         phone=v["phone"],
         filled_on=v["filled_on"],
         note=v["note"],
+        code=v["code"],
         origin=origin,
     )
 
@@ -364,7 +365,24 @@ def record_values(kind: RecordKind, record: Any) -> dict[str, Any]:
     return {c.attr: getattr(record, c.attr) for c in kind.columns}
 
 
-def record_cells(kind: RecordKind, record: Any) -> list[str]:
-    """A record as the text cells of its CSV row, in column order."""
+def written_columns(
+    kind: RecordKind, records: Sequence[Any], *, every_column: bool = False
+) -> tuple[Column, ...]:
+    """The columns a writer writes for ``records``: all of them, except a column marked
+    ``omit_when_blank`` that no record fills (unless ``every_column``, as for the template)."""
+    if every_column:
+        return kind.columns
+    return tuple(
+        c
+        for c in kind.columns
+        if not c.omit_when_blank or any(getattr(r, c.attr, None) for r in records)
+    )
+
+
+def record_cells(
+    kind: RecordKind, record: Any, columns: Sequence[Column] | None = None
+) -> list[str]:
+    """A record as the text cells of its CSV row, in column order (of ``columns``, by default
+    every column of ``kind``)."""
     values = record_values(kind, record)
-    return [_cell_text(c, values[c.attr]) for c in kind.columns]
+    return [_cell_text(c, values[c.attr]) for c in (kind.columns if columns is None else columns)]

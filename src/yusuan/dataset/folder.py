@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from yusuan.dataset.assemble import RawDataset, RawTable, RawUnit
-from yusuan.dataset.convert import RawRow, record_cells
+from yusuan.dataset.convert import RawRow, record_cells, written_columns
 from yusuan.dataset.explanation import read_explanation_file, write_explanation_file
 from yusuan.dataset.problems import Notice, Problem, cell_name, column_letter
 from yusuan.dataset.schema import MANIFEST_FILE, RECORD_KINDS, RecordKind
@@ -443,12 +443,14 @@ def manifest_toml(manifest: Manifest) -> str:
     return "\n".join(lines) + "\n"
 
 
-def csv_text(kind: RecordKind, records: Any) -> str:
+def csv_text(kind: RecordKind, records: Any, *, every_column: bool = False) -> str:
+    records = list(records)
+    columns = written_columns(kind, records, every_column=every_column)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(kind.headers)
+    writer.writerow([c.header for c in columns])
     for record in records:
-        writer.writerow(record_cells(kind, record))
+        writer.writerow(record_cells(kind, record, columns))
     return out.getvalue()
 
 

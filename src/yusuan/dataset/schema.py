@@ -19,6 +19,10 @@ class Column:
     required: bool = False
     choices: tuple[str, ...] = ()
     help: str = ""
+    # A column added after datasets were written without it: a writer leaves it out while every
+    # record's value is blank, so those datasets are written back unchanged (the template and
+    # the docs always show it).
+    omit_when_blank: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +131,13 @@ PROJECTS = RecordKind(
     False,
     (
         Column("项目名称", "name", "text", True, help="project name, unique"),
+        Column(
+            "项目代码",
+            "code",
+            "code",
+            help="项目代码 (PRO_CODE of 预算管理一体化), optional, unique; keys the project across years",
+            omit_when_blank=True,
+        ),
         Column("主管部门", "department", "text", help="主管部门 as printed on the form"),
         Column("主管部门代码", "department_code", "code", help="主管部门代码"),
         Column("实施单位", "implementing_unit", "text", help="implementing unit"),

@@ -124,7 +124,7 @@ def write_template(folder: Path, *, code: str, name: str = "某某部门", year:
             "utf-8",
         )
         for kind in RECORD_KINDS:
-            (tmp / kind.file).write_text(csv_text(kind, []), "utf-8")
+            (tmp / kind.file).write_text(csv_text(kind, [], every_column=True), "utf-8")
         (tmp / "README.md").write_text(column_guide(), "utf-8")
         (tmp / EXPLANATION_FILE).write_text(explanation, "utf-8")
     manifest = Manifest(

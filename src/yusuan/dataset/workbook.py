@@ -22,7 +22,7 @@ from xml.etree import ElementTree
 from python_calamine import CalamineWorkbook
 
 from yusuan.dataset.assemble import RawDataset, RawTable, RawUnit
-from yusuan.dataset.convert import RawRow, record_values
+from yusuan.dataset.convert import RawRow, record_values, written_columns
 from yusuan.dataset.explanation import SHEET_HEADERS, explanation_from_rows, explanation_rows
 from yusuan.dataset.folder import _ATTR, read_acceptances, table_of_records
 from yusuan.dataset.problems import Place, Problem, cell_name
@@ -481,21 +481,24 @@ def spreadsheet_number(value: Decimal) -> int | float | str:
     return number if Decimal(repr(number)) == value else format(value, "f")
 
 
-def _write_records(ws: Any, kind: RecordKind, records: Any) -> None:
+def _write_records(ws: Any, kind: RecordKind, records: Any, *, every_column: bool) -> None:
     from openpyxl.utils import get_column_letter
 
-    _write_header(ws, kind.headers)
+    records = list(records)
+    columns = written_columns(kind, records, every_column=every_column)
+    headers = [c.header for c in columns]
+    _write_header(ws, headers)
     for record in records:
         values = record_values(kind, record)
-        append_values(ws, [_cell_value(c, values[c.attr]) for c in kind.columns])
-    for index, column in enumerate(kind.columns, start=1):
+        append_values(ws, [_cell_value(c, values[c.attr]) for c in columns])
+    for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         fmt = (
             "0.00" if column.kind == "amount" else ("General" if column.kind == "quantity" else "@")
         )
         for cell in ws[letter][1:]:
             cell.number_format = fmt
-    _fit_columns(ws, kind.headers)
+    _fit_columns(ws, headers)
 
 
 def _manifest_rows(manifest: Manifest) -> list[tuple[str, Any]]:
@@ -567,7 +570,7 @@ def workbook_bytes(dataset: Dataset, *, include_optional: bool = False) -> bytes
         records = getattr(dataset, _ATTR[kind.key])
         if kind.optional and not records and not include_optional:
             continue
-        _write_records(wb.create_sheet(kind.sheet), kind, records)
+        _write_records(wb.create_sheet(kind.sheet), kind, records, every_column=include_optional)
     if dataset.explanation.strip() or include_optional:
         _write_explanation(wb.create_sheet(EXPLANATION_SHEET), dataset.explanation)
     buffer = io.BytesIO()

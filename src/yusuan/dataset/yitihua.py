@@ -6,7 +6,7 @@ what, and how the values of 资金性质 (``FUND_TYPE_CODE``) and 项目类别 (
 yusuan's funding sources and 支出类型 / 基本支出类别, are data: ``dataset/data/yitihua_*.csv``
 (sources in ``yitihua_SOURCES.md``).
 
-A flat file holds budget lines (with their project names) and nothing else: the department,
+A flat file holds budget lines (with their project names and 项目代码) and nothing else: the department,
 the units and their kinds come from a manifest (``yusuan.toml``) or from a whole dataset, whose
 projects, indicators, procurement items and 说明 are kept while its budget lines are replaced.
 
@@ -403,10 +403,28 @@ _FIELD_ROLES = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class _CodeUse:
+    """Where a 项目代码 was first seen with a project name: a row of the flat file, or a project
+    of the dataset the file is combined with (``row`` 0)."""
+
+    name: str
+    code: str
+    row: int
+    origin: str = ""
+
+    def where(self) -> tuple[str, str]:
+        if self.row:
+            return f"第{self.row}行", f"row {self.row}"
+        return f"数据集 {self.origin}", f"the dataset's {self.origin}"
+
+
 class _Reader:
     """One flat table read against a manifest: translated rows, problems and notices."""
 
-    def __init__(self, table: RawTable, manifest: Manifest) -> None:
+    def __init__(
+        self, table: RawTable, manifest: Manifest, projects: Sequence[Project] = ()
+    ) -> None:
         self.file = table.file
         self.manifest = manifest
         self.columns = _columns(table.file, table.headers)
@@ -431,6 +449,18 @@ class _Reader:
         self.dropped_projects = 0
         self.collapsed_kinds = 0
         self.first_collapsed = 0
+        # 项目代码 (PRO_CODE): one code per project and one project per code, across the rows
+        # and the projects of the dataset the file is combined with
+        self.by_code: dict[str, _CodeUse] = {}
+        self.by_name: dict[str, _CodeUse] = {}
+        for project in projects:
+            if project.code:
+                use = _CodeUse(project.name, project.code, 0, str(project.origin))
+                self.by_code.setdefault(project.code, use)
+                self.by_name.setdefault(project.name, use)
+        self.codes: dict[str, str] = {}  # project name -> the code the flat file gives it
+        self.dropped_codes = 0
+        self.named_by_code = 0
 
     def role_of(self, header: str) -> str:
         """The flat column that gave a yusuan field: its header as written."""
@@ -463,9 +493,16 @@ class _Reader:
         source = self._source(row, cells)
         kind = self._kind(row, cells)
         project = self.cell(cells, "project")
-        if kind is not None and kind.kind is ExpenseKind.BASIC and project:
-            self.dropped_projects += 1
-            project = ""
+        code = self.cell(cells, "project_code")
+        if kind is not None and kind.kind is ExpenseKind.BASIC:
+            if project:
+                self.dropped_projects += 1
+                project = ""
+            if code:
+                self.dropped_codes += 1
+                code = ""
+        if code:
+            project = self._project_code(row, project, code)
         values = {
             "unit_code": unit_code,
             "function_code": self.cell(cells, "function_code"),
@@ -512,6 +549,54 @@ class _Reader:
                     f"{zh}，实际为“{excerpt(code)}”",
                     f"{en}, got {excerpt(code)!r}",
                 )
+
+    def _project_code(self, row: int, name: str, code: str) -> str:
+        """Check the row's 项目代码 against the project name; return the project name (taken from
+        the dataset's project with that code when the row gives none)."""
+        from yusuan.dataset.convert import _parse_cell
+        from yusuan.dataset.schema import PROJECTS
+
+        _value, error = _parse_cell(PROJECTS.column("code"), code)
+        if error is not None:
+            self.problem("bad-value", row, "project_code", *error)
+            return name
+        owner = self.by_code.get(code)
+        if not name:
+            if owner is None:
+                return name  # the line's missing project name is its own problem
+            self.named_by_code += 1
+            name = owner.name
+        if owner is not None and owner.name != name:
+            zh, en = owner.where()
+            self.problem(
+                "duplicate-project-code",
+                row,
+                "project_code",
+                f"项目代码“{excerpt(code)}”已属于项目“{excerpt(owner.name)}”（{zh}），"
+                f"此处为项目“{excerpt(name)}”；一个项目代码只属于一个项目",
+                f"project code {excerpt(code)!r} already belongs to project "
+                f"{excerpt(owner.name)!r} ({en}), here to {excerpt(name)!r}; a code belongs "
+                "to one project",
+            )
+            return name
+        known = self.by_name.get(name)
+        if known is not None and known.code != code:
+            zh, en = known.where()
+            self.problem(
+                "project-code-mismatch",
+                row,
+                "project_code",
+                f"项目“{excerpt(name)}”的项目代码为“{excerpt(known.code)}”（{zh}），"
+                f"此处为“{excerpt(code)}”",
+                f"project {excerpt(name)!r} has the code {excerpt(known.code)!r} ({en}), "
+                f"here {excerpt(code)!r}",
+            )
+            return name
+        use = _CodeUse(name, code, row)
+        self.by_code.setdefault(code, use)
+        self.by_name.setdefault(name, use)
+        self.codes.setdefault(name, code)
+        return name
 
     def _check_year(self, row: int, text: str) -> None:
         if text and text != str(self.manifest.year):
@@ -667,6 +752,29 @@ class _Reader:
                     self.columns.label("project"),
                 )
             )
+        if self.dropped_codes:
+            notices.append(
+                Notice(
+                    self.file,
+                    f"{self.dropped_codes} 行人员类或公用经费项目的项目代码未保存"
+                    "（yusuan 的基本支出不属于项目）",
+                    f"the project code of {self.dropped_codes} basic-expenditure line(s) is "
+                    "not kept (a yusuan 基本支出 line has no project)",
+                    0,
+                    self.columns.label("project_code"),
+                )
+            )
+        if self.named_by_code:
+            notices.append(
+                Notice(
+                    self.file,
+                    f"{self.named_by_code} 行没有项目名称，按项目代码取数据集中的项目名称",
+                    f"{self.named_by_code} line(s) without a project name take it from the "
+                    "dataset's project of that code",
+                    0,
+                    self.columns.label("project"),
+                )
+            )
         if self.collapsed_kinds:
             notices.append(
                 Notice(
@@ -700,8 +808,8 @@ class _Reader:
         return replace(notice, column=column, cell=cell)
 
 
-def _name_only_project(name: str, origin: Origin) -> Project:
-    return Project(name, "", "", "", "", "", Funds(), Funds(), origin=origin)
+def _name_only_project(name: str, origin: Origin, code: str = "") -> Project:
+    return Project(name, "", "", "", "", "", Funds(), Funds(), code=code, origin=origin)
 
 
 def import_flat(table: RawTable, manifest: Manifest, base: Dataset | None = None) -> Loaded:
@@ -709,9 +817,11 @@ def import_flat(table: RawTable, manifest: Manifest, base: Dataset | None = None
 
     The lines replace ``base``'s; its projects, indicators, procurement items, revenue, prior-year
     figures and 说明 are kept. A project a line names that ``base`` lacks is created with its name
-    only (its 绩效目标申报表 is then to be filled in), and a notice says so.
+    (and its 项目代码, ``PRO_CODE``) only (its 绩效目标申报表 is then to be filled in), and a notice
+    says so. A project of ``base`` without a code takes the code the file gives it; a code that
+    disagrees with the project's, or that another project has, is a problem.
     """
-    reader = _Reader(table, manifest)
+    reader = _Reader(table, manifest, base.projects if base else ())
     if not table.rows:
         reader.problems.append(
             Problem(
@@ -729,13 +839,16 @@ def import_flat(table: RawTable, manifest: Manifest, base: Dataset | None = None
     parsed, row_problems, row_notices = parse_rows(LINES, table.file, rows, LINES.headers)
     lines: list[BudgetLine] = [build_line(v, Origin(table.file, v["_row"])) for v in parsed]
     projects = list(base.projects) if base else []
+    coded = [p.name for p in projects if not p.code and p.name in reader.codes]
+    projects = [replace(p, code=reader.codes[p.name]) if p.name in coded else p for p in projects]
     known = {p.name for p in projects}
     created: list[str] = []
     for line in lines:
         if line.project and line.project not in known:
             known.add(line.project)
             created.append(line.project)
-            projects.append(_name_only_project(line.project, line.origin))
+            code = reader.codes.get(line.project, "")
+            projects.append(_name_only_project(line.project, line.origin, code))
     later = _cross_check(
         lines,
         projects,
@@ -766,6 +879,16 @@ def import_flat(table: RawTable, manifest: Manifest, base: Dataset | None = None
         )
     if problems:
         return Loaded(None, problems, notices)
+    if coded:  # said only when the import succeeds
+        more = "…" if len(coded) > _NOTICE_LIMIT else ""
+        notices.append(
+            Notice(
+                table.file,
+                f"{len(coded)} 个项目的项目代码取自本文件：{'、'.join(coded[:_NOTICE_LIMIT])}{more}",
+                f"{len(coded)} project(s) take their code from this file: "
+                f"{', '.join(coded[:_NOTICE_LIMIT])}{more}",
+            )
+        )
     dataset = Dataset(
         manifest=manifest,
         lines=tuple(lines),
@@ -859,6 +982,7 @@ def flat_table(dataset: Dataset, headers: str = "element") -> tuple[list[str], l
     economics = department_economic(year)
     governments = government_economic(year)
     units = {u.code: u for u in dataset.manifest.units}
+    codes = {p.name: p.code for p in dataset.projects}
     rows: list[list[str]] = []
     for line in dataset.lines:
         unit = units.get(line.unit_code)
@@ -877,6 +1001,7 @@ def flat_table(dataset: Dataset, headers: str = "element") -> tuple[list[str], l
             "fund_type": fund.code if fund else "",
             "fund_type_name": fund.name if fund else line.source,
             "project_kind_name": _export_kind(line).name,
+            "project_code": codes.get(line.project, "") if line.project else "",
             "project": line.project,
             "amount": f"{line.amount.quantize(_CENT)}",
             "note": line.note,

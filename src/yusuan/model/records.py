@@ -222,6 +222,10 @@ class Project:
     phone: str = ""
     filled_on: date | None = None
     note: str = ""
+    # 项目代码: the project's code in 预算管理一体化 (data element PRO_CODE), which keys a project
+    # across years; "" when not given. Budget lines, indicators and procurement items refer to
+    # the project by its name; the code is a fact of the project only.
+    code: str = ""
     origin: Origin = field(default=NO_ORIGIN, compare=False)
 
 
@@ -290,6 +294,12 @@ class Dataset:
 
     def project(self, name: str) -> Project | None:
         return next((p for p in self.projects if p.name == name), None)
+
+    def project_by_code(self, code: str) -> Project | None:
+        """The first project with the 项目代码 ``code`` (``None`` for a blank code)."""
+        if not code:
+            return None
+        return next((p for p in self.projects if p.code == code), None)
 
     def indicators_of(self, project: str, period: str) -> Iterator[Indicator]:
         return (i for i in self.indicators if i.project == project and i.period == period)

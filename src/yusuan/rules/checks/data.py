@@ -14,7 +14,7 @@ from decimal import Decimal
 from operator import attrgetter
 
 from yusuan.catalog.loader import funding_source, funding_sources
-from yusuan.model.records import BudgetLine
+from yusuan.model.records import BudgetLine, Project
 from yusuan.money import ZERO
 from yusuan.rules.base import (
     REGISTRY,
@@ -345,3 +345,41 @@ def chosen_split_findings(subject: Subject) -> Iterator[Hit]:
             )
     if len(missing) == len(CHOICE_SENSITIVE):
         raise missing[0]
+
+
+# --- DAT-007: one project code, one project ------------------------------------------------------
+
+
+@rule(
+    "DAT-007",
+    group="data",
+    severity=Severity.WARNING,
+    title=("同一项目代码用于多个项目", "One project code on several projects"),
+    message=(
+        "项目代码 {code} 用于 {count} 个名称不同的项目：{names}",
+        "project code {code} is on {count} projects of different names: {names}",
+    ),
+    basis="预算管理一体化以项目代码（PRO_CODE）标识项目，跨年度也以它识别同一项目；"
+    "一个代码只属于一个项目（docs/dataset-format.md：项目代码）",
+    fix="核对各项目在预算管理一体化中的项目代码：改正抄错的代码，或留空不知道的代码。",
+    example={"code": "14100021A0001", "count": "2", "names": "会议经费、培训经费"},
+)
+def shared_project_codes(subject: Subject) -> Iterator[Hit]:
+    """One finding per shared code, at the first project (in file order) that repeats it, as
+    reading a dataset reports it: the later row is the one that took a code already in use."""
+    dataset = subject.need_dataset()
+    by_code: dict[str, list[Project]] = {}
+    for project in sorted(dataset.projects, key=lambda p: p.origin.row):
+        if project.code:
+            by_code.setdefault(project.code, []).append(project)
+    if not by_code:
+        raise NotApplicable("没有项目填写项目代码 / no project has a project code")
+    for code, projects in by_code.items():
+        names = list(dict.fromkeys(p.name for p in projects))
+        if len(names) < 2:
+            continue
+        repeat = next(p for p in projects if p.name != projects[0].name)
+        where = Location(
+            project=repeat.name, field="项目代码", file=repeat.origin.file, line=repeat.origin.row
+        )
+        yield Hit(where, {"code": code, "count": str(len(names)), "names": "、".join(names)})

@@ -214,3 +214,37 @@ def public_budgets(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for b in published_index()
     ]
+
+
+# --- projects (read only): name, 项目代码 and the year's funds --------------------------------
+
+
+class ProjectOut(Schema):
+    id: int
+    row: int
+    revision: int
+    name: str
+    code: str  # 项目代码 (一体化 PRO_CODE); "" when not given
+    implementing_unit: str
+    attribute: str
+    period: str
+    year_total: str  # 年度资金总额, exact 元
+
+
+@api.get("/budgets/{budget_id}/projects", response=list[ProjectOut], auth=django_auth)
+def get_projects(request: HttpRequest, budget_id: int) -> list[ProjectOut]:
+    """The budget's projects, each with its 项目代码 (blank when not given)."""
+    return [
+        ProjectOut(
+            id=p.pk,
+            row=p.row,
+            revision=p.revision,
+            name=p.name,
+            code=p.code,
+            implementing_unit=p.implementing_unit,
+            attribute=p.attribute,
+            period=p.period,
+            year_total=str(to_yuan(p.year_total)),
+        )
+        for p in _visible(request, budget_id).projects.all()
+    ]

@@ -116,6 +116,7 @@ def project_record(p: db.Project) -> core.Project:
         phone=p.phone,
         filled_on=p.filled_on,
         note=p.note,
+        code=p.code,
         origin=_origin("project", p.row),
     )
 
@@ -243,6 +244,7 @@ def project_fields(p: core.Project) -> dict[str, object]:
             funds[f"{period}_{part}"] = to_fen(getattr(values, part))
     return {
         "name": p.name,
+        "code": p.code,
         "department_name": p.department,
         "department_code": p.department_code,
         "implementing_unit": p.implementing_unit,

@@ -113,6 +113,13 @@ PROJECT_PLAIN = ("attribute", "period", "person_in_charge", "handler", "phone", 
 
 class ProjectForm(RevisionForm):
     name = forms.CharField(label=_label(PROJECTS, "name"), max_length=200)
+    code = forms.RegexField(
+        label=_label(PROJECTS, "code"),
+        required=False,
+        max_length=50,
+        regex=r"^[0-9A-Za-z]*$",
+        error_messages={"invalid": "项目代码只能包含字母和数字"},
+    )
     implementing_unit = forms.ChoiceField(label=_label(PROJECTS, "implementing_unit"))
     attribute = forms.ChoiceField(
         label=_label(PROJECTS, "attribute"), choices=_choices(("新增项目", "延续项目"))
@@ -145,6 +152,7 @@ class ProjectForm(RevisionForm):
         data = self.cleaned_data
         fields: dict[str, object] = {
             "name": data["name"].strip(),
+            "code": data["code"].strip(),
             "implementing_unit": data["implementing_unit"],
             "filled_on": data["filled_on"],
         }
@@ -158,7 +166,14 @@ class ProjectForm(RevisionForm):
     def initial_of(project: db.Project) -> dict[str, object]:
         initial: dict[str, object] = {
             k: getattr(project, k)
-            for k in ("name", "implementing_unit", "filled_on", *PROJECT_PLAIN, *PROJECT_TEXTS)
+            for k in (
+                "name",
+                "code",
+                "implementing_unit",
+                "filled_on",
+                *PROJECT_PLAIN,
+                *PROJECT_TEXTS,
+            )
         }
         for period in ("period", "year"):
             for part in db.FUND_PARTS:

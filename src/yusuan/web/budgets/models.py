@@ -269,6 +269,8 @@ class Project(Row):
 
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="projects")
     name = models.CharField("项目名称", max_length=200)
+    # 项目代码 (一体化 PRO_CODE; core: Project.code): optional; one code on two projects is DAT-007
+    code = models.CharField("项目代码", max_length=50, blank=True, default="")
     department_name = models.CharField("主管部门", max_length=100)
     department_code = models.CharField("主管部门代码", max_length=20)
     implementing_unit = models.CharField("实施单位", max_length=100)
