@@ -24,14 +24,18 @@ lock: $(STAMP)
 system:
 	@bash scripts/system-packages.sh
 
-## demo: the seed as a dataset: print its tables, check it, and build its disclosure package
+## demo: the seed as a dataset: print its tables, check it, build its disclosure package, and a
+## generated next year compared with it
 demo: system $(STAMP)
 	$(BIN)/yusuan tables examples/linfen-2021
 	@mkdir -p out
 	$(BIN)/yusuan check examples/linfen-2021 > out/linfen-2021-check.txt || true
 	@tail -n 2 out/linfen-2021-check.txt
 	$(BIN)/yusuan build examples/linfen-2021 -o out/linfen-2021 --force
-	@echo "open out/linfen-2021/site/index.html, the .xlsx and the .pdf in out/linfen-2021/"
+	$(BIN)/yusuan synthetic next-year examples/linfen-2021 -o out/linfen-2022-dataset --seed 1
+	$(BIN)/yusuan build out/linfen-2022-dataset -o out/linfen-2022 --force
+	@echo "open out/linfen-2021/site/index.html, the .xlsx and the .pdf in out/linfen-2021/;"
+	@echo "out/linfen-2022/ is a generated next year: its 情况说明 states every change from 2021"
 
 ## test: lint, format check, type check and every test
 test: system lint typecheck unit
