@@ -14,9 +14,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yusuan.dataset import read_dataset, save_dataset
@@ -253,17 +252,34 @@ def lines(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _render_findings(found: RowFindings) -> dict[str, str]:
-    """HTML per field name (and ``_general``) for the live check."""
-    out = {
-        name: render_to_string("budgets/findings.html", {"findings": items})
-        for name, items in found.by_field.items()
+def _live_check(
+    request: HttpRequest,
+    form: Any,
+    found: RowFindings,
+    indicators: list[tuple[Any, list[Any]]] | None = None,
+) -> HttpResponse:
+    """The live check's answer (htmx): the general findings for the form's box, and every
+    field's and indicator's box again out of band, with its input errors and findings (an empty
+    box clears what an earlier check put there)."""
+    fields = [
+        (
+            f"findings-{field.name}",
+            form.errors.get(field.name, []) if form.is_bound else [],
+            found.by_field.get(field.name, []),
+        )
+        for field in form.visible_fields()
+    ]
+    boxes = fields + [
+        (f"findings-ind-{index}", errors, items)
+        for index, (errors, items) in enumerate(indicators or [])
+    ]
+    context = {
+        "general": found.general,
+        "errors": form.non_field_errors() if form.is_bound else [],
+        "boxes": boxes,
+        "fatal": found.fatal,
     }
-    for row, items in found.by_indicator.items():
-        out[f"indicator-{row}"] = render_to_string("budgets/findings.html", {"findings": items})
-    out["_general"] = render_to_string("budgets/findings.html", {"findings": found.general})
-    out["_fatal"] = str(found.fatal)
-    return out
+    return render(request, "budgets/live_check.html", context)
 
 
 @login_required
@@ -285,7 +301,7 @@ def line_edit(request: HttpRequest, pk: int, line_id: int | None = None) -> Http
             candidate = db.Line(budget=budget, row=row, **fields)
             found = line_findings(report_with_line(budget, candidate), row)
             if checking:
-                return JsonResponse(_render_findings(found))
+                return _live_check(request, form, found)
             try:
                 saved = save_line(budget, line, fields, form.cleaned_data["revision"])
             except Conflict:
@@ -296,7 +312,7 @@ def line_edit(request: HttpRequest, pk: int, line_id: int | None = None) -> Http
                 messages.success(request, f"第{saved.row}行已保存")
                 return redirect("line-edit", pk, saved.pk)
         elif checking:
-            return JsonResponse({"_errors": form.errors.get_json_data()})
+            return _live_check(request, form, RowFindings())
         found = line_findings(report_of(budget), line.row) if line else RowFindings()
     else:
         form = LineForm(initial=LineForm.initial_of(line) if line else {}, units=units)
@@ -421,13 +437,14 @@ def project_edit(request: HttpRequest, pk: int, project_id: int | None = None) -
             report = report_with_project(budget, candidate, old_name, indicators)
             found = project_findings(report, candidate.name)
             if checking:
-                response = _render_findings(found)
                 # which row each indicator form holds (new ones are numbered here)
                 kept = [index for index, c in indexed if not c.delete]
-                response["_rows"] = ",".join(
-                    f"{index}:{i.row}" for index, i in zip(kept, indicators, strict=True)
-                )
-                return JsonResponse(response)
+                row_of = {index: i.row for index, i in zip(kept, indicators, strict=True)}
+                beside = [
+                    ([], found.by_indicator.get(row_of.get(index, -1), []))
+                    for index in range(len(formset.forms))
+                ]
+                return _live_check(request, form, found, beside)
             try:
                 saved = save_project(
                     budget, project, fields, form.cleaned_data["revision"], changes
@@ -440,9 +457,18 @@ def project_edit(request: HttpRequest, pk: int, project_id: int | None = None) -
                 messages.success(request, f"项目“{saved.name}”已保存")
                 return redirect("project-edit", pk, saved.pk)
         elif checking:
-            return JsonResponse(
-                {"_errors": {**form.errors.get_json_data(), "indicators": formset.errors}}
-            )
+            errors = [
+                (
+                    [
+                        f"{f.fields[k].label}：{m}" if k in f.fields else m
+                        for k, ms in f.errors.items()
+                        for m in ms
+                    ],
+                    [],
+                )
+                for f in formset.forms
+            ]
+            return _live_check(request, form, RowFindings(), errors)
         found = project_findings(report_of(budget), project.name) if project else RowFindings()
     else:
         form = ProjectForm(initial=ProjectForm.initial_of(project) if project else {}, units=units)
