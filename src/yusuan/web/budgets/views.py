@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yusuan.dataset import read_dataset, save_dataset
 from yusuan.dataset.schema import LINES
+from yusuan.rules import Finding
 from yusuan.rules.report import render_html
 from yusuan.web.budgets import models as db
 from yusuan.web.budgets.compare import compare
@@ -256,7 +257,7 @@ def _live_check(
     request: HttpRequest,
     form: Any,
     found: RowFindings,
-    indicators: list[tuple[Any, list[Any]]] | None = None,
+    indicators: list[tuple[list[str], list[Finding]]] | None = None,
 ) -> HttpResponse:
     """The live check's answer (htmx): the general findings for the form's box, and every
     field's and indicator's box again out of band, with its input errors and findings (an empty
@@ -440,7 +441,7 @@ def project_edit(request: HttpRequest, pk: int, project_id: int | None = None) -
                 # which row each indicator form holds (new ones are numbered here)
                 kept = [index for index, c in indexed if not c.delete]
                 row_of = {index: i.row for index, i in zip(kept, indicators, strict=True)}
-                beside = [
+                beside: list[tuple[list[str], list[Finding]]] = [
                     ([], found.by_indicator.get(row_of.get(index, -1), []))
                     for index in range(len(formset.forms))
                 ]
@@ -457,7 +458,7 @@ def project_edit(request: HttpRequest, pk: int, project_id: int | None = None) -
                 messages.success(request, f"项目“{saved.name}”已保存")
                 return redirect("project-edit", pk, saved.pk)
         elif checking:
-            errors = [
+            errors: list[tuple[list[str], list[Finding]]] = [
                 (
                     [
                         f"{f.fields[k].label}：{m}" if k in f.fields else m
