@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yusuan.dataset import read_dataset, save_dataset
@@ -23,6 +25,7 @@ from yusuan.dataset.schema import LINES
 from yusuan.rules import Finding
 from yusuan.rules.report import render_html
 from yusuan.web.budgets import models as db
+from yusuan.web.budgets.comments import AnchorError, anchor_of, comments_of, finding_ref
 from yusuan.web.budgets.compare import compare
 from yusuan.web.budgets.convert import (
     dataset_of,
@@ -109,6 +112,10 @@ def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if f.severity.rank > 0 and finding_key(f) not in accepted
     ]
     explained = list(accepted.values())
+    notes = comments_of(budget, report)
+    finding_notes = [
+        (f, finding_ref(f), notes.by_finding.get(finding_ref(f), [])) for f in report.findings
+    ]
     previous = budget.based_on
     comparison = compare(dataset_of(previous), dataset_of(budget)) if previous else None
     return render(
@@ -120,7 +127,13 @@ def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "findings_html": render_html(report, fragment=True) if report.findings else "",
             "steps": steps_for(request.user, budget),
             "transitions": budget.transitions.select_related("actor"),
-            "comments": budget.comments.select_related("author"),
+            "comments": notes.general,
+            "detached": notes.detached,
+            "finding_notes": finding_notes,
+            "line_notes": [
+                (line, notes.for_line(line)) for line in budget.lines.all() if notes.for_line(line)
+            ],
+            "project_notes": [(name, c) for name, c in notes.by_project.items()],
             "comment_form": CommentForm(),
             "can_edit": budget.editable and can(request.user, Action.EDIT, budget),
             "can_comment": can(request.user, Action.COMMENT, budget),
@@ -183,19 +196,39 @@ def adjust_budget(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment on the budget or anchored to a line, project or finding (who and when kept)."""
     budget = _budget(request, pk, Action.COMMENT)
     form = CommentForm(request.POST)
-    if form.is_valid():
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    if not form.is_valid():
+        wrong_anchor = "anchor" in form.errors
+        messages.error(
+            request,
+            "意见的对象只能是整个预算、预算明细、项目或检查结果"
+            if wrong_anchor
+            else "意见不能为空，且不超过5000字",
+        )
+        return redirect(back or reverse("budget", args=[pk]))
+    anchor = form.cleaned_data["anchor"] or db.Anchor.BUDGET
+    ref = form.cleaned_data["ref"].strip()
+    report = report_of(budget) if anchor == db.Anchor.FINDING else None
+    try:
+        key, label = anchor_of(budget, anchor, ref, report)
+    except AnchorError as error:
+        messages.error(request, str(error))
+    else:
         db.Comment.objects.create(
             budget=budget,
             author=request.user,
-            target=form.cleaned_data["target"],
+            anchor=anchor,
+            key=key,
+            target=label[:300],
             text=form.cleaned_data["text"],
         )
-        messages.success(request, "意见已保存")
-    else:
-        messages.error(request, "意见不能为空")
-    return redirect("budget", pk)
+        messages.success(request, "意见已保存" + (f"（{label}）" if label else ""))
+    return redirect(back or reverse("budget", args=[pk]))
 
 
 @login_required
@@ -240,16 +273,25 @@ def lines(request: HttpRequest, pk: int) -> HttpResponse:
     budget = _budget(request, pk)
     allowed = editable_units(request.user, budget)
     editable = budget.editable and can(request.user, Action.EDIT, budget)
+    notes = comments_of(budget, None)
     rows = [
         (
             line,
             to_yuan(line.amount_fen),
             editable and (allowed is None or line.unit_code in allowed),
+            notes.for_line(line),
         )
         for line in budget.lines.all()
     ]
     return render(
-        request, "budgets/lines.html", {"budget": budget, "rows": rows, "can_add": editable}
+        request,
+        "budgets/lines.html",
+        {
+            "budget": budget,
+            "rows": rows,
+            "can_add": editable,
+            "can_comment": can(request.user, Action.COMMENT, budget),
+        },
     )
 
 
@@ -283,6 +325,13 @@ def _live_check(
     return render(request, "budgets/live_check.html", context)
 
 
+def _all_findings(found: RowFindings) -> list[Finding]:
+    """Every finding of one form: general, beside a field, beside an indicator."""
+    beside = [f for items in found.by_field.values() for f in items]
+    indicators = [f for items in found.by_indicator.values() for f in items]
+    return found.general + beside + indicators
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def line_edit(request: HttpRequest, pk: int, line_id: int | None = None) -> HttpResponse:
@@ -314,10 +363,11 @@ def line_edit(request: HttpRequest, pk: int, line_id: int | None = None) -> Http
                 return redirect("line-edit", pk, saved.pk)
         elif checking:
             return _live_check(request, form, RowFindings())
-        found = line_findings(report_of(budget), line.row) if line else RowFindings()
     else:
         form = LineForm(initial=LineForm.initial_of(line) if line else {}, units=units)
-        found = line_findings(report_of(budget), line.row) if line else RowFindings()
+    report = report_of(budget)
+    found = line_findings(report, line.row) if line else RowFindings()
+    notes = comments_of(budget, report)
     return render(
         request,
         "budgets/line_form.html",
@@ -327,6 +377,8 @@ def line_edit(request: HttpRequest, pk: int, line_id: int | None = None) -> Http
             "form": form,
             "found": found,
             "projects": budget.projects.values_list("name", flat=True),
+            "notes": notes.for_line(line) if line else [],
+            "finding_notes": notes.for_findings(_all_findings(found)),
         },
     )
 
@@ -470,13 +522,14 @@ def project_edit(request: HttpRequest, pk: int, project_id: int | None = None) -
                 for f in formset.forms
             ]
             return _live_check(request, form, RowFindings(), errors)
-        found = project_findings(report_of(budget), project.name) if project else RowFindings()
     else:
         form = ProjectForm(initial=ProjectForm.initial_of(project) if project else {}, units=units)
         formset = IndicatorFormSet(
             initial=[IndicatorFormSet.form.initial_of(i) for i in existing], prefix="ind"
         )
-        found = project_findings(report_of(budget), project.name) if project else RowFindings()
+    report = report_of(budget)
+    found = project_findings(report, project.name) if project else RowFindings()
+    notes = comments_of(budget, report)
     rows = [(f, found.by_indicator.get(f.initial.get("row") or -1, [])) for f in formset.forms]
     return render(
         request,
@@ -488,6 +541,8 @@ def project_edit(request: HttpRequest, pk: int, project_id: int | None = None) -
             "formset": formset,
             "indicator_rows": rows,
             "found": found,
+            "notes": notes.for_project(project.name) if project else [],
+            "finding_notes": notes.for_findings(_all_findings(found)),
         },
     )
 
@@ -496,16 +551,25 @@ def project_edit(request: HttpRequest, pk: int, project_id: int | None = None) -
 def projects(request: HttpRequest, pk: int) -> HttpResponse:
     budget = _budget(request, pk)
     editable = budget.editable and can(request.user, Action.EDIT, budget)
+    notes = comments_of(budget, None)
     rows = [
         (
             p,
             to_yuan(p.year_total),
             editable and _may_edit_codes(request, budget, _project_codes(budget, p)),
+            notes.for_project(p.name),
         )
         for p in budget.projects.all()
     ]
     return render(
-        request, "budgets/projects.html", {"budget": budget, "rows": rows, "can_add": editable}
+        request,
+        "budgets/projects.html",
+        {
+            "budget": budget,
+            "rows": rows,
+            "can_add": editable,
+            "can_comment": can(request.user, Action.COMMENT, budget),
+        },
     )
 
 
