@@ -151,3 +151,24 @@ def test_the_way_back_after_a_comment_stays_on_this_site(world: Any) -> None:
     assert back["Location"] == f"/work/b/{world.a.pk}/lines/"
     away = reviewer.post(url, {**data, "next": "https://elsewhere.example/"})
     assert away["Location"] == f"/work/b/{world.a.pk}/"
+
+
+def test_the_api_lists_and_takes_anchored_comments_with_the_same_rules(world: Any) -> None:
+    line = world.a.lines.get(row=2)
+    reviewer = client_for(world.users["department"])
+    url = f"/api/budgets/{world.a.pk}/comments"
+    body = {"anchor": "line", "ref": str(line.pk), "text": "请核对金额"}
+    made = reviewer.post(url, body, content_type="application/json")
+    assert made.status_code == 201, made.content
+    answer = made.json()
+    assert (answer["anchor"], answer["key"], answer["author"]) == ("line", line_key(line), "dept")
+    listed = client_for(world.users["unit_officer"]).get(url).json()
+    assert [c["text"] for c in listed] == ["请核对金额"]
+    # the officer may read but not comment; another department's reviewer does not see it
+    officer = client_for(world.users["unit_officer"])
+    assert officer.post(url, body, content_type="application/json").status_code == 403
+    outsider = client_for(world.officer_b)
+    assert outsider.get(url).status_code == 404
+    gone = {"anchor": "line", "ref": "²", "text": "x"}
+    refused = reviewer.post(url, gone, content_type="application/json")
+    assert refused.status_code == 422 and "没有这一行" in str(refused.json()["detail"])

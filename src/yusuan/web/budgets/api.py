@@ -7,6 +7,7 @@ strings in 元. Input is validated by the same forms as the web pages.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
@@ -20,9 +21,10 @@ from yusuan.rules import check_dataset
 from yusuan.rules.report import report_object
 from yusuan.tables import build_tables
 from yusuan.web.budgets import models as db
+from yusuan.web.budgets.comments import AnchorError, add_comment, comments_of
 from yusuan.web.budgets.convert import dataset_of, to_yuan
-from yusuan.web.budgets.entry import Conflict, NotEditable, save_line
-from yusuan.web.budgets.forms import LineForm
+from yusuan.web.budgets.entry import Conflict, NotEditable, report_of, save_line
+from yusuan.web.budgets.forms import CommentForm, LineForm
 from yusuan.web.budgets.permissions import Action, can, editable_units, visible_budgets
 from yusuan.web.budgets.publication import published_index
 from yusuan.web.budgets.workflow import STEP_BY_NAME, WorkflowError, take
@@ -72,6 +74,23 @@ class LineIn(Schema):
     amount: str
     note: str = ""
     revision: int | None = None
+
+
+class CommentOut(Schema):
+    id: int
+    version: int  # the version the comment was made on (an earlier one: carried over)
+    anchor: str  # budget / line / project / finding
+    key: str  # the anchor's stable key: a line's classification, a project's name, RULE@place
+    target: str  # the anchor as the reviewer saw it
+    author: str
+    at: datetime
+    text: str
+
+
+class CommentIn(Schema):
+    anchor: str = "budget"
+    ref: str = ""  # a line's or project's id, or a finding's RULE@place
+    text: str
 
 
 class StepIn(Schema):
@@ -248,6 +267,58 @@ def change_line(
     if allowed is not None and line.unit_code not in allowed:
         raise HttpError(403, "只能修改本单位的预算明细")
     return _line_out(_save(request, budget, line, payload))
+
+
+def _comment_out(comment: db.Comment) -> CommentOut:
+    return CommentOut(
+        id=comment.pk,
+        version=comment.budget.version,
+        anchor=comment.anchor,
+        key=comment.key,
+        target=comment.target,
+        author=comment.author.username,
+        at=comment.at,
+        text=comment.text,
+    )
+
+
+@api.get(
+    "/budgets/{budget_id}/comments",
+    response={200: list[CommentOut], **READ_ERRORS},
+    auth=django_auth,
+)
+def get_comments(request: HttpRequest, budget_id: BudgetId) -> list[CommentOut]:
+    """The review comments shown with the budget (its own, and its earlier versions' where the
+    line, project or finding still exists)."""
+    budget = _visible(request, budget_id)
+    return [_comment_out(c) for c in comments_of(budget, report_of(budget)).all()]
+
+
+@api.post(
+    "/budgets/{budget_id}/comments",
+    response={201: CommentOut, **WRITE_ERRORS},
+    auth=django_auth,
+)
+def post_comment(
+    request: HttpRequest, budget_id: BudgetId, payload: CommentIn
+) -> tuple[int, CommentOut]:
+    """Comment on the budget, a line, a project or a finding (roles with ``comment`` only)."""
+    budget = _visible(request, budget_id, Action.COMMENT)
+    form = CommentForm(payload.dict())
+    if not form.is_valid():
+        raise InvalidInput(form.errors.get_json_data())
+    anchor = form.cleaned_data["anchor"] or db.Anchor.BUDGET
+    try:
+        saved = add_comment(
+            budget,
+            request.user,
+            anchor,
+            form.cleaned_data["ref"].strip(),
+            form.cleaned_data["text"],
+        )
+    except AnchorError as error:
+        raise InvalidInput({"ref": [{"message": str(error), "code": "anchor"}]}) from error
+    return 201, _comment_out(saved)
 
 
 @api.post(

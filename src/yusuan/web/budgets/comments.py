@@ -47,7 +47,9 @@ def anchor_of(budget: db.Budget, anchor: str, ref: str, report: Report | None) -
         return "", ""
     if anchor in (Anchor.LINE, Anchor.PROJECT):
         model = db.Line if anchor == Anchor.LINE else db.Project
-        row = model.objects.filter(budget=budget, pk=int(ref)).first() if ref.isdigit() else None
+        # an id: ASCII digits within the database's range ("²".isdigit() is true, int() fails)
+        is_id = ref.isascii() and ref.isdigit() and len(ref) <= 18
+        row = model.objects.filter(budget=budget, pk=int(ref)).first() if is_id else None
         if row is None:
             raise AnchorError("没有这一行" if anchor == Anchor.LINE else "没有这个项目")
         if isinstance(row, db.Line):
@@ -60,6 +62,20 @@ def anchor_of(budget: db.Budget, anchor: str, ref: str, report: Report | None) -
             raise AnchorError("没有这项检查结果（可能已经修正）")
         return ref, f"{finding.rule} {finding.location.describe()}"
     raise AnchorError("意见的对象只能是整个预算、预算明细、项目或检查结果")
+
+
+def add_comment(budget: db.Budget, author: object, anchor: str, ref: str, text: str) -> db.Comment:
+    """Record a comment anchored as ``anchor_of`` finds it (``AnchorError`` when it is not in
+    the budget); the caller has checked the permission to comment."""
+    report = None
+    if anchor == Anchor.FINDING:
+        from yusuan.web.budgets.entry import report_of
+
+        report = report_of(budget)
+    key, label = anchor_of(budget, anchor, ref, report)
+    return db.Comment.objects.create(
+        budget=budget, author=author, anchor=anchor, key=key, target=label[:300], text=text
+    )
 
 
 def lineage(budget: db.Budget) -> list[int]:
@@ -88,6 +104,16 @@ class Comments:
 
     def for_project(self, name: str) -> list[db.Comment]:
         return self.by_project.get(name, [])
+
+    def all(self) -> list[db.Comment]:
+        """Every comment shown with the budget, in time order."""
+        anchored = [
+            c
+            for by in (self.by_line, self.by_project, self.by_finding)
+            for items in by.values()
+            for c in items
+        ]
+        return sorted(self.general + anchored + self.detached, key=lambda c: (c.at, c.pk))
 
     def for_findings(self, findings: Iterable[Finding]) -> list[tuple[Finding, list[db.Comment]]]:
         """(finding, its comments) for each of ``findings`` that has comments."""

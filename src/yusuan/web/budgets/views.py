@@ -25,7 +25,7 @@ from yusuan.dataset.schema import LINES
 from yusuan.rules import Finding
 from yusuan.rules.report import render_html
 from yusuan.web.budgets import models as db
-from yusuan.web.budgets.comments import AnchorError, anchor_of, comments_of, finding_ref
+from yusuan.web.budgets.comments import AnchorError, add_comment, comments_of, finding_ref
 from yusuan.web.budgets.compare import compare
 from yusuan.web.budgets.convert import (
     dataset_of,
@@ -213,21 +213,12 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back or reverse("budget", args=[pk]))
     anchor = form.cleaned_data["anchor"] or db.Anchor.BUDGET
     ref = form.cleaned_data["ref"].strip()
-    report = report_of(budget) if anchor == db.Anchor.FINDING else None
     try:
-        key, label = anchor_of(budget, anchor, ref, report)
+        saved = add_comment(budget, request.user, anchor, ref, form.cleaned_data["text"])
     except AnchorError as error:
         messages.error(request, str(error))
     else:
-        db.Comment.objects.create(
-            budget=budget,
-            author=request.user,
-            anchor=anchor,
-            key=key,
-            target=label[:300],
-            text=form.cleaned_data["text"],
-        )
-        messages.success(request, "意见已保存" + (f"（{label}）" if label else ""))
+        messages.success(request, "意见已保存" + (f"（{saved.target}）" if saved.target else ""))
     return redirect(back or reverse("budget", args=[pk]))
 
 
