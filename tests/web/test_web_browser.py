@@ -1,6 +1,7 @@
 """The whole way in a real browser (Playwright on Debian's Chromium): an officer adds a
 performance indicator, sees the finding appear beside it, fixes it and saves; the unit submits;
-the 主管部门 returns it with a comment; the officer corrects, the unit resubmits; the bureau's
+the 主管部门 returns it with a comment and comments beside the project, which the officer sees
+above the project's form; the officer corrects, the unit resubmits; the bureau's
 offices approve, 预算处 批复, the department publishes; the public page shows the tables.
 
 Screenshots go to ``tests/artifacts/web-*.png``. Fails, never skips, when Chromium is missing.
@@ -103,6 +104,18 @@ def test_prepare_return_resubmit_approve_publish(
     department = Session(browser, base, "dept")
     department.step(budget, "主管部门退回", "请补充教材印制费的测算依据")
     department.shot("3-returned")
+    # the 主管部门 comments beside the project; the officer sees it above the project's form
+    page = department.open(f"/work/b/{budget.pk}/projects/")
+    row = page.locator(f"#project-{project.pk}")
+    row.locator("summary", has_text="发表意见").click()
+    row.locator("textarea").fill("教材印制费请按期数列明")
+    row.get_by_role("button", name="发表意见").click()
+    page.wait_for_selector(".messages")
+    assert "教材印制费请按期数列明" in page.locator(f"#project-{project.pk} .comments").inner_text()
+    department.shot("3a-comment-beside-the-project")
+    page = officer.open(f"/work/b/{budget.pk}/projects/{project.pk}/")
+    assert "教材印制费请按期数列明" in page.locator("#notes").inner_text()
+    officer.shot("3b-comment-above-the-form")
 
     page = officer.open(f"/work/b/{budget.pk}/")
     assert "请补充教材印制费的测算依据" in page.locator("#transitions").inner_text()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
-from webkit import client_for, line_data
+from webkit import client_for, line_data, live_check
 
 from yusuan.web.budgets import models as db
 from yusuan.web.budgets.entry import CONFLICT_MESSAGE
@@ -47,13 +48,38 @@ def test_the_live_check_reports_what_the_unsaved_line_would_cause(world: Any) ->
     line = world.a.lines.get(row=2)  # 人员经费 must sit on 301/303 (rule CAT-011)
     url = f"/work/b/{world.a.pk}/lines/{line.pk}/"
     client = client_for(world.users["unit_officer"])
-    checked = client.post(url, {**_line_post(line, economic_code="30299"), "_check": "1"}).json()
-    assert 'data-rule="CAT-011"' in checked["_general"]
-    assert "30299" in checked["_general"]
+    checked = live_check(client, url, _line_post(line, economic_code="30299"))
+    assert 'data-rule="CAT-011"' in checked["general"]
+    assert "30299" in checked["general"]
     line.refresh_from_db()
     assert line.economic_code == "30101"  # a check saves nothing
-    clean = client.post(url, {**_line_post(line), "_check": "1"}).json()
-    assert "CAT-011" not in clean["_general"]
+    clean = live_check(client, url, _line_post(line))
+    assert "CAT-011" not in clean["general"]
+    # every field's box comes back (empty ones clear an earlier check's findings)
+    assert clean["findings-amount"] == "" and "findings-economic_code" in clean
+
+
+def test_the_live_check_shows_an_input_error_beside_its_field(world: Any) -> None:
+    line = world.a.lines.get(row=2)
+    url = f"/work/b/{world.a.pk}/lines/{line.pk}/"
+    checked = live_check(
+        client_for(world.users["unit_officer"]), url, _line_post(line, amount="1.234")
+    )
+    assert "finding" in checked["findings-amount"] and "2" in checked["findings-amount"]
+    assert checked["findings-unit_code"] == ""
+
+
+def test_the_live_check_needs_the_csrf_token(world: Any) -> None:
+    line = world.a.lines.get(row=2)
+    url = f"/work/b/{world.a.pk}/lines/{line.pk}/"
+    client = client_for(world.users["unit_officer"], enforce_csrf_checks=True)
+    refused = client.post(url, {**_line_post(line), "_check": "1"}, headers={"HX-Request": "true"})
+    assert refused.status_code == 403
+    page = client.get(url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None
+    data = {**_line_post(line), "csrfmiddlewaretoken": token.group(1)}
+    assert "general" in live_check(client, url, data)
 
 
 def test_a_bad_code_is_a_form_error_in_chinese(world: Any) -> None:
@@ -105,15 +131,15 @@ def test_an_indicator_finding_appears_beside_the_indicator_and_goes_when_fixed(w
             f"ind-{new}-unit": "万元",
         }
     )
-    checked = client.post(url, {**data, "_check": "1"}).json()
-    assert "_errors" not in checked, checked
-    rows = dict(pair.split(":") for pair in checked["_rows"].split(","))
-    beside = checked[f"indicator-{rows[str(new)]}"]
+    checked = live_check(client, url, data)
+    assert "input-error" not in "".join(checked.values()), checked
+    beside = checked[f"findings-ind-{new}"]
     assert 'data-rule="IND-008"' in beside and "教材印制费" in beside
-    assert checked["_fatal"] == "1"
+    assert 'data-fatal="1"' in checked["general"]
+    assert all("IND-008" not in checked[f"findings-ind-{n}"] for n in range(new))
     data[f"ind-{new}-value"] = "8"
-    fixed = client.post(url, {**data, "_check": "1"}).json()
-    assert "IND-008" not in "".join(v for k, v in fixed.items() if k.startswith("indicator-"))
+    fixed = live_check(client, url, data)
+    assert "IND-008" not in "".join(v for k, v in fixed.items() if k.startswith("findings-ind-"))
     assert client.post(url, data).status_code == 302
     saved = world.a.indicators.get(project=project.name, name="教材印制费")
     assert (saved.period, saved.level1, saved.level2, saved.operator, saved.value) == (

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from webkit import client_for
+from webkit import client_for, live_check
 
 from rulekit import clean_dataset
 from yusuan.dataset import load_dataset, save_dataset
@@ -64,8 +64,8 @@ def test_the_project_form_takes_the_code_and_checks_it(world: Any) -> None:
     earlier.code = "P01"
     earlier.save()
     # the later project (by row) takes the earlier one's code: DAT-007 beside its code field
-    checked = client.post(url, {**data, "code": "P01", "_check": "1"}).json()
-    assert 'data-rule="DAT-007"' in checked.get("code", ""), checked
+    checked = live_check(client, url, {**data, "code": "P01"})
+    assert 'data-rule="DAT-007"' in checked.get("findings-code", ""), checked
     assert client.post(url, {**data, "code": "P02"}).status_code == 302
     later.refresh_from_db()
     assert later.code == "P02"

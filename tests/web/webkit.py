@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -32,3 +33,17 @@ def line_data(line: Any, **changes: object) -> dict[str, object]:
     }
     data.update(changes)
     return data
+
+
+def live_check(client: Client, url: str, data: dict[str, object]) -> dict[str, str]:
+    """Post a form's data as the htmx live check does; the answer's boxes by id: ``general`` for
+    the form's own box (the swap target), ``findings-…`` for the boxes sent out of band."""
+    response = client.post(url, {**data, "_check": "1"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200, response.status_code
+    text = response.content.decode()
+    general, _, rest = text.partition("\n")
+    boxes = dict(
+        re.findall(r'^<div id="(findings-[^"]+)" hx-swap-oob="innerHTML">(.*)</div>$', rest, re.M)
+    )
+    boxes["general"] = general
+    return boxes

@@ -137,3 +137,7 @@ ANALYTICS_STORE = (
 STATICFILES_DIRS = [
     ("echarts", BASE_DIR.parent / "render" / "site" / "static" / "vendor" / "echarts")
 ]
+
+# htmx (django-htmx): the vendored htmx 2 static file, ``request.htmx`` for partial answers.
+INSTALLED_APPS += ["django_htmx"]
+MIDDLEWARE += ["django_htmx.middleware.HtmxMiddleware"]

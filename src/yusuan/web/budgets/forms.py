@@ -237,7 +237,11 @@ IndicatorFormSet = forms.formset_factory(IndicatorForm, extra=1, can_delete=True
 
 
 class CommentForm(forms.Form):
-    target = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
+    """A comment on the budget, or anchored to a line or project (``ref``: its id) or a finding
+    (``ref``: ``RULE@place``)."""
+
+    anchor = forms.ChoiceField(choices=db.Anchor.choices, required=False, widget=forms.HiddenInput)
+    ref = forms.CharField(required=False, max_length=600, widget=forms.HiddenInput)
     text = forms.CharField(label="意见", widget=forms.Textarea, max_length=5000)
 
 

@@ -391,14 +391,29 @@ class Transition(models.Model):
         ordering = ["at", "pk"]
 
 
+class Anchor:
+    """What a comment is anchored to (``Comment.anchor``); ``Comment.key`` names it stably."""
+
+    BUDGET = "budget"  # the budget as a whole (key "")
+    LINE = "line"  # a budget line: its classification key (``comments.line_key``)
+    PROJECT = "project"  # a project: its name
+    FINDING = "finding"  # a finding: ``RULE@place`` (``entry.finding_key``)
+    LABELS = {BUDGET: "整个预算", LINE: "预算明细", PROJECT: "项目", FINDING: "检查结果"}
+    choices = list(LABELS.items())
+
+
 class Comment(models.Model):
-    """A reviewer's comment on the budget, a row (``line:12``) or a finding (``finding:RULE@place``)."""
+    """A reviewer's comment on the budget, a line, a project or a finding; ``target`` is the
+    anchor as the reviewer saw it (e.g. ``第12行 …``), ``key`` finds it again in later versions."""
 
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     at = models.DateTimeField("时间", auto_now_add=True)
     target = models.CharField("对象", max_length=300, blank=True)
     text = models.TextField("意见")
+    # comment anchors (a line, project or finding, kept across versions)
+    anchor = models.CharField("针对", max_length=10, choices=Anchor.choices, default=Anchor.BUDGET)
+    key = models.CharField("对象标识", max_length=600, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "审核意见"

@@ -14,15 +14,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yusuan.dataset import read_dataset, save_dataset
 from yusuan.dataset.schema import LINES
+from yusuan.rules import Finding
 from yusuan.rules.report import render_html
 from yusuan.web.budgets import models as db
+from yusuan.web.budgets.comments import AnchorError, add_comment, comments_of, finding_ref
 from yusuan.web.budgets.compare import compare
 from yusuan.web.budgets.convert import (
     dataset_of,
@@ -109,6 +112,10 @@ def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if f.severity.rank > 0 and finding_key(f) not in accepted
     ]
     explained = list(accepted.values())
+    notes = comments_of(budget, report)
+    finding_notes = [
+        (f, finding_ref(f), notes.by_finding.get(finding_ref(f), [])) for f in report.findings
+    ]
     previous = budget.based_on
     comparison = compare(dataset_of(previous), dataset_of(budget)) if previous else None
     return render(
@@ -120,7 +127,13 @@ def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "findings_html": render_html(report, fragment=True) if report.findings else "",
             "steps": steps_for(request.user, budget),
             "transitions": budget.transitions.select_related("actor"),
-            "comments": budget.comments.select_related("author"),
+            "comments": notes.general,
+            "detached": notes.detached,
+            "finding_notes": finding_notes,
+            "line_notes": [
+                (line, notes.for_line(line)) for line in budget.lines.all() if notes.for_line(line)
+            ],
+            "project_notes": [(name, c) for name, c in notes.by_project.items()],
             "comment_form": CommentForm(),
             "can_edit": budget.editable and can(request.user, Action.EDIT, budget),
             "can_comment": can(request.user, Action.COMMENT, budget),
@@ -183,19 +196,30 @@ def adjust_budget(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment on the budget or anchored to a line, project or finding (who and when kept)."""
     budget = _budget(request, pk, Action.COMMENT)
     form = CommentForm(request.POST)
-    if form.is_valid():
-        db.Comment.objects.create(
-            budget=budget,
-            author=request.user,
-            target=form.cleaned_data["target"],
-            text=form.cleaned_data["text"],
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    if not form.is_valid():
+        wrong_anchor = "anchor" in form.errors
+        messages.error(
+            request,
+            "意见的对象只能是整个预算、预算明细、项目或检查结果"
+            if wrong_anchor
+            else "意见不能为空，且不超过5000字",
         )
-        messages.success(request, "意见已保存")
+        return redirect(back or reverse("budget", args=[pk]))
+    anchor = form.cleaned_data["anchor"] or db.Anchor.BUDGET
+    ref = form.cleaned_data["ref"].strip()
+    try:
+        saved = add_comment(budget, request.user, anchor, ref, form.cleaned_data["text"])
+    except AnchorError as error:
+        messages.error(request, str(error))
     else:
-        messages.error(request, "意见不能为空")
-    return redirect("budget", pk)
+        messages.success(request, "意见已保存" + (f"（{saved.target}）" if saved.target else ""))
+    return redirect(back or reverse("budget", args=[pk]))
 
 
 @login_required
@@ -240,30 +264,63 @@ def lines(request: HttpRequest, pk: int) -> HttpResponse:
     budget = _budget(request, pk)
     allowed = editable_units(request.user, budget)
     editable = budget.editable and can(request.user, Action.EDIT, budget)
+    notes = comments_of(budget, None)
     rows = [
         (
             line,
             to_yuan(line.amount_fen),
             editable and (allowed is None or line.unit_code in allowed),
+            notes.for_line(line),
         )
         for line in budget.lines.all()
     ]
     return render(
-        request, "budgets/lines.html", {"budget": budget, "rows": rows, "can_add": editable}
+        request,
+        "budgets/lines.html",
+        {
+            "budget": budget,
+            "rows": rows,
+            "can_add": editable,
+            "can_comment": can(request.user, Action.COMMENT, budget),
+        },
     )
 
 
-def _render_findings(found: RowFindings) -> dict[str, str]:
-    """HTML per field name (and ``_general``) for the live check."""
-    out = {
-        name: render_to_string("budgets/findings.html", {"findings": items})
-        for name, items in found.by_field.items()
+def _live_check(
+    request: HttpRequest,
+    form: Any,
+    found: RowFindings,
+    indicators: list[tuple[list[str], list[Finding]]] | None = None,
+) -> HttpResponse:
+    """The live check's answer (htmx): the general findings for the form's box, and every
+    field's and indicator's box again out of band, with its input errors and findings (an empty
+    box clears what an earlier check put there)."""
+    fields = [
+        (
+            f"findings-{field.name}",
+            form.errors.get(field.name, []) if form.is_bound else [],
+            found.by_field.get(field.name, []),
+        )
+        for field in form.visible_fields()
+    ]
+    boxes = fields + [
+        (f"findings-ind-{index}", errors, items)
+        for index, (errors, items) in enumerate(indicators or [])
+    ]
+    context = {
+        "general": found.general,
+        "errors": form.non_field_errors() if form.is_bound else [],
+        "boxes": boxes,
+        "fatal": found.fatal,
     }
-    for row, items in found.by_indicator.items():
-        out[f"indicator-{row}"] = render_to_string("budgets/findings.html", {"findings": items})
-    out["_general"] = render_to_string("budgets/findings.html", {"findings": found.general})
-    out["_fatal"] = str(found.fatal)
-    return out
+    return render(request, "budgets/live_check.html", context)
+
+
+def _all_findings(found: RowFindings) -> list[Finding]:
+    """Every finding of one form: general, beside a field, beside an indicator."""
+    beside = [f for items in found.by_field.values() for f in items]
+    indicators = [f for items in found.by_indicator.values() for f in items]
+    return found.general + beside + indicators
 
 
 @login_required
@@ -285,7 +342,7 @@ def line_edit(request: HttpRequest, pk: int, line_id: int | None = None) -> Http
             candidate = db.Line(budget=budget, row=row, **fields)
             found = line_findings(report_with_line(budget, candidate), row)
             if checking:
-                return JsonResponse(_render_findings(found))
+                return _live_check(request, form, found)
             try:
                 saved = save_line(budget, line, fields, form.cleaned_data["revision"])
             except Conflict:
@@ -296,11 +353,12 @@ def line_edit(request: HttpRequest, pk: int, line_id: int | None = None) -> Http
                 messages.success(request, f"第{saved.row}行已保存")
                 return redirect("line-edit", pk, saved.pk)
         elif checking:
-            return JsonResponse({"_errors": form.errors.get_json_data()})
-        found = line_findings(report_of(budget), line.row) if line else RowFindings()
+            return _live_check(request, form, RowFindings())
     else:
         form = LineForm(initial=LineForm.initial_of(line) if line else {}, units=units)
-        found = line_findings(report_of(budget), line.row) if line else RowFindings()
+    report = report_of(budget)
+    found = line_findings(report, line.row) if line else RowFindings()
+    notes = comments_of(budget, report)
     return render(
         request,
         "budgets/line_form.html",
@@ -310,6 +368,8 @@ def line_edit(request: HttpRequest, pk: int, line_id: int | None = None) -> Http
             "form": form,
             "found": found,
             "projects": budget.projects.values_list("name", flat=True),
+            "notes": notes.for_line(line) if line else [],
+            "finding_notes": notes.for_findings(_all_findings(found)),
         },
     )
 
@@ -421,13 +481,14 @@ def project_edit(request: HttpRequest, pk: int, project_id: int | None = None) -
             report = report_with_project(budget, candidate, old_name, indicators)
             found = project_findings(report, candidate.name)
             if checking:
-                response = _render_findings(found)
                 # which row each indicator form holds (new ones are numbered here)
                 kept = [index for index, c in indexed if not c.delete]
-                response["_rows"] = ",".join(
-                    f"{index}:{i.row}" for index, i in zip(kept, indicators, strict=True)
-                )
-                return JsonResponse(response)
+                row_of = {index: i.row for index, i in zip(kept, indicators, strict=True)}
+                beside: list[tuple[list[str], list[Finding]]] = [
+                    ([], found.by_indicator.get(row_of.get(index, -1), []))
+                    for index in range(len(formset.forms))
+                ]
+                return _live_check(request, form, found, beside)
             try:
                 saved = save_project(
                     budget, project, fields, form.cleaned_data["revision"], changes
@@ -440,16 +501,26 @@ def project_edit(request: HttpRequest, pk: int, project_id: int | None = None) -
                 messages.success(request, f"项目“{saved.name}”已保存")
                 return redirect("project-edit", pk, saved.pk)
         elif checking:
-            return JsonResponse(
-                {"_errors": {**form.errors.get_json_data(), "indicators": formset.errors}}
-            )
-        found = project_findings(report_of(budget), project.name) if project else RowFindings()
+            errors: list[tuple[list[str], list[Finding]]] = [
+                (
+                    [
+                        f"{f.fields[k].label}：{m}" if k in f.fields else m
+                        for k, ms in f.errors.items()
+                        for m in ms
+                    ],
+                    [],
+                )
+                for f in formset.forms
+            ]
+            return _live_check(request, form, RowFindings(), errors)
     else:
         form = ProjectForm(initial=ProjectForm.initial_of(project) if project else {}, units=units)
         formset = IndicatorFormSet(
             initial=[IndicatorFormSet.form.initial_of(i) for i in existing], prefix="ind"
         )
-        found = project_findings(report_of(budget), project.name) if project else RowFindings()
+    report = report_of(budget)
+    found = project_findings(report, project.name) if project else RowFindings()
+    notes = comments_of(budget, report)
     rows = [(f, found.by_indicator.get(f.initial.get("row") or -1, [])) for f in formset.forms]
     return render(
         request,
@@ -461,6 +532,8 @@ def project_edit(request: HttpRequest, pk: int, project_id: int | None = None) -
             "formset": formset,
             "indicator_rows": rows,
             "found": found,
+            "notes": notes.for_project(project.name) if project else [],
+            "finding_notes": notes.for_findings(_all_findings(found)),
         },
     )
 
@@ -469,16 +542,25 @@ def project_edit(request: HttpRequest, pk: int, project_id: int | None = None) -
 def projects(request: HttpRequest, pk: int) -> HttpResponse:
     budget = _budget(request, pk)
     editable = budget.editable and can(request.user, Action.EDIT, budget)
+    notes = comments_of(budget, None)
     rows = [
         (
             p,
             to_yuan(p.year_total),
             editable and _may_edit_codes(request, budget, _project_codes(budget, p)),
+            notes.for_project(p.name),
         )
         for p in budget.projects.all()
     ]
     return render(
-        request, "budgets/projects.html", {"budget": budget, "rows": rows, "can_add": editable}
+        request,
+        "budgets/projects.html",
+        {
+            "budget": budget,
+            "rows": rows,
+            "can_add": editable,
+            "can_comment": can(request.user, Action.COMMENT, budget),
+        },
     )
 
 
