@@ -36,6 +36,8 @@ urlpatterns = [
     path("work/b/<int:pk>/projects/<int:project_id>/", views.project_edit, name="project-edit"),
     path("work/b/<int:pk>/export/", views.export, name="export"),
     path("work/b/<int:pk>/import/", views.import_workbook, name="import"),
+    # budget settings (上年比较列)
+    path("work/b/<int:pk>/settings/", views.budget_settings, name="budget-settings"),
     path(
         "work/control/<int:department>/<int:year>/",
         views.control_figures,
