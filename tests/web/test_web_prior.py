@@ -122,7 +122,7 @@ def test_the_live_check_compares_the_unsaved_line_with_last_year(years: Any) -> 
     assert _exp003(dataset_of(this)) == []
 
 
-def test_the_decided_version_of_last_year_is_used(years: Any) -> None:
+def test_the_decided_version_of_last_year_is_used(years: Any, make_user: Any) -> None:
     last, this = years
     draft = create_budget(load_dataset(EXAMPLE))  # 2021 version 2, a draft
     assert draft.version == 2
@@ -130,6 +130,9 @@ def test_the_decided_version_of_last_year_is_used(years: Any) -> None:
     last.status = db.Status.UNIT_SUBMITTED
     last.save()
     assert prior_budget(this) == draft  # none decided: the latest version
+    page = client_for(make_user("perf", "performance")).get(f"/work/b/{this.pk}/").content
+    assert "2021年部门预算第2版（编制中）" in page.decode()
+    assert "上年预算尚未批复" in page.decode()
 
 
 def test_a_typed_figure_that_disagrees_is_a_notice_and_the_budget_wins(
@@ -219,6 +222,15 @@ def test_an_officer_chooses_the_comparison_columns(years: Any, make_user: Any) -
     client_for(officer).post(url, {"revision": this.revision})
     this.refresh_from_db()
     assert this.prior_columns == ""
+
+
+def test_another_departments_settings_are_not_found(world: Any) -> None:
+    client = client_for(world.users["unit_officer"])
+    url = f"/work/b/{world.b.pk}/settings/"
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"prior_columns": ["prior"]}).status_code == 404
+    world.b.refresh_from_db()
+    assert world.b.prior_columns == ""
 
 
 def test_only_who_may_edit_the_draft_changes_the_settings(years: Any, make_user: Any) -> None:

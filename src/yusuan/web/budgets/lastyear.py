@@ -12,7 +12,13 @@ from yusuan.money import MoneyUnit, format_amount, to_unit
 from yusuan.publish.narrative import build_narrative
 from yusuan.tables import build_tables
 from yusuan.web.budgets import models as db
-from yusuan.web.budgets.convert import PriorYear, prior_year_of, stored_dataset_of, texts_of
+from yusuan.web.budgets.convert import (
+    DECIDED,
+    PriorYear,
+    prior_year_of,
+    stored_dataset_of,
+    texts_of,
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,11 @@ class LastYear:
     prior: PriorYear
     changes: tuple[ChangeRow, ...]
     notices: tuple[str, ...]
+
+    @property
+    def decided(self) -> bool:
+        """Last year's version is approved or published (else it may still change)."""
+        return self.prior.budget.status in DECIDED
 
 
 def _wan(amount: Decimal) -> str:
