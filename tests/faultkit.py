@@ -191,6 +191,20 @@ CASES = (
     Case("rules", lambda w: ["rules"]),
     Case("catalog", lambda w: ["catalog", "2013101"]),
     Case("init", lambda w: ["init", str(w / "out"), "--code", "901"], "out", ("out.xlsx",)),
+    # 预算管理一体化 flat files (issue #10)
+    Case(
+        "convert-to-yitihua",
+        lambda w: ["convert", _dataset(w), str(w / "out.xlsx"), "--to", "yitihua"],
+        "out.xlsx",
+    ),
+    Case(
+        "convert-from-yitihua",
+        lambda w: [
+            *("convert", str(w / "in" / "flat.csv"), str(w / "out"), "--from", "yitihua"),
+            *("--manifest", _dataset(w)),
+        ],
+        "out",
+    ),
 )
 FULL_BUILD = Case(
     "build-all", lambda w: ["build", _dataset(w), "-o", str(w / "out"), "--force"], "out"
@@ -202,6 +216,11 @@ def prepare(work: Path) -> None:
     (work / "in").mkdir(parents=True)
     shutil.copytree(EXAMPLE, work / "in" / "dataset")
     shutil.copyfile(SEED_TEXT, work / "in" / "seed.txt")
+    from yusuan.dataset import load_dataset
+    from yusuan.dataset.yitihua import flat_csv_text
+
+    flat = flat_csv_text(load_dataset(work / "in" / "dataset"))  # the input of convert --from
+    (work / "in" / "flat.csv").write_text(flat, encoding="utf-8")
 
 
 def fingerprint(folder: Path) -> dict[str, str]:

@@ -434,3 +434,26 @@ def test_without_a_truetype_font_the_pdf_falls_back_to_stsong(
     listing = run(tool("pdffonts"), str(path))
     assert "STSong-Light" in listing
     assert "129.12" in run(tool("pdftotext"), "-layout", str(path), "-")
+
+
+def test_closing_punctuation_never_starts_a_wrapped_line() -> None:
+    """行首禁则: at every width, no line after the first starts with ，：；。、） etc.; ReportLab
+    alone pushed “，” and “：” to the next line (seen in a built explanation)."""
+    from reportlab.platypus import Paragraph
+
+    from yusuan.render.pdf import NO_LINE_START, paragraph_style
+
+    style = paragraph_style(fonts.pdf_font().name, 10.5)
+    text = (
+        "2013202 组织事务（款）一般行政管理事务（项）项目支出1,749.73万元。2021年预算数为"
+        "1,692.00万元，2022年预算安排1,749.73万元，比2021年预算数增加57.73万元，增长3.41%。"
+        "主要原因是：2022年相关工作任务增加，预算相应增加；详见《说明》）。"
+    )
+    starts = []
+    for width in range(150, 460):
+        paragraph = Paragraph(text, style)
+        paragraph.wrap(width, 10_000)
+        lines = ["".join(words) for _, words in paragraph.blPara.lines]
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
+        starts += [(width, line[:1]) for line in lines[1:]]
+    assert [s for s in starts if s[1] in NO_LINE_START + "。、"] == []

@@ -167,3 +167,11 @@ def test_a_fraction_of_a_fen_is_refused() -> None:
     info = SourceInfo("x", DATASET, "", "", "1", "d", 2021, "预算")
     with pytest.raises(StoreError, match="不是整分"):
         fact_columns(info, [table])
+
+
+def test_the_project_share_is_an_exact_decimal_rounded_half_up(store: Path) -> None:
+    _, rows = run_query(
+        store, "SELECT project_share, typeof(project_share) FROM project_spending_share"
+    )
+    # 113,555,600.00 / 123,478,300.00 = 0.919640…: 0.9196, a DECIMAL (never a float)
+    assert rows == [(Decimal("0.9196"), "DECIMAL(18,4)")]

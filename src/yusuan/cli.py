@@ -205,6 +205,14 @@ def serve(
             help="数据文件夹（SQLite 数据库等；设置 DATABASE_URL 则用 PostgreSQL）/ data folder",
         ),
     ] = Path("yusuan-data"),
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            help="分析库文件夹：门户的跨部门、跨年度图表读它，公开的预算写入它（也可设 YUSUAN_STORE）"
+            " / analytics store: the portal's charts read it, published budgets go into it",
+        ),
+    ] = None,
 ) -> None:
     """启动预算网站（公开门户与编制审核）/ Serve the budget web application.
 
@@ -214,6 +222,8 @@ def serve(
     import os
 
     os.environ["YUSUAN_DATA"] = str(data.resolve())
+    if store is not None:
+        os.environ["YUSUAN_STORE"] = str(store.resolve())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yusuan.web.settings")
     from yusuan.web.serve import prepare, run
 
@@ -695,35 +705,134 @@ def init(
     typer.echo(f"填写说明见 {folder / 'README.md'}；部门职责等文字写在 {folder / '说明.md'}")
 
 
+# --- convert (with 预算管理一体化 flat files, issue #10) ---------------------------------------
+
+
+class DatasetFormat(StrEnum):
+    dataset = "dataset"
+    yitihua = "yitihua"
+
+
+class FlatHeaders(StrEnum):
+    element = "element"
+    chinese = "chinese"
+
+
 @app.command()
 def convert(
     source: Annotated[
-        Path, typer.Argument(help="数据集（文件夹或 .xlsx）/ dataset folder or workbook")
+        Path,
+        typer.Argument(
+            help="数据集（文件夹或 .xlsx），或 --from yitihua 时的一体化平铺文件（.csv/.xlsx）"
+            " / dataset folder or workbook, or a 一体化 flat file with --from yitihua"
+        ),
     ],
     target: Annotated[
         Path,
         typer.Argument(
-            help="输出（以 .xlsx 结尾则为工作簿，否则为文件夹）/ output workbook or folder"
+            help="输出（以 .xlsx 结尾则为工作簿，否则为文件夹；--to yitihua 时为 .csv/.xlsx 文件）"
+            " / output workbook or folder (a .csv/.xlsx file with --to yitihua)"
         ),
     ],
+    from_format: Annotated[
+        DatasetFormat,
+        typer.Option(
+            "--from", help="输入格式 / input format: dataset, yitihua (预算管理一体化平铺文件)"
+        ),
+    ] = DatasetFormat.dataset,
+    to_format: Annotated[
+        DatasetFormat,
+        typer.Option("--to", help="输出格式 / output format: dataset, yitihua"),
+    ] = DatasetFormat.dataset,
+    manifest: Annotated[
+        Path | None,
+        typer.Option(
+            "--manifest",
+            help="--from yitihua 时必填：yusuan.toml（部门与单位），或一个数据集（保留其项目、"
+            "绩效指标等，只替换预算明细）/ with --from yitihua: a yusuan.toml, or a dataset whose "
+            "budget lines are replaced",
+        ),
+    ] = None,
+    headers: Annotated[
+        FlatHeaders | None,
+        typer.Option(
+            "--headers",
+            help="--to yitihua 的表头（默认 element）/ headers of --to yitihua: element, chinese",
+        ),
+    ] = None,
 ) -> None:
     """在文件夹与工作簿之间转换数据集 / Convert a dataset between folder and workbook.
 
-    不覆盖非 yusuan 生成的文件夹或已有文件 / never replaces a folder yusuan did not make, an
-    existing file, or the source.
+    也可读写预算管理一体化平铺文件（--from yitihua / --to yitihua）/ also reads and writes
+    flat 预算管理一体化 files. 不覆盖非 yusuan 生成的文件夹或已有文件 / never replaces a folder
+    yusuan did not make, an existing file, or the source.
     """
     from yusuan.dataset import is_workbook, save_dataset
     from yusuan.fsutil import check_output, marked_folder
 
+    if from_format is DatasetFormat.yitihua and to_format is DatasetFormat.yitihua:
+        raise InputError(
+            "--from yitihua 与 --to yitihua 不能同时使用",
+            "--from yitihua and --to yitihua cannot be used together",
+        )
+    if from_format is DatasetFormat.yitihua:
+        if manifest is None:
+            raise InputError(
+                "--from yitihua 需要 --manifest：yusuan.toml 或数据集（平铺文件不含部门、单位性质）",
+                "--from yitihua needs --manifest: a yusuan.toml or a dataset (a flat file has "
+                "no department or unit kinds)",
+            )
+        data = _load_flat(source, manifest)
+        sources: tuple[Path, ...] = (source, manifest)
+    else:
+        if manifest is not None:
+            raise InputError(
+                "--manifest 只用于 --from yitihua", "--manifest is only for --from yitihua"
+            )
+        data = None
+        sources = (source,)
+    if headers is not None and to_format is not DatasetFormat.yitihua:
+        raise InputError("--headers 只用于 --to yitihua", "--headers is only for --to yitihua")
+    if to_format is DatasetFormat.yitihua:
+        from yusuan.dataset.yitihua import write_flat
+
+        check_output(target, as_file=True, sources=sources)
+        write_flat(_load(source), target, (headers or FlatHeaders.element).value)
+        typer.echo(f"已写入 / written: {target}")
+        return
     as_file = is_workbook(target)
-    check_output(target, as_file=as_file, sources=(source,))
-    data = _load(source)
+    check_output(target, as_file=as_file, sources=sources)
+    if data is None:
+        data = _load(source)
     if as_file:
         save_dataset(data, target)
     else:
         with marked_folder(target) as folder:
             save_dataset(data, folder)
     typer.echo(f"已写入 / written: {target}")
+
+
+def _load_flat(path: Path, manifest: Path):  # type: ignore[no-untyped-def]
+    """A flat 一体化 file combined with a manifest or dataset; problems printed, exit 2."""
+    from yusuan.dataset.yitihua import read_flat
+    from yusuan.fsutil import check_input_file, check_input_tree
+
+    check_input_file(path)
+    check_input_tree(manifest)
+    loaded = read_flat(path, manifest)
+    for notice in loaded.notices:
+        err.print(f"  [注意 / note] {notice}", markup=False, highlight=False)
+    if loaded.dataset is None:
+        err.print(
+            f"[bold red]无法导入 / cannot import[/] {path}：{len(loaded.problems)} 处错误 / problem(s)"
+        )
+        for problem in loaded.problems:
+            err.print(f"  • {problem}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_INPUT)
+    return loaded.dataset
+
+
+# --- end of convert --------------------------------------------------------------------------
 
 
 def _quiet_unraisable(unraisable: Any) -> None:
@@ -850,6 +959,30 @@ def store_views() -> None:
     typer.echo(f"facts({', '.join(FACTS_COLUMNS)})")
     for name, (about, _) in READY_VIEWS.items():
         typer.echo(f"{name}\n    {about}")
+
+
+@store_app.command("export")
+def store_export(
+    store: Annotated[Path, typer.Argument(help="分析库文件夹 / store folder")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="数据包文件夹 / Data Package folder")],
+) -> None:
+    """把分析库导出为开放数据包（Frictionless Data Package, CSV）/ Export the store as open data.
+
+    长表 facts.csv 与每张公开表一个文件，跨部门、跨年度堆叠；datapackage.json 说明每个文件的字段
+    / the long facts.csv and one CSV per disclosure table, stacked across departments and years,
+    each described in datapackage.json. 退出码 / exit status: 0 done; 2 bad store or output.
+    """
+    from yusuan.analytics.package import export_package
+
+    try:
+        result = export_package(store, out)
+    except FileNotFoundError as problem:
+        err.print(str(problem), markup=False)
+        raise typer.Exit(EXIT_INPUT) from problem
+    typer.echo(
+        f"已导出 / exported: {result.sources} sources, {result.facts} values, "
+        f"{result.tables} tables to {out}"
+    )
 
 
 @app.command()

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from webkit import client_for
 
 from paths import EXAMPLE
-from yusuan.dataset import load_dataset
+from yusuan.dataset import load_dataset, save_dataset
 from yusuan.model.records import Dataset
 from yusuan.rules import check_dataset
 from yusuan.tables import build_tables
@@ -299,6 +300,45 @@ def test_a_dataset_naming_another_catalogue_year_is_refused(years: Any) -> None:
     )
     with pytest.raises(ValueError, match="目录年度"):
         create_budget(other)
+
+
+def _importer(budget: db.Budget, make_user: Any) -> Any:
+    """An officer of every top unit: may edit every unit's rows, so may import."""
+    top = list(budget.department.units.filter(parent=None))
+    user = make_user("importer", "unit_officer", unit=top[0])
+    for unit in top[1:]:
+        db.RoleAssignment.objects.create(user=user, role="unit_officer", unit=unit)
+    return user
+
+
+def test_the_import_page_refuses_another_catalogue_year(
+    years: Any, make_user: Any, tmp_path: Path
+) -> None:
+    _last, this = years
+    db.CatalogYear.objects.create(budget_year=2022, catalog_year=2021)
+    path = tmp_path / "book.xlsx"
+    save_dataset(_catalog(stored_dataset_of(this), 2019), path)
+    lines_before = this.lines.count()
+    with path.open("rb") as handle:
+        page = client_for(_importer(this, make_user)).post(
+            f"/work/b/{this.pk}/import/", {"workbook": handle}
+        )
+    assert page.status_code == 200
+    assert "数据集的目录年度为2019年，财政部门为2022年预算设定的目录年度为2021年" in (
+        page.content.decode()
+    )
+    assert this.lines.count() == lines_before
+
+
+def test_a_flat_import_does_not_store_the_derived_figures(years: Any, make_user: Any) -> None:
+    _last, this = years
+    client = client_for(_importer(this, make_user))
+    flat = client.get(f"/work/b/{this.pk}/yitihua/export/").content
+    upload = SimpleUploadedFile("一体化.csv", flat, content_type="text/csv")
+    response = client.post(f"/work/b/{this.pk}/yitihua/import/", {"flat": upload})
+    assert response.status_code == 302
+    assert not db.PriorYear.objects.filter(budget=this).exists()
+    assert _figures(dataset_of(this))[("合计", "本年收入合计")] == Decimal("123478300.00")
 
 
 def _catalog(dataset: Dataset, year: int) -> Dataset:

@@ -17,9 +17,10 @@ so a store never counts a source twice. Every file is written beside its target,
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -59,6 +60,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("column_key", "string"),
     ("column_label", "string"),
     ("value_fen", "int64"),
+    ("column_number", "int16"),
 )
 
 
@@ -132,9 +134,9 @@ def fact_columns(info: SourceInfo, tables: Iterable[Table]) -> dict[str, list[An
     """The long table of one source, column by column: one entry per amount cell with a value."""
     cells: dict[str, list[Any]] = {name: [] for name, _ in COLUMNS if name not in SHARED}
     for table in tables:
-        amounts = [c for c in table.columns if c.kind == AMOUNT]
+        amounts = [(n, c) for n, c in enumerate(table.columns, start=1) if c.kind == AMOUNT]
         for row_number, row in enumerate(table.rows, start=1):
-            for column in amounts:
+            for column_number, column in amounts:
                 value = row.values.get(column.key)
                 if not isinstance(value, Decimal):
                     continue
@@ -156,6 +158,7 @@ def fact_columns(info: SourceInfo, tables: Iterable[Table]) -> dict[str, list[An
                     ("column_key", column.key),
                     ("column_label", column.label),
                     ("value_fen", fen),
+                    ("column_number", column_number),
                 ):
                     cells[name].append(item)
     count = len(cells["value_fen"])
@@ -257,7 +260,7 @@ def compact(store: Path) -> Path:
             # sorted by what the views filter on, so that the row groups' min/max statistics let
             # a query skip every table but the one it reads
             con.execute(
-                f"COPY (SELECT * FROM read_parquet(?) ORDER BY {', '.join(SORT_ORDER)}) "
+                f"COPY (SELECT * FROM read_parquet(?, union_by_name = true) ORDER BY {', '.join(SORT_ORDER)}) "
                 f"TO '{_sql_path(tmp)}' (FORMAT parquet)",
                 [files],
             )
@@ -340,3 +343,32 @@ def build_store(
             result.problems.append(f"{path}：{type(failure).__name__}: {failure}")
     compact(store)
     return result
+
+
+# --- one source at a time (the web application's publication) ----------------------------------
+
+LOCK_FILE = ".lock"
+
+
+@contextlib.contextmanager
+def store_lock(store: Path) -> Iterator[None]:
+    """Hold the store's lock (an exclusive ``flock`` on ``STORE/.lock``): writers that take it
+    (threads or processes) write their part and compact one after the other."""
+    import fcntl
+
+    store.mkdir(parents=True, exist_ok=True)
+    with (store / LOCK_FILE).open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def replace_source(store: Path, info: SourceInfo, tables: Iterable[Table]) -> int:
+    """Store one source's tables (replacing its part) and compact, under the store's lock; the
+    values written. Queries see the old or the new ``facts.parquet``, never a half-written one."""
+    with store_lock(store):
+        count = write_part(store, info, tables)
+        compact(store)
+    return count

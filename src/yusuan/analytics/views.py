@@ -71,7 +71,11 @@ READY_VIEWS: dict[str, tuple[str, str]] = {
         SELECT source_kind, department_code, department, year, kind,
                sum(value_yuan) FILTER (WHERE column_key = 'total') AS total_yuan,
                sum(value_yuan) FILTER (WHERE column_key = 'project') AS project_yuan,
-               round(project_yuan / nullif(total_yuan, 0), 4) AS project_share
+               -- exact: a division of decimals is a DOUBLE in DuckDB, so the ratio is worked
+               -- out in 分 as integers, rounded half up to four decimals, then made a DECIMAL
+               CAST((2 * CAST(project_yuan * 100 AS HUGEINT) * 10000 + CAST(total_yuan * 100 AS HUGEINT))
+                    // nullif(2 * CAST(total_yuan * 100 AS HUGEINT), 0) AS DECIMAL(18, 0))
+                 * 0.0001 AS project_share
         FROM store
         WHERE table_id = 'expenditure' AND row_kind = 'total'
         GROUP BY source_kind, department_code, department, year, kind

@@ -426,9 +426,11 @@ def _sheet_targets(book: zipfile.ZipFile) -> dict[str, str]:
 def append_values(ws: Any, values: list[Any]) -> None:
     """Append a row; text that starts with ``=`` stays text, never a live formula."""
     ws.append(values)
-    for cell in ws[ws.max_row]:
-        if cell.data_type == "f":
-            cell.data_type = "s"
+    # the row append just wrote (``ws.max_row`` would scan every cell: quadratic on a big sheet)
+    row = ws._current_row
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str) and value.startswith("="):
+            ws.cell(row=row, column=column).data_type = "s"
 
 
 def _write_header(ws: Any, headers: tuple[str, ...] | list[str]) -> None:

@@ -14,6 +14,7 @@ entries, so ``multiBuild`` needs two passes instead of three.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import unicodedata
 from collections.abc import Callable, Hashable, Sequence
@@ -23,7 +24,7 @@ from functools import cache
 from typing import Any, TypeAlias
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
+from reportlab.lib import colors, textsplit
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -41,6 +42,7 @@ from reportlab.platypus import (
     Spacer,
 )
 from reportlab.platypus import Table as PdfTable
+from reportlab.platypus import paragraph as reportlab_paragraph
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from yusuan import __version__
@@ -49,6 +51,37 @@ from yusuan.render.cells import display
 from yusuan.render.fonts import pdf_font
 from yusuan.tables.base import AMOUNT, CODE, NAME, NUMERIC_KINDS, TOTAL, Column, Table
 from yusuan.tables.forms import FUND_ROWS, TEXT_FIELDS, ProjectForm
+
+# 行首禁则 (W3C “Requirements for Chinese Text Layout” §3.1.7): closing punctuation never starts
+# a line. ReportLab's CJK wrap hangs such a character in the right margin instead of pushing it to
+# the next line, but knows only the Japanese set (Chinese text also needs the full-width colon,
+# comma, semicolon, marks, closing quotes and brackets) and hangs one character only (“）。”
+# would leave “。” at the start of a line). Its two wrap routines (one text run: textsplit; several:
+# paragraph) each read their own copy of the set; the one-run routine also gets the hanging of a
+# run of closers.
+NO_LINE_START = "：，；？！）》」』〉”’％"
+for _module in (textsplit, reportlab_paragraph):
+    _module.ALL_CANNOT_START += "".join(
+        c for c in NO_LINE_START if c not in _module.ALL_CANNOT_START
+    )
+_reportlab_word_split = textsplit.wordSplit
+
+
+def _word_split_hanging(
+    text: str, widths: Any, font: str, size: float, encoding: str = "utf8"
+) -> list[list[Any]]:
+    """``textsplit.wordSplit``, then every closing mark that still starts a line (the second of
+    “）。”) is hung at the end of the line before."""
+    lines: list[list[Any]] = _reportlab_word_split(text, widths, font, size, encoding)
+    for previous, line in itertools.pairwise(lines):
+        while line[1] and line[1][0] in textsplit.ALL_CANNOT_START:
+            mark, width = line[1][0], stringWidth(line[1][0], font, size)
+            previous[1], previous[0] = previous[1] + mark, previous[0] - width
+            line[1], line[0] = line[1][1:], line[0] + width
+    return [line for line in lines if line[1]]
+
+
+reportlab_paragraph.wordSplit = _word_split_hanging
 
 PORTRAIT = A4
 LANDSCAPE = landscape(A4)

@@ -21,6 +21,12 @@ def prepare() -> Iterator[str]:
         yield "已载入示例 examples/linfen-2021 与演示用户（密码只显示这一次）/ demo users (shown once):"
         for user in users:
             yield f"  {user.name:<11} {user.password}  {user.role}（{user.scope}）"
+    from yusuan.web.budgets.analytics_store import configured_store, sync_published
+
+    store = configured_store()
+    if store is not None:
+        added = sync_published(store)
+        yield f"分析库 / analytics store: {store}（新写入已公开预算 / published budgets added: {len(added)}）"
 
 
 def run(host: str, port: int) -> None:

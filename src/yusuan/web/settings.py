@@ -126,3 +126,14 @@ LOGIN_FAILURE_LIMIT = int(os.environ.get("YUSUAN_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- analytics store (docs/web.md "Charts from the analytics store") ---
+# ``YUSUAN_STORE``: the analytics store (``yusuan store build``) the portal's charts (/trends/) read
+# and every budget the web app publishes is added to; unset: the chart page says so, no store.
+ANALYTICS_STORE = (
+    Path(os.environ["YUSUAN_STORE"]).resolve() if os.environ.get("YUSUAN_STORE", "") else None
+)
+# The ECharts the static site vendors (with its licence), served locally under /static/echarts/.
+STATICFILES_DIRS = [
+    ("echarts", BASE_DIR.parent / "render" / "site" / "static" / "vendor" / "echarts")
+]

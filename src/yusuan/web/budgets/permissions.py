@@ -116,6 +116,15 @@ def editable_units(user: object, budget: db.Budget) -> frozenset[str] | None:
     return frozenset(codes)
 
 
+def may_edit_every_unit(user: object, budget: db.Budget) -> bool:
+    """The user may edit the rows of every unit of the department (no unit limit, or a unit
+    whose subtree is the whole department): what replacing all rows (an import) needs."""
+    allowed = editable_units(user, budget)
+    if allowed is None:
+        return True
+    return set(budget.department.units.values_list("code", flat=True)) <= allowed
+
+
 def visible_budgets(user: object) -> QuerySet[db.Budget]:
     """The budgets the user may see inside the work area (none for the anonymous public)."""
     grants = [g for g in grants_of(user) if A.VIEW in ROLE_ACTIONS[g.role]]

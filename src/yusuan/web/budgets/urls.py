@@ -3,9 +3,10 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from yusuan.web.budgets import portal, views
+from yusuan.web.budgets import portal, trends, views
 from yusuan.web.budgets.api import api
 from yusuan.web.budgets.forms import ThrottledLoginForm
+from yusuan.web.budgets.yitihua_views import export_yitihua, import_yitihua  # issue #10
 
 urlpatterns = [
     path("", portal.index, name="portal"),
@@ -38,9 +39,15 @@ urlpatterns = [
     path("work/b/<int:pk>/import/", views.import_workbook, name="import"),
     # budget settings (上年比较列)
     path("work/b/<int:pk>/settings/", views.budget_settings, name="budget-settings"),
+    # --- 预算管理一体化 flat files (issue #10) ---
+    path("work/b/<int:pk>/yitihua/import/", import_yitihua, name="import-yitihua"),
+    path("work/b/<int:pk>/yitihua/export/", export_yitihua, name="export-yitihua"),
+    # --- end 一体化 ---
     path(
         "work/control/<int:department>/<int:year>/",
         views.control_figures,
         name="control-figures",
     ),
+    # the portal's cross-department, cross-year charts from the analytics store
+    path("trends/", trends.page, name="portal-trends"),
 ]

@@ -66,6 +66,7 @@ from yusuan.web.budgets.permissions import (
     can,
     can_for_department,
     editable_units,
+    may_edit_every_unit,
     visible_budgets,
 )
 from yusuan.web.budgets.portal import static_file
@@ -500,7 +501,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 def import_workbook(request: HttpRequest, pk: int) -> HttpResponse:
     """Replace a draft's rows by a dataset workbook read by the core (all or nothing)."""
     budget = _budget(request, pk, Action.EDIT)
-    if editable_units(request.user, budget) is not None:
+    if not may_edit_every_unit(request.user, budget):
         raise PermissionDenied("导入会替换全部单位的数据，只有可编辑全部单位的用户可以导入")
     problems: list[str] = []
     form = ImportForm(request.POST or None, request.FILES or None)

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from yusuan.rules import check_dataset
 from yusuan.web.budgets import models as db
+from yusuan.web.budgets.analytics_store import on_published
 from yusuan.web.budgets.convert import dataset_of, replace_content, stored_dataset_of
 from yusuan.web.budgets.models import Status
 from yusuan.web.budgets.permissions import Action, can
@@ -115,7 +116,7 @@ def take(user: object, budget: db.Budget, name: str, comment: str = "") -> db.Tr
         locked.status = step.target
         locked.save(update_fields=["status"])
         budget.status = step.target
-        return db.Transition.objects.create(
+        transition = db.Transition.objects.create(
             budget=locked,
             action=step.name,
             from_status=step.source,
@@ -123,6 +124,9 @@ def take(user: object, budget: db.Budget, name: str, comment: str = "") -> db.Tr
             actor=user,
             comment=comment,
         )
+        if step.target == S.PUBLISHED:  # into the analytics store once this commits
+            on_published(locked)
+        return transition
 
 
 def adjust(user: object, budget: db.Budget, reason: str) -> db.Budget:
