@@ -12,6 +12,7 @@ from yusuan.catalog.loader import (
     ExpenseGroupMember,
     FundingSource,
     catalogs_for,
+    catalogs_of,
 )
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "ExpenseGroupMember",
     "FundingSource",
     "catalogs_for",
+    "catalogs_of",
 ]

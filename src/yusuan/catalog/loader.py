@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 
-from yusuan.model.records import UnitKind
+from yusuan.model.records import Dataset, UnitKind
 
 LEVELS_BY_LENGTH = {3: "类", 5: "款", 7: "项"}
 
@@ -358,3 +358,39 @@ def catalogs_for(year: int) -> Catalogs:
         procurement=procurement_catalog(edition),
         procurement_edition=edition,
     )
+
+
+# --- the catalogue year of a dataset (目录年度) ------------------------------------------------
+
+
+def catalogs_of(dataset: Dataset) -> Catalogs:
+    """The catalogues a dataset is read against: those of its ``catalog_year`` (the budget year
+    unless the manifest names another, ``[budget] catalog_year``). Every table and rule that
+    looks up a 科目 of a dataset comes here, so the choice is made in one place."""
+    return catalogs_for(dataset.catalog_year)
+
+
+def missing_catalogs(year: int) -> list[str]:
+    """The catalogues that have no data for ``year`` (empty: every catalogue has some).
+
+    The function classification has data from its earliest base table or the earliest year its
+    history names; the economic classifications from their ``valid_from``; the procurement
+    catalogue from its first edition in force."""
+    missing = []
+    history = [
+        int(r[key])
+        for r in (_rows("function/history.csv") if _data_exists("function/history.csv") else ())
+        for key in ("from_year", "to_year")
+        if r.get(key, "").isdigit()
+    ]
+    if not [y for y in _function_base_years() + history if y <= year]:
+        missing.append("支出功能分类科目")
+    if not len(department_economic(year)):
+        missing.append("部门预算支出经济分类科目")
+    if not len(government_economic(year)):
+        missing.append("政府预算支出经济分类科目")
+    try:
+        procurement_edition(year)
+    except LookupError:
+        missing.append("政府采购品目分类目录")
+    return missing

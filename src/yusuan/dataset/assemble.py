@@ -7,11 +7,11 @@ any problem stands, so nothing is ever loaded partially.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from yusuan.catalog.loader import funding_source
+from yusuan.catalog.loader import funding_source, missing_catalogs
 from yusuan.dataset.convert import BUILDERS, RawRow, check_headers, parse_rows
 from yusuan.dataset.problems import Notice, Place, Problem
 from yusuan.dataset.schema import (
@@ -166,6 +166,7 @@ def _manifest(raw: RawDataset) -> tuple[Manifest | None, list[Problem]]:
             f"prior_columns names columns among {choices} (separated by 、), "
             f"not {excerpt(', '.join(unknown_columns))!r}",
         )
+    catalog_year = _catalog_year(raw, at("budget", "catalog_year", "目录年度"), problem)
     units: list[Unit] = []
     seen: set[str] = set()
     for u in raw.units:
@@ -220,7 +221,33 @@ def _manifest(raw: RawDataset) -> tuple[Manifest | None, list[Problem]]:
         accepted=tuple(raw.accepted),
         prior_dataset=str(raw.budget.get("prior_dataset", "") or "").strip(),
         prior_columns=prior_columns,
+        catalog_year=catalog_year,
     ), problems
+
+
+def _catalog_year(raw: RawDataset, place: Place, problem: Callable[[Place, str, str], None]) -> int:
+    """``[budget] catalog_year`` (目录年度): a four-digit year with catalogue data; 0 when absent."""
+    text = str(raw.budget.get("catalog_year", "") or "").strip()
+    if not text:
+        return 0
+    if not (_YEAR_RE.match(text) and 1990 <= int(text) <= 2100):
+        problem(
+            place,
+            f"目录年度应为 1990–2100 之间的四位年份（半角数字），实际为“{excerpt(text)}”",
+            f"catalog_year must be a four-digit year 1990–2100 in ASCII digits, got {excerpt(text)!r}",
+        )
+        return 0
+    missing = missing_catalogs(int(text))
+    if missing:
+        problem(
+            place,
+            f"目录年度{text}年没有分类目录数据（{'、'.join(missing)}），"
+            "请填写有目录数据的年度，或删除此项（按预算年度选用目录）",
+            f"catalog_year {text}: no catalogue data for that year ({', '.join(missing)}); "
+            "give a year with catalogue data, or remove it (the budget year's catalogues are used)",
+        )
+        return 0
+    return int(text)
 
 
 def _unknown_unit(code: str, origin: Origin) -> Problem:

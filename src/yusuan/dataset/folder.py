@@ -422,6 +422,8 @@ def manifest_toml(manifest: Manifest) -> str:
         lines.append(f"prior_dataset = {_toml_string(manifest.prior_dataset)}")
     if manifest.prior_columns:
         lines.append(f"prior_columns = {_toml_string(choice_text(manifest.prior_columns))}")
+    if manifest.catalog_year:
+        lines.append(f"catalog_year = {manifest.catalog_year}")
     for unit in manifest.units:
         lines += [
             "",

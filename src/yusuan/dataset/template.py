@@ -45,6 +45,7 @@ year = {year}                # 预算年度
 kind = "预算"                # 预算 或 决算
 display_unit = "万元"        # 表格显示单位：元 / 万元 / 亿元
 # prior_columns = "上年预算数、增减额、增减%"   # 可选：各表与上年比较的列（上年数填 prior_year.csv）
+# catalog_year = {year}        # 可选：目录年度，按哪一年的分类科目读取（默认为预算年度）
 
 # 每个单位一段 [[units]] / one block per unit
 # kind（单位性质）: {kinds}

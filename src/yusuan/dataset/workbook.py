@@ -53,6 +53,7 @@ MANIFEST_KEYS: tuple[tuple[str, str, str], ...] = (
     ("显示单位", "budget", "display_unit"),
     ("上年数据集", "budget", "prior_dataset"),
     ("上年比较列", "budget", "prior_columns"),
+    ("目录年度", "budget", "catalog_year"),
 )
 UNIT_HEADERS = ("单位编码", "单位名称", "单位性质", "上级单位编码")
 RULE_HEADERS = ("规则编号", "设置", "值")
@@ -513,9 +514,10 @@ def _manifest_rows(manifest: Manifest) -> list[tuple[str, Any]]:
         "display_unit": manifest.display_unit.value,
         "prior_dataset": manifest.prior_dataset,
         "prior_columns": choice_text(manifest.prior_columns),
+        "catalog_year": manifest.catalog_year or "",
     }
     # rows that older workbooks do not have are written only when the dataset sets them
-    optional = {"prior_dataset", "prior_columns"}
+    optional = {"prior_dataset", "prior_columns", "catalog_year"}
     return [
         (label, values[key])
         for label, _section, key in MANIFEST_KEYS

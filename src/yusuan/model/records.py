@@ -112,6 +112,9 @@ class Manifest:
     # prior, change, change_pct, in printing order); empty: none
     prior_columns: tuple[str, ...] = ()
     scope: Scope = Scope()
+    # 目录年度: the fiscal year whose catalogues (科目) the dataset is read against, when it is not
+    # the budget year ([budget] catalog_year; docs/dataset-format.md); 0: the budget year
+    catalog_year: int = 0
 
 
 # The keys an acceptance may name a place by (those of a finding's location).
@@ -288,6 +291,11 @@ class Dataset:
     @property
     def year(self) -> int:
         return self.manifest.year
+
+    @property
+    def catalog_year(self) -> int:
+        """The year whose catalogues the tables and rules use: ``catalog_year`` or the year."""
+        return self.manifest.catalog_year or self.manifest.year
 
     def unit(self, code: str) -> Unit | None:
         return next((u for u in self.manifest.units if u.code == code), None)

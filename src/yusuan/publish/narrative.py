@@ -1368,12 +1368,12 @@ def _function_changes(ctx: _Context) -> tuple[list[str], tuple[Figure, ...]]:
 
 
 def _function_names(ctx: _Context, code: str) -> dict[str, str]:
-    """Official names of a code's 款 and 项 in this year's catalogue (a 项 no longer in the
+    """Official names of a code's 款 and 项 in the dataset's catalogue (a 项 no longer in the
     tables is named from it)."""
-    from yusuan.catalog.loader import function_classification
+    from yusuan.catalog.loader import catalogs_of
 
     try:
-        catalogue = function_classification(ctx.year)
+        catalogue = catalogs_of(ctx.dataset).function
     except (LookupError, ValueError, OSError):
         return {}
     return {c: catalogue.name(c) for c in (code[:5], code) if catalogue.name(c)}

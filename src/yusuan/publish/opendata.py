@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from yusuan.catalog.loader import catalogs_for, government_code_for
+from yusuan.catalog.loader import catalogs_of, government_code_for
 from yusuan.model.records import Dataset
 from yusuan.render.csv_out import render_tidy_csv
 from yusuan.render.json_out import render_json
@@ -58,7 +58,7 @@ LINE_FIELDS: tuple[tuple[str, str, str, str], ...] = (
 
 def lines_csv(dataset: Dataset) -> str:
     """The budget lines with names resolved, as CSV (UTF-8 with BOM so Excel opens it)."""
-    catalogs = catalogs_for(dataset.year)
+    catalogs = catalogs_of(dataset)
     units = {u.code: u for u in dataset.manifest.units}
     department = dataset.manifest.department
     out = io.StringIO(newline="")

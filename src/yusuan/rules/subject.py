@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from yusuan.catalog.loader import Catalogs, catalogs_for
+from yusuan.catalog.loader import Catalogs, catalogs_of
 from yusuan.model.records import Dataset
 from yusuan.rules.base import MissingData, NotApplicable
 from yusuan.tables import build_tables
@@ -191,7 +191,7 @@ def subject_of_dataset(dataset: Dataset) -> Subject:
     tables = {t.id: t for t in build_tables(dataset, facts=facts)}
     return Subject(
         year=dataset.year,
-        catalogs=catalogs_for(dataset.year),
+        catalogs=catalogs_of(dataset),
         tables=tables,
         forms=forms_of(dataset),
         dataset=dataset,

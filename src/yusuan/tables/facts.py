@@ -16,7 +16,7 @@ from yusuan.catalog.loader import (
     Catalogs,
     Classification,
     FundingSource,
-    catalogs_for,
+    catalogs_of,
     funding_source,
 )
 from yusuan.model.records import BudgetLine, Dataset, ExpenseKind, Unit, UnitKind
@@ -145,7 +145,7 @@ def facts_of(dataset: Dataset) -> Facts:
                 int(scaled) if scaled == scaled.to_integral_value() else None,
             )
         )
-    return Facts(dataset, catalogs_for(dataset.year), tuple(resolved))
+    return Facts(dataset, catalogs_of(dataset), tuple(resolved))
 
 
 Measure = Callable[[Line], bool]

@@ -216,7 +216,7 @@ def item_code(code: str) -> str:
 
 
 def _catalogue_label(kind: str, subject: Subject) -> tuple[str, str]:
-    year = subject.year
+    year = subject.catalogs.year
     if kind == "function":
         return f"{year}年支出功能分类科目", f"the {year} function classification"
     if kind == "economic":
@@ -254,7 +254,7 @@ def _catalogue_label(kind: str, subject: Subject) -> tuple[str, str]:
 def line_function_codes(subject: Subject) -> Iterator[Hit]:
     facts = subject.need_facts()
     function = facts.catalogs.function
-    year = subject.year
+    year = subject.catalogs.year
 
     def problem(code: str) -> tuple[str, str] | None:
         entry = function.get(code)
@@ -320,7 +320,7 @@ def table_function_codes(subject: Subject) -> Iterator[Hit]:
             "数据集的表由预算明细生成，由 CAT-001 检查 / checked line by line (CAT-001)"
         )
     function = subject.catalogs.function
-    year = subject.year
+    year = subject.catalogs.year
     rows = list(function_rows(subject))
     if not rows:
         raise MissingData("没有按功能分类列示的表 / no tables by function")
@@ -610,8 +610,8 @@ def _economic_problem(subject: Subject, code: str) -> tuple[str, str] | None:
     entry = economic.get(code)
     if entry is None:
         return (
-            f"不在{subject.year}年部门预算支出经济分类科目中",
-            f"is not in the {subject.year} department economic classification",
+            f"不在{subject.catalogs.year}年部门预算支出经济分类科目中",
+            f"is not in the {subject.catalogs.year} department economic classification",
         )
     if entry.level != "款":
         return (
@@ -1237,8 +1237,8 @@ def government_codes(subject: Subject) -> Iterator[Hit]:
                 )
             elif mapped not in government:
                 derived[key] = (
-                    f"对应的政府经济分类 {mapped} 不在{subject.year}年政府预算支出经济分类中",
-                    f"maps to {mapped}, which is not in the {subject.year} government classification",
+                    f"对应的政府经济分类 {mapped} 不在{subject.catalogs.year}年政府预算支出经济分类中",
+                    f"maps to {mapped}, which is not in the {subject.catalogs.year} government classification",
                 )
             else:
                 derived[key] = None

@@ -44,3 +44,10 @@ admin.site.register(db.FinanceOffice)
 admin.site.register(db.Unit)
 admin.site.register(db.Transition)
 admin.site.site_header = "预算 yusuan 管理"
+
+
+@admin.register(db.CatalogYear)
+class CatalogYearAdmin(SimpleHistoryAdmin):
+    """目录年度: budget year -> the year of the catalogues its budgets are read against."""
+
+    list_display = ("budget_year", "catalog_year")

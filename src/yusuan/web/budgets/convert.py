@@ -8,18 +8,21 @@ dataset file of its kind and the row's ``row``, so the core's findings point bac
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
 from django.db import transaction
 
+from yusuan.dataset.prior import merge_prior
+from yusuan.dataset.problems import Notice
 from yusuan.dataset.schema import INDICATORS, LINES, PRIOR_YEAR, PROCUREMENT, PROJECTS, REVENUE
 from yusuan.model import records as core
 from yusuan.money import MoneyUnit
 from yusuan.publish.narrative import TEXT_FILE, parse_texts
 from yusuan.tables.prior import choice_text, parse_choice
+from yusuan.tables.prior_figures import prior_figures
 from yusuan.web.budgets import models as db
 
 FILES = {
@@ -76,6 +79,7 @@ def manifest_of(budget: db.Budget) -> core.Manifest:
         prior_columns=parse_choice(budget.prior_columns)[0],
         rules={key: dict(value) for key, value in budget.rule_settings.items()},
         accepted=_acceptances(budget),
+        catalog_year=catalog_year_for(budget.year),
     )
 
 
@@ -200,9 +204,15 @@ def dataset_from(manifest: core.Manifest, content: Content, explanation: str = "
     )
 
 
-def dataset_of(budget: db.Budget) -> core.Dataset:
-    """The budget as the core's dataset: what every table, finding and page is made from."""
+def stored_dataset_of(budget: db.Budget) -> core.Dataset:
+    """The budget's own rows as the core's dataset (no figures from last year's budget)."""
     return dataset_from(manifest_of(budget), content_of(budget), budget.narrative_text)
+
+
+def dataset_of(budget: db.Budget) -> core.Dataset:
+    """The budget as the core's dataset: what every table, finding and page is made from
+    (with the prior-year figures of last year's budget, ``with_prior_budget``)."""
+    return with_prior_budget(stored_dataset_of(budget), budget)
 
 
 def explanation_in(dataset: core.Dataset) -> str:
@@ -387,7 +397,13 @@ def replace_content(budget: db.Budget, dataset: core.Dataset) -> None:
 def create_budget(
     dataset: core.Dataset, *, narrative_text: str = "", status: str = db.Status.DRAFT
 ) -> db.Budget:
-    """A new version of the dataset's department-year holding the dataset's records."""
+    """A new version of the dataset's department-year holding the dataset's records.
+
+    A dataset naming a catalogue year other than the bureau's for its year is refused
+    (``ValueError``): the bureau's 目录年度 is what the stored budget is read against."""
+    problem = catalog_year_problem(dataset)
+    if problem:
+        raise ValueError(problem)
     with transaction.atomic():
         department = department_for(dataset.manifest)
         latest = (
@@ -418,3 +434,89 @@ def create_budget(
 def narrative_text_in(folder: Path) -> str:
     path = folder / TEXT_FILE
     return path.read_text("utf-8-sig") if folder.is_dir() and path.is_file() else ""
+
+
+# --- last year from the database (上年数据) --------------------------------------------------
+
+# the states whose version is last year's budget as decided (批复 or 公开)
+DECIDED = (db.Status.APPROVED, db.Status.PUBLISHED)
+
+
+def prior_budget(budget: db.Budget) -> db.Budget | None:
+    """Last year's budget of the same department in the database: its latest approved or
+    published version (批复/公开: what was decided and disclosed), else its latest version of
+    any state (a year still being prepared compares with its current draft); None when the
+    database holds no budget of the department for ``year - 1``."""
+    earlier = db.Budget.objects.filter(department_id=budget.department_id, year=budget.year - 1)
+    decided = earlier.filter(status__in=DECIDED).order_by("-version").first()
+    return decided or earlier.order_by("-version").first()
+
+
+def prior_label(prior: db.Budget) -> str:
+    """How last year's budget is named in the figures' origins and on the review page."""
+    return f"{prior.year}年部门预算第{prior.version}版（{db.Status.LABELS[prior.status]}）"
+
+
+@dataclass(frozen=True)
+class PriorYear:
+    """Last year's budget as this budget's prior dataset: its figures, merged with the typed
+    ones by the core (``dataset.prior.merge_prior``), and the notices of the merge."""
+
+    budget: db.Budget
+    label: str
+    figures: tuple[core.PriorYearFigure, ...]
+    notices: tuple[Notice, ...]
+
+
+def prior_year_of(budget: db.Budget, typed: tuple[core.PriorYearFigure, ...]) -> PriorYear | None:
+    """The prior-year figures of ``budget`` from last year's budget (None: there is none).
+
+    The figures are the core's (``tables.prior_figures.prior_figures`` on last year's budget
+    converted as any budget is); typed figures (``PriorYear`` rows) are merged as ``yusuan check
+    --prior`` merges them: the derived figure wins a conflict (a notice names the row), a typed
+    figure of another key is kept."""
+    prior = prior_budget(budget)
+    if prior is None:
+        return None
+    label = prior_label(prior)
+    derived = prior_figures(stored_dataset_of(prior), label)
+    merged, notices = merge_prior(derived, typed, label)
+    return PriorYear(prior, label, tuple(merged), tuple(notices))
+
+
+def with_prior_budget(dataset: core.Dataset, budget: db.Budget) -> core.Dataset:
+    """``dataset`` (``budget``'s rows, saved or not) with the figures of last year's budget."""
+    found = prior_year_of(budget, dataset.prior_year)
+    return dataset if found is None else replace(dataset, prior_year=found.figures)
+
+
+def context_stamp(budget: db.Budget) -> str:
+    """What outside the budget's own rows its tables depend on: last year's budget (version,
+    state and revision) and the catalogue year; part of a built package's fingerprint."""
+    prior = prior_budget(budget)
+    last = f"{prior.pk}.{prior.status}.{prior.revision}" if prior else "-"
+    return f"{last}|{catalog_year_for(budget.year)}"
+
+
+# --- 目录年度: the catalogue year of a budget year ----------------------------------------------
+
+
+def catalog_year_for(year: int) -> int:
+    """The catalogue year the finance bureau set for budget year ``year`` (0: none, the budget
+    year's own catalogues are used)."""
+    row = db.CatalogYear.objects.filter(budget_year=year).first()
+    return row.catalog_year if row is not None else 0
+
+
+def catalog_year_problem(dataset: core.Dataset) -> str:
+    """Why a dataset cannot be stored as it is: it names a catalogue year other than the one
+    the finance bureau set for its budget year ("" when it agrees or names none)."""
+    named = dataset.manifest.catalog_year
+    own = catalog_year_for(dataset.year) or dataset.year
+    if not named or named == own:
+        return ""
+    return (
+        f"数据集的目录年度为{named}年，财政部门为{dataset.year}年预算设定的目录年度为{own}年；"
+        f"请改为{own}年或删除该项 / the dataset's catalog_year {named} differs from the "
+        f"catalogue year {own} set for {dataset.year}"
+    )

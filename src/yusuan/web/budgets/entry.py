@@ -29,6 +29,7 @@ from yusuan.web.budgets.convert import (
     line_record,
     manifest_of,
     project_record,
+    with_prior_budget,
 )
 
 CONFLICT_MESSAGE = (
@@ -124,7 +125,8 @@ def report_with_line(budget: db.Budget, line: db.Line) -> Report:
     lines = [x for x in content.lines if x.origin.row != line.row] + [record]
     lines.sort(key=lambda x: x.origin.row)
     changed = replace(content, lines=tuple(lines))
-    return check_dataset(dataset_from(manifest_of(budget), changed, budget.narrative_text))
+    dataset = dataset_from(manifest_of(budget), changed, budget.narrative_text)
+    return check_dataset(with_prior_budget(dataset, budget))
 
 
 def report_with_project(
@@ -151,7 +153,8 @@ def report_with_project(
         indicators=tuple(indicator_records),
         lines=renamed_lines,
     )
-    return check_dataset(dataset_from(manifest_of(budget), changed, budget.narrative_text))
+    dataset = dataset_from(manifest_of(budget), changed, budget.narrative_text)
+    return check_dataset(with_prior_budget(dataset, budget))
 
 
 def _touch(budget: db.Budget) -> None:

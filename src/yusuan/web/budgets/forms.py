@@ -280,3 +280,24 @@ class ThrottledLoginForm(AuthenticationForm):
                 cache.add(key, 0, settings.LOGIN_FAILURE_WINDOW_SECONDS)
                 cache.incr(key)
             raise
+
+
+# --- budget settings: the comparison columns (上年比较列) ---------------------------------------
+
+
+class BudgetSettingsForm(RevisionForm):
+    """The layout choices of a draft: which comparison columns the tables print (the manifest's
+    ``prior_columns``; the choices are the core's ``tables/data/prior_columns.toml``)."""
+
+    prior_columns = forms.MultipleChoiceField(
+        label="上年比较列",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="各表在本年数之后列出所选的列；上年数取自数据库中本部门上年的预算。",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from yusuan.tables.prior import layout
+
+        super().__init__(*args, **kwargs)
+        self.fields["prior_columns"].choices = list(layout().labels.items())

@@ -460,3 +460,36 @@ class AcceptedFinding(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["budget", "rule", "place"], name="accept_once")
         ]
+
+
+# --- 目录年度: the catalogue year of each budget year (docs/web.md) ----------------------------
+
+
+def _validate_catalog_year(year: int) -> None:
+    from django.core.exceptions import ValidationError
+
+    from yusuan.catalog.loader import missing_catalogs
+
+    missing = missing_catalogs(year)
+    if missing:
+        raise ValidationError(
+            f"{year}年没有分类目录数据（{'、'.join(missing)}），请选择有目录数据的年度"
+        )
+
+
+class CatalogYear(models.Model):
+    """目录年度: which year's catalogues (科目) the budgets of a budget year are read against
+    (the manifest's ``catalog_year``); a budget year without a row uses its own catalogues."""
+
+    budget_year = models.PositiveIntegerField("预算年度", unique=True)
+    catalog_year = models.PositiveIntegerField(
+        "目录年度", validators=[_validate_catalog_year], help_text="该预算年度选用哪一年的分类科目"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "目录年度"
+        ordering = ["-budget_year"]
+
+    def __str__(self) -> str:
+        return f"{self.budget_year}年预算 → {self.catalog_year}年目录"

@@ -22,7 +22,7 @@ from yusuan.render.site.views import form_slug, table_slug
 from yusuan.tables import build_tables
 from yusuan.tables.forms import forms_of
 from yusuan.web.budgets import models as db
-from yusuan.web.budgets.convert import dataset_of, texts_of
+from yusuan.web.budgets.convert import context_stamp, dataset_of, texts_of
 
 DOWNLOAD_FORMATS = ("xlsx", "pdf", "data")
 _LABELS = {".xlsx": "Excel 工作簿", ".pdf": "PDF 文件", ".json": "JSON", ".csv": "CSV"}
@@ -42,6 +42,8 @@ class Site:
 def fingerprint(budget: db.Budget) -> str:
     """Names one state of one budget (a published version never changes; a draft's revision does)."""
     text = f"{budget.pk}|{budget.created_at.isoformat()}|{budget.revision}"
+    # last year's budget and the catalogue year change the tables too
+    text += f"|{context_stamp(budget)}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -37,6 +37,8 @@ urlpatterns = [
     path("work/b/<int:pk>/projects/<int:project_id>/", views.project_edit, name="project-edit"),
     path("work/b/<int:pk>/export/", views.export, name="export"),
     path("work/b/<int:pk>/import/", views.import_workbook, name="import"),
+    # budget settings (上年比较列)
+    path("work/b/<int:pk>/settings/", views.budget_settings, name="budget-settings"),
     # --- 预算管理一体化 flat files (issue #10) ---
     path("work/b/<int:pk>/yitihua/import/", import_yitihua, name="import-yitihua"),
     path("work/b/<int:pk>/yitihua/export/", export_yitihua, name="export-yitihua"),

@@ -28,6 +28,7 @@ from yusuan.web.budgets import models as db
 from yusuan.web.budgets.comments import AnchorError, add_comment, comments_of, finding_ref
 from yusuan.web.budgets.compare import compare
 from yusuan.web.budgets.convert import (
+    catalog_year_problem,
     dataset_of,
     explanation_in,
     line_fields,
@@ -61,6 +62,7 @@ from yusuan.web.budgets.forms import (
     LineForm,
     ProjectForm,
 )
+from yusuan.web.budgets.lastyear import last_year
 from yusuan.web.budgets.paste import paste_lines
 from yusuan.web.budgets.permissions import (
     Action,
@@ -147,6 +149,8 @@ def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "over_control": over_control(budget),
             "explained": explained,
             "status_label": db.Status.LABELS[budget.status],
+            # 上年: the comparison with last year's budget in the database (lastyear.py)
+            "last_year": last_year(budget),
         },
     )
 
@@ -597,6 +601,8 @@ def import_workbook(request: HttpRequest, pk: int) -> HttpResponse:
             budget.year,
         ):
             problems = ["工作簿的部门编码或年度与本预算不符"]
+        elif catalog_year_problem(dataset):
+            problems = [catalog_year_problem(dataset)]
         else:
             with transaction.atomic():
                 locked = db.Budget.objects.select_for_update().get(pk=budget.pk)
@@ -685,3 +691,44 @@ def over_control(budget: db.Budget) -> list[tuple[str, Any, Any]]:
         for f in figures.order_by("source")
         if f.source in spent and spent[f.source] > to_yuan(f.amount_fen)
     ]
+
+
+# --- budget settings: the comparison columns (上年比较列) ---------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def budget_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft's layout choices (the comparison columns), saved on the budget; the built tables
+    show them. Anyone who may edit the draft may change them (optimistic locking as rows)."""
+    from yusuan.tables.prior import choice_text, parse_choice
+    from yusuan.web.budgets.forms import BudgetSettingsForm
+
+    budget = _budget(request, pk, Action.EDIT)
+    if not budget.editable:
+        raise PermissionDenied("已提交或已批复的版本不能修改")
+    initial = {"prior_columns": list(parse_choice(budget.prior_columns)[0])}
+    form = BudgetSettingsForm(
+        request.POST or None, initial={**initial, "revision": budget.revision}
+    )
+    conflict = ""
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            locked = db.Budget.objects.select_for_update().get(pk=budget.pk)
+            if not locked.editable:
+                raise PermissionDenied("已提交或已批复的版本不能修改")
+            if form.cleaned_data.get("revision") not in (None, locked.revision):
+                conflict = CONFLICT_MESSAGE
+            else:
+                chosen = parse_choice(" ".join(form.cleaned_data["prior_columns"]))[0]
+                locked.prior_columns = choice_text(chosen)
+                locked.revision += 1
+                locked.save(update_fields=["prior_columns", "revision"])
+        if not conflict:
+            messages.success(request, "设置已保存")
+            return redirect("budget", pk)
+    return render(
+        request,
+        "budgets/settings.html",
+        {"budget": budget, "form": form, "conflict": conflict},
+    )

@@ -12,7 +12,7 @@ from django.db import transaction
 from yusuan.rules import check_dataset
 from yusuan.web.budgets import models as db
 from yusuan.web.budgets.analytics_store import on_published
-from yusuan.web.budgets.convert import dataset_of, replace_content
+from yusuan.web.budgets.convert import dataset_of, replace_content, stored_dataset_of
 from yusuan.web.budgets.models import Status
 from yusuan.web.budgets.permissions import Action, can
 
@@ -138,7 +138,8 @@ def adjust(user: object, budget: db.Budget, reason: str) -> db.Budget:
     if not reason.strip():
         raise WorkflowError("预算调整须说明理由")
     with transaction.atomic():
-        dataset = dataset_of(budget)
+        # the rows only: figures from last year's budget are derived again for the new version
+        dataset = stored_dataset_of(budget)
         latest = (
             db.Budget.objects.select_for_update()
             .filter(department=budget.department, year=budget.year)

@@ -24,7 +24,7 @@ from yusuan.dataset.problems import Notice, Problem
 from yusuan.dataset.yitihua import HEADER_STYLES, flat_csv_text, import_flat, read_flat_table
 from yusuan.fsutil import safe_file_name
 from yusuan.web.budgets import models as db
-from yusuan.web.budgets.convert import dataset_of, replace_content
+from yusuan.web.budgets.convert import dataset_of, replace_content, stored_dataset_of
 from yusuan.web.budgets.permissions import Action, may_edit_every_unit
 from yusuan.web.budgets.views import _budget
 
@@ -69,7 +69,8 @@ def import_yitihua(request: HttpRequest, pk: int) -> HttpResponse:
                 for chunk in upload.chunks():
                     handle.write(chunk)
             table, found, read_notices = read_flat_table(path)
-            base = dataset_of(budget)
+            # the rows only: figures derived from last year's budget are never stored
+            base = stored_dataset_of(budget)
             if table is None or found:
                 loaded_problems, loaded_notices, dataset = found, read_notices, None
             else:
