@@ -167,9 +167,14 @@ def fact_columns(info: SourceInfo, tables: Iterable[Table]) -> dict[str, list[An
 
 
 def dataset_info(dataset: Dataset, path: Path) -> SourceInfo:
+    return dataset_source_info(dataset, source_name(path))
+
+
+def dataset_source_info(dataset: Dataset, source: str) -> SourceInfo:
+    """What the store records of a dataset's values, under the source name ``source``."""
     department = dataset.manifest.department
     return SourceInfo(
-        source_name(path),
+        source,
         DATASET,
         department.region,
         department.level,

@@ -894,19 +894,7 @@ def _comparison(
         return f"{current.label}无上年预算数，不作比较。", ()
     now = _amount(current)
     diff = now - prior
-    prior_figure = Figure(
-        current.label, prior, None, PRIOR_SOURCE, prior_ref, PRIOR_THREE_PUBLIC, KIND_PRIOR
-    )
-    change_figure = Figure(
-        current.label,
-        diff,
-        ratio(diff, prior) if prior > 0 else None,
-        current.table_id,
-        current.row_code,
-        current.column,
-        KIND_CHANGE,
-        "本年预算数减上年预算数；比率以上年预算数为基数",
-    )
+    prior_figure, change_figure = _change_figures(current, prior, PRIOR_THREE_PUBLIC, prior_ref)
     text = (
         f"{current.label}预算{wan(now)}，上年预算{wan(prior)}，{change_phrase(now, prior)}"
         f"{_reason_phrase(reason, diff != 0)}。"

@@ -22,7 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from yusuan.analytics.store import DATASET, SourceInfo, part_path, replace_source
+from yusuan.analytics.store import dataset_source_info, part_path, replace_source
 from yusuan.fsutil import atomic_write_text
 from yusuan.web.budgets import models as db
 from yusuan.web.budgets.publication import fingerprint, published_index
@@ -49,17 +49,7 @@ def add_to_store(budget: db.Budget, store: Path) -> int:
     from yusuan.web.budgets.convert import dataset_of
 
     dataset = dataset_of(budget)
-    department = dataset.manifest.department
-    info = SourceInfo(
-        source_of(budget),
-        DATASET,
-        department.region,
-        department.level,
-        department.code,
-        department.name,
-        dataset.year,
-        dataset.manifest.kind,
-    )
+    info = dataset_source_info(dataset, source_of(budget))
     count = replace_source(store, info, build_tables(dataset))
     atomic_write_text(_stamp_path(store, budget), fingerprint(budget) + "\n")
     return count
