@@ -136,3 +136,17 @@ def test_the_workbook_import_is_open_to_the_unit_whose_subtree_is_the_department
     assert top.get(f"/work/b/{world.a.pk}/import/").status_code == 200
     child = client_for(world.child_officer)
     assert child.get(f"/work/b/{world.a.pk}/import/").status_code == 403
+
+
+def test_the_line_and_project_lists_print_amounts_as_people_read_them(world: Any) -> None:
+    """Thousands separators and two decimals (the core's format_amount), and a heading over the
+    column of edit links."""
+    from yusuan.money import format_amount
+
+    client = client_for(world.users["unit_officer"])
+    project = world.a.projects.order_by("row").first()
+    page = client.get(f"/work/b/{world.a.pk}/projects/").content.decode()
+    assert "<th>操作</th>" in page
+    shown = format_amount(Decimal(project.year_total) / 100)
+    assert f'<td class="num">{shown}</td>' in page
+    assert "," in shown  # the fixture's first project has 1,000.00 元 or more

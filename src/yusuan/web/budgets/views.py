@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yusuan.dataset import read_dataset, save_dataset
 from yusuan.dataset.schema import LINES
+from yusuan.money import format_amount
 from yusuan.rules import Finding
 from yusuan.rules.report import render_html
 from yusuan.web.budgets import models as db
@@ -272,7 +273,7 @@ def lines(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [
         (
             line,
-            to_yuan(line.amount_fen),
+            format_amount(to_yuan(line.amount_fen)),
             editable and (allowed is None or line.unit_code in allowed),
             notes.for_line(line),
         )
@@ -550,7 +551,7 @@ def projects(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [
         (
             p,
-            to_yuan(p.year_total),
+            format_amount(to_yuan(p.year_total)),
             editable and _may_edit_codes(request, budget, _project_codes(budget, p)),
             notes.for_project(p.name),
         )
