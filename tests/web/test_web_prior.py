@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from webkit import client_for
 
 from paths import EXAMPLE
@@ -344,3 +345,16 @@ def test_a_flat_import_does_not_store_the_derived_figures(years: Any, make_user:
 def _catalog(dataset: Dataset, year: int) -> Dataset:
     manifest = dataclasses.replace(dataset.manifest, catalog_year=year)
     return dataclasses.replace(dataset, manifest=manifest)
+
+
+def test_a_draft_of_last_year_is_read_again_after_each_save() -> None:
+    """Last year's figures are worked out once per state of last year's budget: a draft saved
+    again (its revision moves on) gives its new figures, never the ones worked out before."""
+    example = load_dataset(EXAMPLE)
+    last = create_budget(example)  # still a draft
+    this = create_budget(_year(example, 2022))
+    assert _figures(dataset_of(this))[("合计", "本年收入合计")] == Decimal("123478300.00")
+    _grow(last)
+    db.Budget.objects.filter(pk=last.pk).update(revision=F("revision") + 1)  # as a save does
+    # 123,478,300.00 + 15,000,000.00 (GROWTH_FEN) = 138,478,300.00
+    assert _figures(dataset_of(this))[("合计", "本年收入合计")] == Decimal("138478300.00")

@@ -7,6 +7,7 @@ dataset file of its kind and the row's ``row``, so the core's findings point bac
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -479,9 +480,20 @@ def prior_year_of(budget: db.Budget, typed: tuple[core.PriorYearFigure, ...]) ->
     if prior is None:
         return None
     label = prior_label(prior)
-    derived = prior_figures(stored_dataset_of(prior), label)
-    merged, notices = merge_prior(derived, typed, label)
+    derived = _prior_figures(prior.pk, prior.state_key, label, catalog_year_for(prior.year))
+    merged, notices = merge_prior(list(derived), typed, label)
     return PriorYear(prior, label, tuple(merged), tuple(notices))
+
+
+@functools.lru_cache(maxsize=64)
+def _prior_figures(
+    prior_pk: int, state_key: str, label: str, catalog_year: int
+) -> tuple[core.PriorYearFigure, ...]:
+    """Last year's figures, worked out once per state of last year's budget (``state_key``),
+    its label and the catalogue year its tables are read against, instead of on every live
+    check of this year's."""
+    prior = db.Budget.objects.get(pk=prior_pk)
+    return tuple(prior_figures(stored_dataset_of(prior), label))
 
 
 def with_prior_budget(dataset: core.Dataset, budget: db.Budget) -> core.Dataset:

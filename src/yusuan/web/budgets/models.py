@@ -221,6 +221,12 @@ class Budget(models.Model):
     def editable(self) -> bool:
         return self.status == Status.DRAFT
 
+    @property
+    def state_key(self) -> str:
+        """Names one state of this budget's own rows: a submitted or decided version never
+        changes, a draft's revision does (the creation time tells a reused id apart)."""
+        return f"{self.pk}|{self.created_at.isoformat()}|{self.revision}"
+
 
 class Row(models.Model):
     """What every content row shares: its budget, its row number and an edit counter."""

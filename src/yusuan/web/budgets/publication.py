@@ -41,7 +41,7 @@ class Site:
 
 def fingerprint(budget: db.Budget) -> str:
     """Names one state of one budget (a published version never changes; a draft's revision does)."""
-    text = f"{budget.pk}|{budget.created_at.isoformat()}|{budget.revision}"
+    text = budget.state_key
     # last year's budget and the catalogue year change the tables too
     text += f"|{context_stamp(budget)}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
